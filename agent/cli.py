@@ -1,0 +1,67 @@
+"""The `scad-agent` command: the main verb (make a part from a sentence) and one sub-command
+per other verb. Each room owns its sub-commands in ROOM/cli.py (a typer app named `app`);
+this module only wires them together, so heavy libraries load only for the verb in use."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="scad-agent",
+    help="A CAD copilot: describe a part, get checked OpenSCAD, STL and a preview.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# verb -> (module holding a typer app named `app`, one-line help). Sub-apps are imported
+# when the command line is parsed; each keeps its heavy imports inside its functions.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "tools": ("tools.cli", "Compile OpenSCAD and check meshes."),
+    "data": ("finetune.data_cli", "Build training data: synthetic parts and datasets."),
+    "finetune": ("finetune.cli", "Fine-tune a model with LoRA / QLoRA and merge adapters."),
+    "scrape": ("scrape.cli", "Gather OpenSCAD programs from the web into a corpus."),
+    "eval": ("evals.cli", "Run eval suites and compare runs."),
+    "tui": ("tui.cli", "The terminal interface."),
+    "web": ("web.cli", "The Gradio web demo."),
+}
+# verbs exposed at top level rather than as a group (scad-agent compile FILE)
+TOP_LEVEL_FROM: dict[str, str] = {"compile": "tools.cli", "check": "tools.cli"}
+
+
+def _register() -> None:
+    for verb, (module, help_text) in SUBCOMMANDS.items():
+        try:
+            sub = importlib.import_module(module).app
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith(module.split(".")[0]):
+                continue  # room not built yet
+            raise
+        app.add_typer(sub, name=verb, help=help_text)
+    for verb, module in TOP_LEVEL_FROM.items():
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError:
+            continue
+        fn = getattr(mod, f"{verb}_cmd", None)
+        if fn is not None:
+            app.command(verb)(fn)
+    run_mod = importlib.import_module("agent.run_cli")
+    app.command("run")(run_mod.run_cmd)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point. `scad-agent "a 20 mm cube"` is shorthand for `scad-agent run "..."`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _register()
+    known = set(SUBCOMMANDS) | set(TOP_LEVEL_FROM) | {"run", "--help", "-h"}
+    if argv and argv[0] not in known:
+        argv.insert(0, "run")
+    app(args=argv, prog_name="scad-agent")
+
+
+if __name__ == "__main__":
+    main()
