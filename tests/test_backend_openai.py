@@ -1,0 +1,313 @@
+"""The OpenAI-compatible backend against a real HTTP server on 127.0.0.1 that injects faults."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from agent.backends import get_backend
+from agent.backends.base import Backend, BackendError
+from agent.backends.common import program_grammar
+from agent.backends.openai import OpenAIBackend, parse_completion
+
+MESSAGES = [{"role": "user", "content": "a 10 mm cube"}]
+GRAMMAR = 'root ::= "cube(" [1-9] [0-9]* ");"'
+
+
+class ChatServer:
+    """A tiny OpenAI-compatible server. `faults` is consumed one per chat request; when it
+    runs out, requests get a normal reply. Every chat request body is kept in `requests`."""
+
+    def __init__(self, owned_by: str = "vllm", honour_n: bool = True) -> None:
+        self.faults: list[tuple[Any, ...]] = []
+        self.requests: list[dict[str, Any]] = []
+        self.owned_by = owned_by
+        self.honour_n = honour_n
+        self.reply = "cube(10);"
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    self._json(200, {"object": "list", "data": [
+                        {"id": "scad-tiny", "object": "model", "owned_by": server.owned_by}]})
+                else:
+                    self._json(404, {"error": "not found"})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length))
+                with server._lock:
+                    server.requests.append(body)
+                    fault = server.faults.pop(0) if server.faults else ("ok",)
+                try:
+                    self._serve(fault, body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client timed out and left: that is the point of the test
+
+            def _serve(self, fault: tuple[Any, ...], body: dict[str, Any]) -> None:
+                kind = fault[0]
+                if kind == "sleep":
+                    time.sleep(fault[1])
+                    kind = "ok"
+                if kind == "status":
+                    code, headers = fault[1], fault[2] if len(fault) > 2 else {}
+                    self._json(code, {"error": {"message": f"injected {code}"}}, headers)
+                elif kind == "raw":
+                    self._bytes(200, fault[1])
+                elif kind == "truncate":
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", "1000")
+                    self.end_headers()
+                    self.wfile.write(b'{"id": "x", "choices": [')
+                    self.wfile.flush()
+                    self.close_connection = True
+                elif kind == "nochoices":
+                    self._json(200, {"id": "x", "object": "chat.completion"})
+                else:
+                    content = "" if kind == "empty" else server.reply
+                    n = int(body.get("n") or 1) if server.honour_n else 1
+                    self._json(200, {
+                        "id": "cmpl-1", "object": "chat.completion", "model": body["model"],
+                        "choices": [
+                            {"index": i, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": content}}
+                            for i in range(n)
+                        ],
+                        "usage": {"prompt_tokens": 7, "completion_tokens": 3 * n,
+                                  "total_tokens": 7 + 3 * n},
+                    })
+
+            def _json(self, code: int, data: object, headers: dict[str, str] | None = None) -> None:
+                self._bytes(code, json.dumps(data).encode(), headers)
+
+            def _bytes(self, code: int, payload: bytes, headers: dict[str, str] | None = None):
+                self.send_response(code)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self._thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server() -> Iterator[ChatServer]:
+    srv = ChatServer()
+    yield srv
+    srv.close()
+
+
+class Sleeps:
+    """Records the backoff waits the backend asks for (and sleeps them: they are tiny)."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        time.sleep(min(seconds, 0.05))
+
+
+def backend(endpoint: str, sleeps: Sleeps | None = None, **config: Any) -> OpenAIBackend:
+    settings: dict[str, Any] = {
+        "endpoint": endpoint, "model": "scad-tiny", "grammar_mode": "none", "max_tries": 3,
+        "backoff_initial_s": 0.01, "backoff_max_s": 0.02, "retry_after_max_s": 0.05,
+        "timeout_s": 5.0,
+    }
+    settings.update(config)
+    return OpenAIBackend(sleep=sleeps or Sleeps(), **settings)
+
+
+def test_plain_reply_usage_and_protocol(server: ChatServer) -> None:
+    b = get_backend("openai", endpoint=server.endpoint, model="scad-tiny", grammar_mode="none")
+    assert isinstance(b, Backend)
+    assert b.generate(MESSAGES, max_tokens=64) == ["cube(10);"]
+    assert b.last_usage == {"prompt_tokens": 7, "completion_tokens": 3}
+    sent = server.requests[0]
+    assert sent["messages"] == MESSAGES and sent["max_tokens"] == 64 and "n" not in sent
+
+
+def test_model_name_comes_from_the_server_when_not_given(server: ChatServer) -> None:
+    b = backend(server.endpoint, model="")
+    b.generate(MESSAGES)
+    assert server.requests[0]["model"] == "scad-tiny"
+
+
+def test_slow_reply_times_out_then_succeeds(server: ChatServer) -> None:
+    server.faults = [("sleep", 1.5)]
+    b = backend(server.endpoint, timeout_s=0.3)
+    assert b.generate(MESSAGES) == ["cube(10);"]
+    assert b.requests == 2 and len(server.requests) == 2
+
+
+def test_server_error_then_success(server: ChatServer) -> None:
+    server.faults = [("status", 500), ("status", 503)]
+    sleeps = Sleeps()
+    b = backend(server.endpoint, sleeps)
+    assert b.generate(MESSAGES) == ["cube(10);"]
+    assert len(server.requests) == 3
+    assert len(sleeps.waits) == 2 and all(0 < w <= 0.02 + 0.01 for w in sleeps.waits)
+
+
+def test_rate_limit_honours_retry_after_capped(server: ChatServer) -> None:
+    server.faults = [
+        ("status", 429, {"retry-after": "30"}),
+        ("status", 429, {"retry-after-ms": "20"}),
+    ]
+    sleeps = Sleeps()
+    b = backend(server.endpoint, sleeps)
+    assert b.generate(MESSAGES) == ["cube(10);"]
+    assert sleeps.waits == [0.05, 0.02]  # 30 s capped at retry_after_max_s; 20 ms as asked
+
+
+def test_client_errors_are_not_retried(server: ChatServer) -> None:
+    server.faults = [("status", 400)]
+    b = backend(server.endpoint)
+    with pytest.raises(BackendError, match=r"refused: HTTP 400.*injected 400"):
+        b.generate(MESSAGES)
+    assert len(server.requests) == 1
+
+
+def test_persistent_server_errors_give_up_after_bounded_tries(server: ChatServer) -> None:
+    server.faults = [("status", 502)] * 10
+    b = backend(server.endpoint, max_tries=3)
+    with pytest.raises(BackendError, match=r"HTTP 502.*gave up after 3 tries") as info:
+        b.generate(MESSAGES)
+    assert server.endpoint in str(info.value)
+    assert len(server.requests) == 3
+
+
+@pytest.mark.parametrize("fault", [("raw", b'{"choices": [ {"mess'), ("truncate",), ("nochoices",)])
+def test_broken_bodies_are_retried(server: ChatServer, fault: tuple[Any, ...]) -> None:
+    server.faults = [fault]
+    b = backend(server.endpoint)
+    assert b.generate(MESSAGES) == ["cube(10);"]
+    assert len(server.requests) == 2
+
+
+def test_broken_bodies_every_time_say_what_was_wrong(server: ChatServer) -> None:
+    server.faults = [("raw", b"<html>bad gateway</html>")] * 3
+    with pytest.raises(BackendError, match=r"malformed JSON.*after 3 tries"):
+        backend(server.endpoint).generate(MESSAGES)
+    server.faults = [("nochoices",)] * 3
+    with pytest.raises(BackendError, match=r"no 'choices'"):
+        backend(server.endpoint).generate(MESSAGES)
+
+
+def test_empty_content_is_retried_once_then_an_error(server: ChatServer) -> None:
+    server.faults = [("empty",)]
+    assert backend(server.endpoint).generate(MESSAGES) == ["cube(10);"]
+    assert len(server.requests) == 1 + 1
+    server.faults = [("empty",), ("empty",), ("ok",)]
+    with pytest.raises(BackendError, match="empty reply twice"):
+        backend(server.endpoint).generate(MESSAGES)
+    assert len(server.requests) == 2 + 2
+
+
+def test_connection_refused_gives_up_after_bounded_tries() -> None:
+    with socket.socket() as sock:  # a port that was free a moment ago and has no listener
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    sleeps = Sleeps()
+    b = backend(f"http://127.0.0.1:{port}/v1", sleeps, max_tries=3)
+    with pytest.raises(BackendError, match=r"connection failed.*gave up after 3 tries") as info:
+        b.generate(MESSAGES)
+    assert f"127.0.0.1:{port}" in str(info.value)
+    assert b.requests == 3 and len(sleeps.waits) == 2
+
+
+def test_n_samples_in_one_request(server: ChatServer) -> None:
+    b = backend(server.endpoint)
+    assert b.generate(MESSAGES, n=3, temperature=0.8) == ["cube(10);"] * 3
+    assert len(server.requests) == 1 and server.requests[0]["n"] == 3
+    assert b.last_usage == {"prompt_tokens": 7, "completion_tokens": 9}
+
+
+def test_servers_that_ignore_n_are_asked_again() -> None:
+    srv = ChatServer(honour_n=False)
+    try:
+        b = backend(srv.endpoint)
+        assert len(b.generate(MESSAGES, n=3, temperature=0.8)) == 3
+        assert [r.get("n") for r in srv.requests] == [3, 2, None]
+        assert b.last_usage == {"prompt_tokens": 21, "completion_tokens": 9}
+    finally:
+        srv.close()
+
+
+def test_greedy_n_is_one_request(server: ChatServer) -> None:
+    replies = backend(server.endpoint).generate(MESSAGES, n=3, temperature=0.0)
+    assert replies == ["cube(10);"] * 3
+    assert len(server.requests) == 1 and "n" not in server.requests[0]
+
+
+def test_vllm_grammar_goes_in_structured_outputs(server: ChatServer) -> None:
+    b = backend(server.endpoint, grammar_mode="vllm")
+    b.generate(MESSAGES, grammar=GRAMMAR)
+    sent = server.requests[0]
+    assert sent["structured_outputs"] == {"grammar": program_grammar(GRAMMAR, fenced=False)}
+    assert b.constrains is True
+
+
+def test_auto_mode_probes_the_server(server: ChatServer) -> None:
+    b = backend(server.endpoint, grammar_mode="auto")
+    b.generate(MESSAGES, grammar=GRAMMAR)
+    assert "structured_outputs" in server.requests[0] and b.constrains
+
+
+def test_auto_mode_without_a_grammar_server_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    srv = ChatServer(owned_by="openai")
+    try:
+        b = backend(srv.endpoint, grammar_mode="auto")
+        with caplog.at_level(logging.WARNING, logger="agent.backends.openai"):
+            assert b.generate(MESSAGES, grammar=GRAMMAR) == ["cube(10);"]
+        assert "grammar NOT applied" in caplog.text
+        assert "structured_outputs" not in srv.requests[0] and "grammar" not in srv.requests[0]
+        assert b.constrains is False
+    finally:
+        srv.close()
+
+
+def test_llamacpp_grammar_is_gbnf(server: ChatServer) -> None:
+    grammar_pkg = pytest.importorskip("tools.grammar")
+    if not hasattr(grammar_pkg, "to_gbnf"):
+        pytest.skip("tools.grammar.to_gbnf not written yet (grammar helper)")
+    b = backend(server.endpoint, grammar_mode="llamacpp")
+    b.generate(MESSAGES, grammar=GRAMMAR)
+    expected = grammar_pkg.to_gbnf(program_grammar(GRAMMAR, fenced=False))
+    assert server.requests[0]["grammar"] == expected
+
+
+def test_parse_completion_tolerates_null_content_and_missing_usage() -> None:
+    contents, usage = parse_completion('{"choices": [{"message": {"content": null}}]}')
+    assert contents == [""] and usage == {"prompt_tokens": 0, "completion_tokens": 0}
+
+
+def test_unknown_grammar_mode_is_refused() -> None:
+    with pytest.raises(BackendError, match="grammar_mode"):
+        OpenAIBackend(endpoint="http://127.0.0.1:1/v1", grammar_mode="outlines")
