@@ -6,7 +6,7 @@ without downloading anything. The weights are random (seeded, so every build is 
 the tokenizer is a byte-level BPE trained on OpenSCAD-ish text with digits split one per
 token, as the real small models in this project use, and carries a chat template.
 
-    from tests.tiny_llama import make_tiny_llama
+    from tiny_llama import make_tiny_llama   # tests/ is on sys.path under pytest
     model_dir = make_tiny_llama(tmp_path / "tiny")
 """
 
@@ -155,7 +155,7 @@ def make_tiny_llama(
     return path
 
 
-if __name__ == "__main__":  # handy for benchmarks: python -m tests.tiny_llama OUT_DIR
+if __name__ == "__main__":  # handy for benchmarks: python tests/tiny_llama.py OUT_DIR
     import sys
 
     print(make_tiny_llama(sys.argv[1] if len(sys.argv) > 1 else "tiny-llama"))

@@ -1,0 +1,164 @@
+"""The transformers backend on a real tiny random LLaMA (built offline by tests/tiny_llama.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from tiny_llama import make_tiny_llama  # noqa: E402
+
+from agent.backends import get_backend  # noqa: E402
+from agent.backends.base import Backend, BackendError  # noqa: E402
+from agent.backends.hf import HFBackend, render_prompt  # noqa: E402
+from tools.errors import ScadAgentError  # noqa: E402
+
+MESSAGES = [
+    {"role": "system", "content": "You write OpenSCAD."},
+    {"role": "user", "content": "a plate 40 mm wide with 4 holes"},
+]
+
+
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_llama(tmp_path_factory.mktemp("tiny") / "model")
+
+
+@pytest.fixture(scope="module")
+def lora(tiny: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real peft LoRA adapter on the tiny model, with non-zero weights on both factors."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(1)
+    base = AutoModelForCausalLM.from_pretrained(tiny)
+    config = LoraConfig(r=8, lora_alpha=32, target_modules="all-linear",
+                        init_lora_weights=False, task_type="CAUSAL_LM")
+    peft_model = get_peft_model(base, config)
+    lora_b = [p for n, p in peft_model.named_parameters() if "lora_B" in n]
+    assert lora_b and all(p.abs().sum() > 0 for p in lora_b)
+    out = tmp_path_factory.mktemp("lora") / "adapter"
+    peft_model.save_pretrained(out)
+    return out
+
+
+def test_generates_text_and_counts_tokens(tiny: Path) -> None:
+    backend = get_backend("hf", model=str(tiny), device="cpu")
+    assert isinstance(backend, Backend) and backend.name == "hf"
+    first = backend.generate(MESSAGES, max_tokens=12)
+    assert len(first) == 1 and isinstance(first[0], str)
+    usage = backend.last_usage
+    prompt, _ = render_prompt(backend.tokenizer, MESSAGES)
+    assert usage["prompt_tokens"] == len(backend.tokenizer(prompt, add_special_tokens=False)
+                                         ["input_ids"])
+    assert 1 <= usage["completion_tokens"] <= 12
+    assert backend.last_finish_reasons[0] == ("length" if usage["completion_tokens"] == 12
+                                              else "stop")
+    assert backend.generate(MESSAGES, max_tokens=12) == first  # greedy is deterministic
+
+
+def test_n_samples_with_temperature(tiny: Path) -> None:
+    backend = HFBackend(model=str(tiny), seed=0)
+    replies = backend.generate(MESSAGES, n=4, temperature=1.0, max_tokens=8)
+    assert len(replies) == 4
+    assert len(set(replies)) > 1  # sampling a random model: the samples differ
+    assert backend.last_usage["completion_tokens"] > 8  # four draws were decoded
+    greedy = backend.generate(MESSAGES, n=3, temperature=0.0, max_tokens=8)
+    assert len(greedy) == 3 and len(set(greedy)) == 1
+    assert backend.last_usage["completion_tokens"] <= 8  # ... and greedy decoded once
+
+
+def test_models_are_cached_per_process(tiny: Path) -> None:
+    assert HFBackend(model=str(tiny)).model is HFBackend(model=str(tiny)).model
+
+
+def test_lora_adapter_changes_the_output(tiny: Path, lora: Path) -> None:
+    base = HFBackend(model=str(tiny))
+    tuned = HFBackend(model=str(tiny), adapter=str(lora))
+    assert type(tuned.model).__name__ == "PeftModelForCausalLM"
+    assert tuned.model is not base.model
+    assert tuned.generate(MESSAGES, max_tokens=16) != base.generate(MESSAGES, max_tokens=16)
+
+
+def test_missing_adapter_and_model_are_clear_errors(tiny: Path, tmp_path: Path) -> None:
+    with pytest.raises(BackendError, match="no LoRA adapter"):
+        HFBackend(model=str(tiny), adapter=str(tmp_path))
+    with pytest.raises(BackendError, match="no model directory"):
+        HFBackend(model=str(tmp_path / "nowhere"))
+    with pytest.raises(BackendError, match="needs model="):
+        HFBackend()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None or _cuda(), reason="CPU only")
+@pytest.mark.parametrize("bits", ["4bit", "8bit"])
+def test_quantize_without_cuda_fails_before_loading(bits: str, tmp_path: Path) -> None:
+    # The model path does not exist: the CUDA check must come first, before any loading.
+    with pytest.raises(ScadAgentError, match=f"quantize='{bits}' needs a CUDA GPU"):
+        HFBackend(model=str(tmp_path / "not-loaded"), quantize=bits)
+
+
+def test_fallback_template_without_a_chat_template(tiny: Path) -> None:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny)
+    tokenizer.chat_template = None
+    text, templated = render_prompt(tokenizer, MESSAGES)
+    assert not templated
+    assert text == (
+        "### System\nYou write OpenSCAD.\n\n"
+        "### User\na plate 40 mm wide with 4 holes\n\n"
+        "### Assistant\n"
+    )
+
+
+needs_glue = pytest.mark.skipif(
+    importlib.util.find_spec("agent.backends.constrained") is None
+    or importlib.util.find_spec("xgrammar") is None,
+    reason="agent/backends/constrained.py (grammar helper) or xgrammar missing",
+)
+
+
+@needs_glue
+def test_grammar_constrains_and_stops_at_eos(tiny: Path) -> None:
+    import re
+
+    backend = HFBackend(model=str(tiny))
+    grammar = 'root ::= "cube(" [1-9] [0-9]? ");"'
+    for temperature in (0.0, 1.0):
+        replies = backend.generate(MESSAGES, n=2, temperature=temperature, grammar=grammar,
+                                   max_tokens=40)
+        assert backend.constrains is True
+        assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r) for r in replies), replies
+        # the grammar ends after ");" so only EOS was allowed: far fewer than 40 tokens
+        assert backend.last_usage["completion_tokens"] < 2 * 12
+
+
+@needs_glue
+def test_openscad_grammar_output_compiles(tiny: Path) -> None:
+    grammar_pkg = pytest.importorskip("tools.grammar")
+    openscad = pytest.importorskip("tools.openscad")
+    if not hasattr(grammar_pkg, "load_grammar"):
+        pytest.skip("tools.grammar.load_grammar not written yet")
+    backend = HFBackend(model=str(tiny), seed=3)
+    replies = backend.generate(MESSAGES, n=4, temperature=1.0,
+                               grammar=grammar_pkg.load_grammar("openscad"), max_tokens=400)
+    assert backend.constrains is True
+    # Replies that ended by EOS are whole programs, so OpenSCAD must parse them; a random
+    # model may run out of tokens mid-program, which the grammar cannot prevent.
+    reasons = backend.last_finish_reasons
+    finished = [r for r, why in zip(replies, reasons, strict=True) if why == "stop"]
+    results = [openscad.compile_scad(r) for r in finished]
+    assert all(res.status != "syntax_error" for res in results), [
+        (r, res.summary()) for r, res in zip(finished, results, strict=True)
+    ]
