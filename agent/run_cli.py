@@ -1,0 +1,247 @@
+"""`scad-agent run "PROMPT"` (and plain `scad-agent "PROMPT"`): make a checked part.
+
+Exit codes: 0 a part that passes every check; 1 no valid part (nothing compiled, or the best
+part still fails a check: its files are written anyway); 2 bad usage or configuration (no
+model, unreadable config); 3 the model backend failed; 130 interrupted (the session is saved
+and can be resumed with --session).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from agent.backends import BACKENDS, get_backend
+from agent.config import STRATEGIES, AgentConfig
+from agent.loop import Step
+from agent.session import Session
+from tools.errors import ScadAgentError
+
+EXIT_OK, EXIT_NO_PART, EXIT_USAGE, EXIT_BACKEND, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_MODEL = REPO_ROOT / "models" / "scad-tiny"
+SESSION_SUBDIR = "session"
+
+
+def bundled_model() -> Path | None:
+    """The default model shipped with the package, if it has been built."""
+    return BUNDLED_MODEL if (BUNDLED_MODEL / "config.json").is_file() else None
+
+
+class UsageProblem(ScadAgentError):
+    """A problem with the command line (exit 2)."""
+
+
+def backend_config(backend: str, model: str | None, adapter: Path | None,
+                   endpoint: str | None, api_key_env: str | None,
+                   quantize: str | None) -> dict[str, Any]:
+    """Flags -> the backend's keyword config; the bundled model is hf's default."""
+    config: dict[str, Any] = {"model": model, "adapter": str(adapter) if adapter else None,
+                              "endpoint": endpoint, "api_key_env": api_key_env,
+                              "quantize": quantize}
+    config = {k: v for k, v in config.items() if v is not None}
+    if backend in ("hf", "vllm") and "model" not in config:
+        found = bundled_model()
+        if found is None:
+            raise UsageProblem(
+                f"no model: the bundled model {BUNDLED_MODEL} is not built yet. Pass one of:\n"
+                "  --backend hf --model PATH_OR_HF_ID     (a local transformers model)\n"
+                "  --backend openai --endpoint URL [--model NAME] [--api-key-env VAR]\n"
+                "  --backend vllm --model PATH            (needs a GPU)\n"
+                "  --backend scripted --model REPLIES.jsonl   (replays recorded replies)"
+            )
+        config["model"] = str(found)
+    if backend == "scripted" and "model" not in config:
+        raise UsageProblem("--backend scripted needs --model REPLIES.jsonl")
+    return config
+
+
+class Progress:
+    """Live progress lines: which attempt, what the model wrote, what failed."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def show(self, step: Step) -> None:
+        d = step.data
+        say = self.console.print
+        if step.kind == "attempt":
+            what = f"{d['n']} samples" if d["n"] > 1 else "1 reply"
+            say(f"[bold]attempt {step.attempt}[/bold] ({d['strategy']}, {what})")
+        elif step.kind == "reply" and d.get("program") is None:
+            say(f"  [yellow]reply {d['candidate']}: {escape(d['extraction'])}[/yellow]")
+        elif step.kind == "compile" and not d["ok"]:
+            first = (d["summary"] or "").splitlines()[:3]
+            say(f"  [red]compile {d['status']}[/red] {escape(' / '.join(first))}")
+        elif step.kind == "checks" and d.get("program") is not None:
+            if d["passed"]:
+                say(f"  [green]candidate {d['candidate']}: all checks pass[/green]")
+            elif d["failures"]:
+                say(f"  candidate {d['candidate']}: [yellow]"
+                    f"{escape('; '.join(d['failures'][:3]))}[/yellow]")
+        elif step.kind == "repair":
+            say(f"  repairing from attempt {d['from_attempt']}")
+        elif step.kind == "error":
+            say(f"[red]error:[/red] {escape(d['message'])}")
+
+
+def summary_lines(session: Session, done: dict[str, Any], wall_s: float) -> list[str]:
+    lines = []
+    status = done.get("status")
+    label = {"ok": "[green]part OK[/green]",
+             "failed_checks": "[yellow]part made, but some checks fail[/yellow]",
+             "no_part": "[red]no valid part[/red]"}.get(status, str(status))
+    lines.append(f"{label} after {done.get('repairs_used', 0)} repair(s), {wall_s:.1f} s "
+                 f"(stopped: {done.get('stop')})")
+    for check in done.get("checks", []):
+        mark = "[green]pass[/green]" if check["passed"] else "[red]FAIL[/red]"
+        lines.append(f"  {mark} {escape(check['key'])}: {escape(str(check['message']))}")
+    for kind, path in sorted((done.get("files") or {}).items()):
+        lines.append(f"  {kind}: {escape(path)}")
+    if session.out_dir is not None and session.current is not None:
+        lines.append(f"  current part in {escape(str(session.out_dir))}/part.*")
+    lines.append(f"  session: {escape(str(session.path))} (resume with --session)")
+    return lines
+
+
+def result_object(session: Session, done: dict[str, Any] | None, error: str | None,
+                  wall_s: float, exit_code: int) -> dict[str, Any]:
+    out_files = {}
+    if session.out_dir is not None:
+        for kind in ("scad", "stl", "png"):
+            path = session.out_dir / f"part.{kind}"
+            if path.exists():
+                out_files[kind] = str(path)
+    return {
+        "status": (done or {}).get("status", "error"),
+        "exit_code": exit_code,
+        "error": error,
+        "stop": (done or {}).get("stop"),
+        "program": (done or {}).get("program"),
+        "checks": (done or {}).get("checks", []),
+        "spec": (done or {}).get("spec"),
+        "repairs_used": (done or {}).get("repairs_used", 0),
+        "timings": (done or {}).get("timings", {}),
+        "tokens": (done or {}).get("tokens", {}),
+        "wall_s": round(wall_s, 3),
+        "files": out_files,
+        "turn_files": (done or {}).get("files", {}),
+        "session": str(session.path),
+        "turn": session.turns[-1].index if session.turns else None,
+    }
+
+
+def run_cmd(
+    prompt: Annotated[str, typer.Argument(help="What to make, or a follow-up with --session.")],
+    backend: Annotated[str | None, typer.Option(
+        help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Model path or id (hf/vllm), model name (openai), replies JSONL (scripted).")
+    ] = None,
+    adapter: Annotated[Path | None, typer.Option(help="LoRA adapter directory (hf).")] = None,
+    endpoint: Annotated[str | None, typer.Option(
+        help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")] = None,
+    api_key_env: Annotated[str | None, typer.Option(
+        help="Environment variable holding the API key (openai).")] = None,
+    quantize: Annotated[str | None, typer.Option(help="4bit or 8bit (hf, CUDA only).")] = None,
+    max_repairs: Annotated[int | None, typer.Option(help="Repair attempts per turn.")] = None,
+    strategy: Annotated[str | None, typer.Option(
+        help="repair or resample (default depends on the backend).")] = None,
+    samples: Annotated[int | None, typer.Option(
+        help="Candidates per attempt with --strategy resample.")] = None,
+    no_grammar: Annotated[bool, typer.Option(
+        "--no-grammar", help="Do not constrain decoding with the OpenSCAD grammar.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        help="Output directory for part.scad/stl/png (default ./out, or the resumed "
+             "session's).")] = None,
+    session_file: Annotated[Path | None, typer.Option(
+        "--session", help="Resume this session.json; the prompt is then a follow-up.")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="AgentConfig as TOML or YAML; flags override it.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON result object.")
+                       ] = False,
+) -> None:
+    """Describe a part; get a checked OpenSCAD program, STL and preview."""
+    console = Console(highlight=False, quiet=as_json)
+    err = Console(stderr=True, highlight=False)
+    started = time.monotonic()
+
+    def usage_error(message: str) -> typer.Exit:
+        if as_json:
+            print(json.dumps({"status": "error", "exit_code": EXIT_USAGE, "error": message}))
+        else:
+            err.print(f"[red]error:[/red] {escape(message)}")
+        return typer.Exit(EXIT_USAGE)
+
+    if strategy is not None and strategy not in STRATEGIES:
+        raise usage_error(f"--strategy must be one of {', '.join(STRATEGIES)}")
+    if quantize is not None and quantize not in ("4bit", "8bit"):
+        raise usage_error("--quantize must be 4bit or 8bit")
+    try:
+        file_config = AgentConfig.load(config_file) if config_file else AgentConfig()
+        name = backend or file_config.backend
+        if name not in BACKENDS:
+            raise UsageProblem(f"--backend must be one of {', '.join(BACKENDS)}")
+        flags = backend_config(name, model or file_config.backend_config.get("model"),
+                               adapter, endpoint, api_key_env, quantize)
+        config = AgentConfig.load(
+            config_file, backend=name, backend_config=flags, max_repairs=max_repairs,
+            strategy=strategy, samples=samples, grammar=False if no_grammar else None,
+        )
+    except ScadAgentError as exc:
+        raise usage_error(str(exc)) from exc
+
+    try:
+        model_backend = get_backend(config.backend, **config.backend_config)
+    except ScadAgentError as exc:
+        if as_json:
+            print(json.dumps({"status": "error", "exit_code": EXIT_BACKEND, "error": str(exc)}))
+        else:
+            err.print(f"[red]backend {escape(config.backend)}:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_BACKEND) from exc
+
+    try:
+        if session_file is not None:
+            session = Session.load(session_file, model_backend, config, out_dir=out)
+            if session.out_dir is None:
+                session.out_dir = Path("out")
+        else:
+            out = out or Path("out")
+            session = Session(out / SESSION_SUBDIR, model_backend, config, out_dir=out)
+    except ScadAgentError as exc:
+        raise usage_error(str(exc)) from exc
+
+    progress = Progress(console)
+    done: dict[str, Any] | None = None
+    error: str | None = None
+    try:
+        for step in session.send(prompt):
+            progress.show(step)
+            if step.kind == "done":
+                done = step.data
+            elif step.kind == "error":
+                error = step.data.get("message")
+    except KeyboardInterrupt:
+        err.print(f"interrupted; session saved to {escape(str(session.path))}")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    wall_s = time.monotonic() - started
+
+    if done is None:
+        code = EXIT_BACKEND
+    else:
+        code = EXIT_OK if done["status"] == "ok" else EXIT_NO_PART
+    if as_json:
+        print(json.dumps(result_object(session, done, error, wall_s, code), default=str))
+    elif done is not None:
+        for line in summary_lines(session, done, wall_s):
+            console.print(line)
+    else:
+        err.print(f"no part: the model backend failed. Session saved to "
+                  f"{escape(str(session.path))}")
+    raise typer.Exit(code)

@@ -1,0 +1,386 @@
+"""A design session: the conversation, every turn's part and result, undo, save and resume.
+
+Layout of a session directory:
+    session.json          the whole session, rewritten atomically after every step
+    trajectory.jsonl      every step appended (prompt, reply, program, compile, checks, timings)
+    turn-N/part.scad|stl|png   the part each turn produced
+    turn-N/attempt-A-C/   every candidate program judged during the turn
+and the current part is copied to the output directory as part.scad / part.stl / part.png.
+
+Follow-ups edit the current part: the model sees the conversation of the turns that made
+the current part, with each of their programs as the assistant's message, so the last
+assistant message is the program to change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from agent.backends.base import Backend, Message
+from agent.config import AgentConfig
+from agent.loop import Step, run_turn
+from agent.prompts import system_message
+from tools.errors import ScadAgentError
+from tools.mesh import MeshReport
+
+SESSION_FILE = "session.json"
+TRAJECTORY_FILE = "trajectory.jsonl"
+FORMAT_VERSION = 1
+PART_FILES = ("scad", "stl", "png")
+
+TurnStatus = Literal["running", "ok", "failed_checks", "no_part", "error", "interrupted"]
+
+
+@dataclass
+class Turn:
+    index: int  # 1-based, stable: turn-N directories keep their names after undo
+    text: str
+    status: TurnStatus = "running"
+    program: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    spec: dict[str, Any] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    report: dict[str, Any] | None = None
+    files: dict[str, str] = field(default_factory=dict)  # kind -> path
+    attempts: list[dict[str, Any]] = field(default_factory=list)  # candidate summaries
+    repairs_used: int = 0
+    stop: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+    undone: bool = False
+    started_at: float = field(default_factory=time.time)
+
+    @property
+    def has_part(self) -> bool:
+        return self.status in ("ok", "failed_checks") and self.program is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Turn:
+        return cls(**data)
+
+
+_PARAM = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*([^;]+);", re.MULTILINE)
+
+
+def program_params(program: str | None) -> dict[str, Any]:
+    """Top-level `name = literal;` assignments: the part's knobs (numbers, bools, strings).
+
+    Only assignments before the first module/function/geometry line count, the way the
+    OpenSCAD customizer reads them."""
+    params: dict[str, Any] = {}
+    if not program:
+        return params
+    depth = 0
+    for line in program.splitlines():
+        if depth == 0:
+            m = _PARAM.match(line)
+            if m:
+                raw = m.group(2).strip()
+                value: Any
+                if re.fullmatch(r"-?\d+", raw):
+                    value = int(raw)
+                elif re.fullmatch(r"-?(\d+\.\d*|\.\d+|\d+)(e-?\d+)?", raw):
+                    value = float(raw)
+                elif raw in ("true", "false"):
+                    value = raw == "true"
+                elif re.fullmatch(r'"[^"\\]*"', raw):
+                    value = raw[1:-1]
+                else:
+                    value = None
+                if value is not None:
+                    params[m.group(1)] = value
+        depth += line.count("{") - line.count("}")
+    return params
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file in the same directory and os.replace: a reader (or a crash,
+    or Ctrl-C) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_safe(value: Any) -> Any:
+    """Paths and other strays to text, so a step can always be written."""
+    return json.loads(json.dumps(value, default=str))
+
+
+class Session:
+    """Holds the conversation and turns; `send` runs a turn and saves after every step."""
+
+    def __init__(self, directory: Path, backend: Backend | None = None,
+                 config: AgentConfig | None = None, *, out_dir: Path | None = None,
+                 spec: dict | None = None) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.backend = backend
+        self.config = config or AgentConfig()
+        self.out_dir = Path(out_dir) if out_dir is not None else None
+        self.spec = spec  # explicit spec for the next turn (merged over the inferred one)
+        self.turns: list[Turn] = []
+        self._running: Turn | None = None
+
+    # ------------------------------------------------------------------ views
+    @property
+    def path(self) -> Path:
+        return self.directory / SESSION_FILE
+
+    @property
+    def trajectory_path(self) -> Path:
+        return self.directory / TRAJECTORY_FILE
+
+    @property
+    def session_dir(self) -> Path:
+        return self.directory
+
+    def history(self) -> list[Turn]:
+        """The turns that made the current part, oldest first (failed/undone ones left out)."""
+        return [t for t in self.turns if t.has_part and not t.undone and t is not self._running]
+
+    @property
+    def current(self) -> Turn | None:
+        done = self.history()
+        return done[-1] if done else None
+
+    @property
+    def program(self) -> str | None:
+        return self.current.program if self.current else None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.current.params) if self.current else {}
+
+    @property
+    def messages(self) -> list[Message]:
+        """The conversation as the model sees it before the next user message."""
+        msgs: list[Message] = [system_message()] if self.config.system_prompt else []
+        for turn in self.history():
+            msgs.append({"role": "user", "content": turn.text})
+            msgs.append({"role": "assistant", "content": turn.program or ""})
+        return msgs
+
+    # ------------------------------------------------- what run_turn reads (TurnContext)
+    def turn_messages(self, text: str) -> list[Message]:
+        return self.messages + [{"role": "user", "content": text}]
+
+    def attempt_dir(self, attempt: int, candidate: int) -> Path:
+        turn = self._running
+        index = turn.index if turn else len(self.turns) + 1
+        folder = self.directory / f"turn-{index}" / f"attempt-{attempt}-{candidate}"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        return folder
+
+    @property
+    def previous_report(self) -> MeshReport | None:
+        current = self.current
+        if current is None:
+            return None
+        if current.report:
+            return MeshReport.from_dict(current.report)
+        return None
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.current is not None
+
+    @property
+    def explicit_spec(self) -> dict | None:
+        return self.spec
+
+    # ------------------------------------------------------------------ turns
+    def send(self, text: str) -> Iterator[Step]:
+        """Run one turn for `text`, yielding its Steps; saved after every step.
+
+        Ctrl-C (KeyboardInterrupt) marks the turn interrupted, saves, and re-raises."""
+        if self.backend is None:
+            raise ScadAgentError("this session has no backend: pass one to Session or load()")
+        turn = Turn(index=len(self.turns) + 1, text=text)
+        self.turns.append(turn)
+        self._running = turn
+        self.save()
+        try:
+            for step in run_turn(self, self.backend, text, self.config):
+                self._apply(turn, step)
+                self._record(turn, step)
+                self.save()
+                yield step
+        except KeyboardInterrupt:
+            turn.status = "interrupted"
+            turn.error = "interrupted by the user"
+            self._finish(turn, {"kind": "interrupted", "turn": turn.index})
+            raise
+        except GeneratorExit:
+            # the consumer stopped reading: keep what is known, like an interruption
+            if turn.status == "running":
+                turn.status = "interrupted"
+                turn.error = "the caller stopped the turn"
+            self._finish(turn, {"kind": "interrupted", "turn": turn.index})
+            raise
+        except Exception as exc:
+            turn.status = "error"
+            turn.error = f"{type(exc).__name__}: {exc}"
+            self._finish(turn, {"kind": "crash", "turn": turn.index, "error": turn.error})
+            raise
+        if turn.status == "running":  # the loop ended without done/error (should not happen)
+            turn.status = "error"
+            turn.error = "the turn ended without a result"
+        self._finish(turn, None)
+
+    def _finish(self, turn: Turn, record: dict[str, Any] | None) -> None:
+        self._running = None
+        if record is not None:
+            self._append_trajectory(record)
+        self.save()
+
+    def _apply(self, turn: Turn, step: Step) -> None:
+        data = step.data
+        if step.kind == "attempt":
+            turn.spec = data.get("spec", turn.spec)
+        elif step.kind == "checks":
+            turn.attempts.append({k: data.get(k) for k in (
+                "candidate", "passed", "failures", "score", "files")} | {
+                "attempt": step.attempt})
+        elif step.kind == "error":
+            turn.status = "error"
+            turn.error = data.get("message")
+            turn.timings = data.get("timings", {})
+            turn.tokens = data.get("tokens", {})
+        elif step.kind == "done":
+            turn.status = data["status"]
+            turn.stop = data.get("stop")
+            turn.program = data.get("program")
+            turn.params = program_params(turn.program)
+            turn.checks = data.get("checks", [])
+            turn.report = data.get("report")
+            turn.repairs_used = data.get("repairs_used", 0)
+            turn.timings = data.get("timings", {})
+            turn.tokens = data.get("tokens", {})
+            if turn.has_part:
+                turn.files = self._keep_part(turn, data.get("files", {}))
+                data["files"] = dict(turn.files)
+                self._publish(turn)
+
+    def _keep_part(self, turn: Turn, files: dict[str, str]) -> dict[str, str]:
+        """Copy the best candidate to turn-N/part.* and render its preview."""
+        folder = self.directory / f"turn-{turn.index}"
+        kept: dict[str, str] = {}
+        scad = folder / "part.scad"
+        write_atomic(scad, turn.program or "")
+        kept["scad"] = str(scad)
+        if files.get("stl"):
+            stl = folder / "part.stl"
+            shutil.copyfile(files["stl"], stl)
+            kept["stl"] = str(stl)
+            if self.config.render:
+                kept.update(self._render(stl, folder / "part.png"))
+        return kept
+
+    def _render(self, stl: Path, png: Path) -> dict[str, str]:
+        from tools.render import render_png
+
+        try:
+            render_png(stl, png)
+        except ScadAgentError:
+            return {}  # a preview is a nicety: never lose the part over it
+        return {"png": str(png)}
+
+    def _publish(self, turn: Turn | None) -> None:
+        """Mirror the current part into the output directory (or clear it after undo)."""
+        if self.out_dir is None:
+            return
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        for kind in PART_FILES:
+            target = self.out_dir / f"part.{kind}"
+            source = turn.files.get(kind) if turn else None
+            if source and Path(source).exists():
+                tmp = target.with_name(f".{target.name}.tmp")
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, target)
+            else:
+                target.unlink(missing_ok=True)
+
+    def _record(self, turn: Turn, step: Step) -> None:
+        self._append_trajectory({"turn": turn.index, "time": time.time(), **step.to_dict()})
+
+    def _append_trajectory(self, record: dict[str, Any]) -> None:
+        line = json.dumps(_json_safe(record), ensure_ascii=False)
+        with self.trajectory_path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+    def undo(self) -> Turn | None:
+        """Drop the current part and go back to the one before it; returns the new current
+        turn (None when back to an empty session). Files of the undone turn stay on disk."""
+        current = self.current
+        if current is None:
+            raise ScadAgentError("nothing to undo")
+        current.undone = True
+        self._append_trajectory({"kind": "undo", "turn": current.index, "time": time.time()})
+        self._publish(self.current)
+        self.save()
+        return self.current
+
+    # ------------------------------------------------------------------ save / load
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": FORMAT_VERSION,
+            "config": self.config.to_dict(),
+            "out_dir": str(self.out_dir) if self.out_dir else None,
+            "spec": self.spec,
+            "turns": [t.to_dict() for t in self.turns],
+        }
+
+    def save(self, path: Path | None = None) -> Path:
+        target = Path(path) if path is not None else self.path
+        write_atomic(target, json.dumps(_json_safe(self.to_dict()), indent=1,
+                                        ensure_ascii=False))
+        return target
+
+    @classmethod
+    def load(cls, path: Path, backend: Backend | None = None,
+             config: AgentConfig | None = None, *, out_dir: Path | None = None) -> Session:
+        """Resume a saved session. `path` is session.json or its directory; `config` (e.g.
+        from flags) replaces the saved one, `out_dir` the saved output directory."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / SESSION_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ScadAgentError(f"cannot load session {path}: {exc}") from exc
+        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+            raise ScadAgentError(f"{path} is not a scad-agent session (version "
+                                 f"{FORMAT_VERSION})")
+        saved_out = data.get("out_dir")
+        session = cls(path.parent, backend,
+                      config or AgentConfig.from_dict(data.get("config") or {}),
+                      out_dir=out_dir or (Path(saved_out) if saved_out else None),
+                      spec=data.get("spec"))
+        session.turns = [Turn.from_dict(t) for t in data.get("turns", [])]
+        for turn in session.turns:
+            if turn.status == "running":  # the process died mid-turn
+                turn.status = "interrupted"
+        return session
