@@ -1,0 +1,659 @@
+"""Training: `setup` builds everything from a recipe, `fit` runs a plain PyTorch loop.
+
+One loop serves both paths: a LLaMA trained from scratch with its own tokenizer (the bundled
+scad-tiny) and LoRA / QLoRA / 8-bit LoRA on an existing HF causal LM. No Trainer framework:
+AdamW, gradient accumulation, clipping and a cosine schedule fit on one screen (nanoGPT).
+
+Output directory layout:
+    tokenizer/            trained tokenizer (scratch recipes)
+    data/                 the tokenized splits (train.npz, validation.npz, stats.json)
+    checkpoints/step-N/   checkpoint.pt: trainable weights, optimizer, RNG, step, data position
+    metrics.jsonl         one line per log / eval event
+    final/                HF model directory (scratch) or adapter/ (+ merged/) for LoRA
+
+Multi-GPU: launched through `accelerate launch` (see finetune/README.md) each process trains
+on its own share of every step's batches; gradients are averaged by DDP / FSDP.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from finetune.config import Recipe
+from finetune.data import (
+    BuiltDataset,
+    ExampleDataset,
+    TokenizedExamples,
+    batch_order,
+    build_dataset,
+    collate,
+    ensure_chat_template,
+    is_built_dataset,
+    read_records,
+)
+from tools.errors import ScadAgentError, require
+
+if TYPE_CHECKING:
+    import torch
+
+CHECKPOINT_FILE = "checkpoint.pt"
+EXPORT_FLOAT_DTYPE = "float32"   # exported configs ask loaders for float32 (CPU inference)
+
+
+class TrainingError(ScadAgentError):
+    """A recipe cannot run here (no CUDA for 4-bit, missing checkpoint to resume, ...)."""
+
+
+@dataclass
+class TrainState:
+    """Everything besides tensors that a resumed run needs to continue exactly."""
+
+    step: int = 0                 # optimizer steps done
+    epoch: int = 0                # data position: epoch ...
+    batch_in_epoch: int = 0       # ... and next batch of that epoch's order
+    tokens_seen: int = 0
+    elapsed_s: float = 0.0        # training wall time over all runs (time budgets)
+    last_loss: float = float("nan")
+    last_val_loss: float = float("nan")
+
+
+def log_print(message: str) -> None:
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------- environment
+
+
+def pick_device(recipe: Recipe) -> str:
+    import torch
+
+    wanted = recipe.train.device
+    if wanted == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if wanted == "cuda" and not torch.cuda.is_available():
+        raise TrainingError("recipe asks for train.device: cuda but no CUDA GPU is visible")
+    return wanted
+
+
+def check_hardware(recipe: Recipe) -> None:
+    """Fail before loading anything when the recipe cannot run on this machine."""
+    import torch
+
+    if recipe.model.quantization != "none" and not torch.cuda.is_available():
+        raise TrainingError(
+            f"recipe '{recipe.name}' loads the base model in {recipe.model.quantization} "
+            "(bitsandbytes), which needs a CUDA GPU; none is visible here. Use a LoRA recipe "
+            "without quantization (e.g. tiny-cpu-lora) on CPU, or run this on a GPU machine."
+        )
+    if recipe.train.precision == "float16" and not torch.cuda.is_available():
+        raise TrainingError("train.precision float16 needs a CUDA GPU; use float32 on CPU")
+
+
+def seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def rng_state() -> dict[str, Any]:
+    import torch
+
+    state = {"python": random.getstate(), "numpy": np.random.get_state(),
+             "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    import torch
+
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def lr_at(recipe: Recipe, progress: float, step: int) -> float:
+    """Linear warmup over warmup_steps, then cosine from lr to lr*min_lr_ratio.
+
+    `progress` in [0, 1] is the share of the run done: steps/max_steps, or the share of the
+    time budget, whichever is further along, so a time-boxed run still ends its cosine.
+    """
+    t = recipe.train
+    if step < t.warmup_steps:
+        return t.lr * (step + 1) / t.warmup_steps
+    floor = t.lr * t.min_lr_ratio
+    return floor + 0.5 * (t.lr - floor) * (1.0 + math.cos(math.pi * min(1.0, progress)))
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def prepare_tokenizer(recipe: Recipe, out_dir: Path, log: Callable[[str], None]):
+    """Load the tokenizer the recipe names, or train one (scratch) and keep it in out_dir."""
+    from finetune.tokenizer import build_tokenizer, load_tokenizer
+
+    tok_cfg = recipe.tokenizer
+    own = out_dir / "tokenizer"
+    if tok_cfg.train:
+        if (own / "tokenizer.json").exists():
+            return load_tokenizer(own)   # resumed (or re-run): reuse, ids must not change
+        if any(is_built_dataset(p) for p in recipe.data.train):
+            raise TrainingError("tokenizer.train needs records, not a pre-built dataset")
+        log(f"training a {tok_cfg.vocab_size}-token BPE on {', '.join(recipe.data.train)}")
+        return build_tokenizer(read_records(recipe.data.train), own, tok_cfg.vocab_size,
+                               recipe.data.max_length)
+    path = tok_cfg.path or recipe.model.base
+    tokenizer = load_tokenizer(path)
+    ensure_chat_template(tokenizer)
+    return tokenizer
+
+
+def prepare_data(recipe: Recipe, tokenizer, out_dir: Path,
+                 log: Callable[[str], None]) -> BuiltDataset:
+    """Tokenized splits: a pre-built dataset dir, the cached build in out_dir, or built now."""
+    d = recipe.data
+    cache = out_dir / "data"
+    if len(d.train) == 1 and is_built_dataset(d.train[0]):
+        return BuiltDataset.load(Path(d.train[0]))
+    if is_built_dataset(cache):
+        return BuiltDataset.load(cache)
+    t0 = time.perf_counter()
+    built = build_dataset(
+        d.train, tokenizer, max_length=d.max_length,
+        validation_fraction=d.validation_fraction, validation_paths=d.validation,
+        max_examples=d.max_examples, seed=d.seed,
+    )
+    built.save(cache)
+    s = built.stats
+    log(f"data: {s.examples.get('train', 0)} train / {s.examples.get('validation', 0)} "
+        f"validation examples, {s.tokens.get('train', 0)} train tokens "
+        f"({s.dropped_too_long} too long) in {time.perf_counter() - t0:.1f}s")
+    return built
+
+
+def scratch_model(recipe: Recipe, tokenizer):
+    """A fresh LlamaForCausalLM sized by the recipe, vocabulary taken from the tokenizer."""
+    transformers = require("transformers", "hf")
+    import torch
+
+    m = recipe.model
+    config = transformers.LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=m.hidden_size,
+        intermediate_size=m.intermediate_size,
+        num_hidden_layers=m.num_hidden_layers,
+        num_attention_heads=m.num_attention_heads,
+        num_key_value_heads=m.num_key_value_heads,
+        max_position_embeddings=m.max_position_embeddings,
+        rope_theta=m.rope_theta,
+        tie_word_embeddings=m.tie_word_embeddings,
+        attention_dropout=m.dropout,
+        initializer_range=m.init_std,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(recipe.train.seed)   # the initial weights depend only on the recipe
+    return transformers.LlamaForCausalLM(config)
+
+
+def base_model(recipe: Recipe, device: str):
+    """The recipe's base model, quantized if asked, with LoRA adapters attached."""
+    transformers = require("transformers", "hf")
+    peft = require("peft", "hf")
+    import torch
+
+    m, lcfg = recipe.model, recipe.lora
+    kwargs: dict[str, Any] = {"trust_remote_code": m.trust_remote_code}
+    if m.quantization == "4bit":
+        require("bitsandbytes", "train")
+        compute = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        kwargs["quantization_config"] = transformers.BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=compute,
+        )
+        kwargs["dtype"] = compute
+    elif m.quantization == "8bit":
+        require("bitsandbytes", "train")
+        kwargs["quantization_config"] = transformers.BitsAndBytesConfig(load_in_8bit=True)
+        kwargs["dtype"] = torch.float16
+    else:
+        kwargs["dtype"] = _dtype(m.dtype, device)
+    if m.quantization != "none":
+        # one full model per process: DDP/FSDP ranks each place theirs on their own GPU
+        kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", 0))}
+    model = transformers.AutoModelForCausalLM.from_pretrained(m.base, **kwargs)
+    if m.quantization != "none":
+        model = peft.prepare_model_for_kbit_training(
+            model, use_gradient_checkpointing=m.gradient_checkpointing)
+    elif m.gradient_checkpointing:
+        model.gradient_checkpointing_enable()
+        model.enable_input_require_grads()
+    if lcfg.enabled:
+        model = peft.get_peft_model(model, peft.LoraConfig(
+            r=lcfg.r, lora_alpha=lcfg.alpha, lora_dropout=lcfg.dropout,
+            target_modules=lcfg.target_modules, task_type="CAUSAL_LM",
+        ))
+    return model
+
+
+def _dtype(name: str, device: str):
+    import torch
+
+    if name == "auto":
+        # bf16 halves memory on GPUs that support it; CPUs train in float32
+        if device == "cuda" and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        return torch.float32
+    return getattr(torch, name)
+
+
+def make_optimizer(recipe: Recipe, model) -> torch.optim.Optimizer:
+    """AdamW; no weight decay on biases, norms (1-D tensors)."""
+    import torch
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    t = recipe.train
+    groups = [{"params": decay, "weight_decay": t.weight_decay},
+              {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=t.lr, betas=tuple(t.betas))
+
+
+def trainable_state(model) -> dict[str, torch.Tensor]:
+    """Only what training changes: all weights from scratch, the adapters with LoRA."""
+    names = {n for n, p in model.named_parameters() if p.requires_grad}
+    return {k: v.detach().cpu().clone() for k, v in model.state_dict().items() if k in names}
+
+
+# ---------------------------------------------------------------- the trainer
+
+
+class Trainer:
+    """setup() -> fit(). Stateless between runs except what checkpoints carry."""
+
+    def __init__(self, recipe: Recipe, *, resume: bool = False,
+                 log: Callable[[str], None] = log_print) -> None:
+        self.recipe = recipe
+        self.resume = resume
+        self.log = log
+        self.out_dir = Path(recipe.output_dir)
+        self.state = TrainState()
+        self.rank = int(os.environ.get("RANK", 0))
+        self.world = int(os.environ.get("WORLD_SIZE", 1))
+        self.accelerator = None
+        self.writer = None
+
+    # -- setup
+
+    def setup(self) -> Trainer:
+        import torch
+
+        r = self.recipe
+        check_hardware(r)
+        if r.train.threads > 0:
+            torch.set_num_threads(r.train.threads)
+        self.device = pick_device(r)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        checkpoint = self._latest_checkpoint() if self.resume else None
+        if self.resume and checkpoint is None:
+            raise TrainingError(f"--resume: no checkpoint under {self.out_dir / 'checkpoints'}")
+        if not self.resume and (self.out_dir / "checkpoints").exists():
+            raise TrainingError(f"{self.out_dir} already holds checkpoints: pass --resume to "
+                                "continue, or choose another output_dir")
+        (self.out_dir / "recipe.json").write_text(json.dumps(r.to_dict(), indent=2))
+
+        self.tokenizer = prepare_tokenizer(r, self.out_dir, self.log)
+        self.data = prepare_data(r, self.tokenizer, self.out_dir, self.log)
+        self.train_examples = self._maybe_pack(self.data.train)
+        self.val_examples = self._maybe_pack(self.data.validation, allow_empty=True)
+        seed_everything(r.train.seed)
+        self.model = scratch_model(r, self.tokenizer) if r.from_scratch \
+            else base_model(r, self.device)
+        if r.model.quantization == "none":
+            self.model.to(self.device)
+        self.optimizer = make_optimizer(r, self.model)
+        if self.world > 1:
+            accelerate = require("accelerate", "train")
+            self.accelerator = accelerate.Accelerator()
+            self.model, self.optimizer = self.accelerator.prepare(self.model, self.optimizer)
+            self.device = str(self.accelerator.device)
+        n_params = sum(p.numel() for p in self.model.parameters())
+        n_train = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
+        self.log(f"model: {n_params / 1e6:.2f}M parameters, {n_train / 1e6:.3f}M trained, "
+                 f"device {self.device}, {torch.get_num_threads()} threads")
+        if checkpoint is not None:
+            self._load_checkpoint(checkpoint)
+        if r.train.tensorboard and self.rank == 0:
+            try:
+                from torch.utils.tensorboard import SummaryWriter
+                self.writer = SummaryWriter(str(self.out_dir / "tensorboard"))
+            except ImportError:
+                self.log("tensorboard is not installed; metrics go to metrics.jsonl only")
+        return self
+
+    def _maybe_pack(self, examples: TokenizedExamples,
+                    allow_empty: bool = False) -> TokenizedExamples:
+        d = self.recipe.data
+        if not d.packing or (allow_empty and len(examples.ids) < d.max_length):
+            return examples
+        return examples.packed(d.max_length)
+
+    # -- checkpoints
+
+    def _checkpoint_dirs(self) -> list[Path]:
+        root = self.out_dir / "checkpoints"
+        return sorted(root.glob("step-*"), key=lambda p: int(p.name.split("-")[1])) \
+            if root.exists() else []
+
+    def _latest_checkpoint(self) -> Path | None:
+        dirs = [d for d in self._checkpoint_dirs() if (d / CHECKPOINT_FILE).exists()]
+        return dirs[-1] if dirs else None
+
+    def save_checkpoint(self) -> Path:
+        import torch
+
+        if self.rank != 0:
+            return self.out_dir
+        final = self.out_dir / "checkpoints" / f"step-{self.state.step:06d}"
+        tmp = final.with_name(final.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        torch.save({
+            "trainable": trainable_state(self._unwrapped()),
+            "optimizer": self.optimizer.state_dict(),
+            "rng": rng_state(),
+            "state": asdict(self.state),
+            "recipe": self.recipe.to_dict(),
+        }, tmp / CHECKPOINT_FILE)
+        shutil.rmtree(final, ignore_errors=True)
+        tmp.rename(final)   # a crash mid-save leaves the previous checkpoint intact
+        for old in self._checkpoint_dirs()[: -self.recipe.train.keep_checkpoints]:
+            shutil.rmtree(old, ignore_errors=True)
+        return final
+
+    def _load_checkpoint(self, path: Path) -> None:
+        import torch
+
+        blob = torch.load(path / CHECKPOINT_FILE, map_location="cpu", weights_only=False)
+        missing = self._unwrapped().load_state_dict(blob["trainable"], strict=False)
+        if missing.unexpected_keys:
+            raise TrainingError(f"checkpoint {path} does not match the recipe's model "
+                                f"(unexpected {missing.unexpected_keys[:3]})")
+        self.optimizer.load_state_dict(blob["optimizer"])
+        set_rng_state(blob["rng"])
+        self.state = TrainState(**blob["state"])
+        self.log(f"resumed from {path} at step {self.state.step}")
+
+    def _unwrapped(self):
+        return self.accelerator.unwrap_model(self.model) if self.accelerator else self.model
+
+    # -- batches
+
+    def batches(self) -> Iterator[list[int]]:
+        """Endless batch stream from the saved data position; advances self.state."""
+        t, d = self.recipe.train, self.recipe.data
+        lengths = self.train_examples.lengths()
+        while True:
+            order = batch_order(lengths, t.batch_size, d.seed, self.state.epoch,
+                                d.group_by_length and not d.packing)
+            # each rank takes its share of every step's micro-batches
+            while self.state.batch_in_epoch < len(order):
+                idx = order[self.state.batch_in_epoch]
+                self.state.batch_in_epoch += 1
+                if (self.state.batch_in_epoch - 1) % self.world == self.rank:
+                    yield list(idx)
+            self.state.epoch += 1
+            self.state.batch_in_epoch = 0
+
+    def _tensors(self, examples: TokenizedExamples, idx: list[int]) -> dict[str, torch.Tensor]:
+        ds = ExampleDataset(examples)
+        batch = collate([ds[i] for i in idx], self.tokenizer.pad_token_id)
+        return {k: v.to(self.device) for k, v in batch.items()}
+
+    # -- loop
+
+    def _progress(self) -> float:
+        t = self.recipe.train
+        parts = []
+        if t.max_steps > 0:
+            parts.append(self.state.step / t.max_steps)
+        if t.max_minutes > 0:
+            parts.append(self.state.elapsed_s / (60 * t.max_minutes))
+        return max(parts)
+
+    def _autocast(self):
+        import contextlib
+
+        import torch
+
+        p = self.recipe.train.precision
+        if p == "float32" or self.device == "cpu":
+            return contextlib.nullcontext()
+        return torch.autocast("cuda", dtype=getattr(torch, p))
+
+    def fit(self) -> Path:
+        """Train until max_steps / max_minutes; checkpoint, evaluate, export. Returns export."""
+        import torch
+
+        r, t = self.recipe, self.recipe.train
+        model = self.model
+        model.train()
+        stream = self.batches()
+        metrics = (self.out_dir / "metrics.jsonl").open("a", encoding="utf-8")
+        window_tokens, window_t0 = 0, time.perf_counter()
+        try:
+            while self._progress() < 1.0:
+                step_t0 = time.perf_counter()
+                lr = lr_at(r, self._progress(), self.state.step)
+                for group in self.optimizer.param_groups:
+                    group["lr"] = lr
+                micro = [self._tensors(self.train_examples, next(stream))
+                         for _ in range(t.grad_accum)]
+                # normalise by the loss tokens of the whole step, not per micro-batch
+                n_items = sum(int((b["labels"][:, 1:] != -100).sum()) for b in micro)
+                if n_items == 0:
+                    continue
+                loss_sum = 0.0
+                for batch in micro:
+                    with self._autocast():
+                        out = model(**batch, num_items_in_batch=n_items)
+                    if self.accelerator:
+                        self.accelerator.backward(out.loss)
+                    else:
+                        out.loss.backward()
+                    loss_sum += float(out.loss.detach())
+                    window_tokens += int(batch["attention_mask"].sum())
+                if t.grad_clip > 0:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
+                self.optimizer.step()
+                self.optimizer.zero_grad(set_to_none=True)
+                self.state.step += 1
+                self.state.last_loss = loss_sum
+                self.state.tokens_seen += sum(int(b["attention_mask"].sum()) for b in micro)
+                self.state.elapsed_s += time.perf_counter() - step_t0
+                if self.state.step % t.log_every == 0 or self.state.step == 1:
+                    dt = time.perf_counter() - window_t0
+                    self._emit(metrics, {"step": self.state.step, "loss": round(loss_sum, 5),
+                                         "lr": lr, "tokens_per_s": round(window_tokens / dt, 1),
+                                         "elapsed_s": round(self.state.elapsed_s, 1)})
+                    window_tokens, window_t0 = 0, time.perf_counter()
+                if t.eval_every and self.state.step % t.eval_every == 0:
+                    self._emit(metrics, self.evaluate())
+                    model.train()
+                if t.save_every and self.state.step % t.save_every == 0:
+                    self.save_checkpoint()
+                    window_t0 = time.perf_counter()   # keep saves out of tokens/s
+            if not (t.eval_every and self.state.step % t.eval_every == 0):
+                self._emit(metrics, self.evaluate(compile_eval=True))
+            self.save_checkpoint()
+            return self.export()
+        finally:
+            metrics.close()
+            if self.writer:
+                self.writer.close()
+
+    def _emit(self, fh, record: dict[str, Any]) -> None:
+        if self.rank != 0 or not record:
+            return
+        fh.write(json.dumps(record) + "\n")
+        fh.flush()
+        self.log("  ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                           for k, v in record.items()))
+        if self.writer:
+            for k, v in record.items():
+                if k != "step" and isinstance(v, int | float):
+                    self.writer.add_scalar(k, v, record["step"])
+
+    # -- evaluation
+
+    def validation_loss(self) -> float | None:
+        """Mean loss per trained token over (the first eval_batches batches of) validation."""
+        import torch
+
+        if not len(self.val_examples):
+            return None
+        t = self.recipe.train
+        order = batch_order(self.val_examples.lengths(), t.batch_size, 0, 0, False)
+        if t.eval_batches:
+            order = order[: t.eval_batches]
+        self.model.eval()
+        total, count = 0.0, 0
+        with torch.no_grad():
+            for idx in order:
+                batch = self._tensors(self.val_examples, list(idx))
+                n = int((batch["labels"][:, 1:] != -100).sum())
+                if n == 0:
+                    continue
+                with self._autocast():
+                    out = self.model(**batch, num_items_in_batch=n)
+                total += float(out.loss) * n
+                count += n
+        return total / count if count else None
+
+    def evaluate(self, compile_eval: bool = False) -> dict[str, Any]:
+        record: dict[str, Any] = {"step": self.state.step}
+        val = self.validation_loss()
+        if val is not None:
+            record["val_loss"] = round(val, 5)
+            self.state.last_val_loss = val
+        k = self.recipe.train.compile_eval_prompts
+        if k and (compile_eval or self.recipe.train.eval_every) and self.rank == 0:
+            record.update(self.compile_rate(k))
+        return record if len(record) > 1 else {}
+
+    def compile_rate(self, k: int) -> dict[str, Any]:
+        """Greedy-generate K held-out prompts; share whose program compiles (status ok)."""
+        try:
+            from tools.openscad import compile_scad
+        except ImportError:
+            return {}
+        records = self.data.validation_records[:k]
+        if not records:
+            return {}
+        model = self._unwrapped()
+        model.eval()
+        ok = 0
+        for record in records:
+            messages = record["messages"]
+            last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
+            program = generate_program(model, self.tokenizer, messages[: last_user + 1],
+                                       self.device)
+            ok += compile_scad(program).ok
+        return {"compile_rate": ok / len(records), "compile_prompts": len(records)}
+
+    # -- export
+
+    def export(self) -> Path:
+        """Write the final model: a full HF dir (scratch) or the adapter (LoRA)."""
+        final = Path(self.recipe.export.dir) if self.recipe.export.dir else self.out_dir / "final"
+        if self.rank != 0:
+            return final
+        model = self._unwrapped()
+        model.eval()
+        if self.recipe.from_scratch:
+            export_model(model, self.tokenizer, final, self.recipe.export.dtype)
+        else:
+            adapter = final / "adapter"
+            model.save_pretrained(adapter)
+            self.tokenizer.save_pretrained(adapter)
+            if self.recipe.export.merge_lora:
+                from finetune.merge import merge_adapter
+
+                merge_adapter(adapter, final / "merged", base=self.recipe.model.base,
+                              dtype=self.recipe.export.dtype)
+        summary = {"recipe": self.recipe.name, **asdict(self.state),
+                   "stats": self.data.stats.to_dict()}
+        (final / "training.json").write_text(json.dumps(summary, indent=2))
+        self.log(f"exported to {final}")
+        return final
+
+
+def generate_program(model, tokenizer, messages: list[dict[str, str]], device: str,
+                     max_new_tokens: int = 512) -> str:
+    """Greedy reply to `messages` through the chat template (as the hf backend does)."""
+    import torch
+
+    prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                           return_tensors="pt", return_dict=True)
+    input_ids = prompt["input_ids"].to(device)
+    with torch.no_grad():
+        out = model.generate(input_ids, attention_mask=torch.ones_like(input_ids),
+                             max_new_tokens=max_new_tokens, do_sample=False,
+                             eos_token_id=tokenizer.eos_token_id,
+                             pad_token_id=tokenizer.pad_token_id)
+    return tokenizer.decode(out[0, input_ids.shape[1]:], skip_special_tokens=True)
+
+
+def export_model(model, tokenizer, out: Path, dtype: str = "float16") -> Path:
+    """Save `model` as a standard HF directory with weights stored in `dtype`.
+
+    The config says float32, so `from_pretrained` (dtype "auto") upcasts the halved weights
+    on load: small on disk, full precision in CPU matmuls.
+    """
+    import torch
+    from transformers import GenerationConfig
+
+    out.mkdir(parents=True, exist_ok=True)
+    original = next(model.parameters()).dtype
+    model.to(getattr(torch, dtype))
+    try:
+        model.save_pretrained(out, safe_serialization=True)
+    finally:
+        model.to(original)
+    config_path = out / "config.json"
+    config = json.loads(config_path.read_text())
+    config["dtype"] = EXPORT_FLOAT_DTYPE
+    config_path.write_text(json.dumps(config, indent=2) + "\n")
+    GenerationConfig(
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id, do_sample=False, max_new_tokens=1024,
+    ).save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def train(recipe: Recipe, *, resume: bool = False,
+          log: Callable[[str], None] = log_print) -> Path:
+    """Run a recipe end to end; return the export directory."""
+    return Trainer(recipe, resume=resume, log=log).setup().fit()
+
+
+__all__ = ["Trainer", "TrainingError", "export_model", "generate_program", "lr_at", "train"]
