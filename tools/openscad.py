@@ -1,0 +1,720 @@
+"""Compile OpenSCAD programs safely: the ONLY place in scad-agent that starts OpenSCAD.
+
+`compile_scad` never raises for a bad program; every outcome is a status:
+
+    ok              outputs written, no error and (hardwarnings) no failure warning
+    syntax_error    the parser refused the program (diagnostic carries the user's line)
+    runtime_error   ERROR lines (failed assert, recursion, non-closed mesh ...), or a warning
+                    that means a wrong part (unknown variable/module/function, missing
+                    include/import, undefined operation, non-manifold) when hardwarnings
+    empty           the top level object is empty, or only 2D
+    timeout         ran past Limits.timeout_s; the whole process group was killed
+    resource_limit  CPU, memory or output-size limit hit, or the source is too large
+    forbidden       the program reads (or may read) a file outside the session and
+                    library directories; OpenSCAD was not started
+    crash           OpenSCAD died from a signal we did not send
+    invalid_params  a -D parameter is not a finite number, bool, string or vector of them
+    not_installed   no openscad binary (apt-get install openscad, or `make demo`)
+
+Defences, in order: source size cap and encoding clean-up; -D validation; the static path
+check (tools/sandbox_paths.py, in every mode); a private 0700 temp dir that is always
+removed; a scrubbed environment; rlimits and a hard wall timeout (tools/sandbox.py); and
+bubblewrap when it works here (`CompileResult.sandbox` says "bwrap" or "path-check").
+
+Source text decisions: invalid UTF-8 (from a file) is replaced by U+FFFD with a warning; NUL
+and ETX characters (OpenSCAD silently stops reading at a NUL) become U+FFFD too, which the
+parser then reports on the right line; a leading byte order mark is dropped. None of these
+changes the line count, so every diagnostic line is the user's line.
+
+Environment: SCAD_AGENT_OPENSCAD names the binary (default `openscad` on PATH);
+SCAD_AGENT_TMPDIR the parent of the private temp dirs (default: the system temp dir);
+SCAD_AGENT_NO_BWRAP=1 turns bubblewrap off.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from tools.diagnostics import (
+    Diagnostic,
+    clamp_lines,
+    classify,
+    is_empty_result,
+    mentions_memory,
+    parse_stderr,
+)
+from tools.errors import ScadAgentError
+from tools.sandbox import RunLimits, RunOutcome, bwrap_argv, bwrap_works, read_capped, run_limited
+from tools.sandbox_paths import PathChecker
+
+OPENSCAD_ENV = "SCAD_AGENT_OPENSCAD"
+TMPDIR_ENV = "SCAD_AGENT_TMPDIR"
+BUILTIN_LIBRARY_DIR = Path("/usr/share/openscad/libraries")
+DEFAULT_LIBRARY_DIRS: tuple[Path, ...] = (
+    (BUILTIN_LIBRARY_DIR,) if BUILTIN_LIBRARY_DIR.is_dir() else ()
+)
+INSTALL_HINT = "install it with `apt-get install openscad` (or run `make demo`)"
+PNG_SIZE = (640, 480)
+
+Status = Literal[
+    "ok",
+    "syntax_error",
+    "runtime_error",
+    "empty",
+    "timeout",
+    "resource_limit",
+    "forbidden",
+    "crash",
+    "invalid_params",
+    "not_installed",
+]
+# What OpenSCAD 2021.01 writes itself; obj is converted from the STL, png needs X (xvfb-run).
+_OPENSCAD_FORMATS = ("stl", "off", "3mf", "amf", "csg", "ast")
+FORMATS = (*_OPENSCAD_FORMATS, "obj", "png")
+_MAX_DIAGNOSTICS = 200
+_SUMMARY_LINES = 12
+
+
+class OpenSCADNotFound(ScadAgentError):
+    """No usable openscad binary."""
+
+
+@dataclass
+class Limits:
+    timeout_s: float = 60.0  # wall clock, whole process group killed
+    cpu_s: int = 120  # RLIMIT_CPU
+    memory_mb: int = 3072  # RLIMIT_AS
+    max_output_mb: int = 50  # RLIMIT_FSIZE + checked after; truncated files deleted
+    max_stderr_kb: int = 64  # captured stderr kept (head + tail)
+    max_source_kb: int = 1024  # larger sources are refused (status resource_limit)
+
+
+@dataclass
+class CompileResult:
+    status: Status
+    diagnostics: list[Diagnostic]
+    outputs: dict[str, Path]  # format -> file
+    wall_time_s: float
+    openscad_version: str
+    sandbox: Literal["bwrap", "path-check"]
+    returncode: int | None
+    stderr: str  # capped
+    openscad_time_s: float = 0.0  # wall time spent inside OpenSCAD runs (benchmarks)
+    _extra: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def stl(self) -> Path | None:
+        return self.outputs.get("stl")
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def summary(self) -> str:
+        """Short plain text for a model or a screen: the status, then what went wrong."""
+        head = f"status: {self.status}"
+        if self.ok:
+            head += f" ({', '.join(sorted(self.outputs)) or 'no outputs'})"
+        lines = [head]
+        shown = self.errors + self.warnings
+        traces = [d for d in self.diagnostics if d.severity == "trace"][:3]
+        if self.errors:
+            shown += traces
+        seen: set[str] = set()
+        body: list[str] = []
+        for d in shown:
+            text = d.render()
+            if text in seen:
+                continue
+            seen.add(text)
+            body.append(text if len(text) <= 300 else text[:297] + "...")
+        lines += body[:_SUMMARY_LINES]
+        if len(body) > _SUMMARY_LINES:
+            lines.append(f"... and {len(body) - _SUMMARY_LINES} more")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "ok": self.ok,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "outputs": {fmt: str(path) for fmt, path in self.outputs.items()},
+            "wall_time_s": round(self.wall_time_s, 4),
+            "openscad_time_s": round(self.openscad_time_s, 4),
+            "openscad_version": self.openscad_version,
+            "sandbox": self.sandbox,
+            "returncode": self.returncode,
+            "stderr": self.stderr,
+        }
+
+
+# --------------------------------------------------------------------------- binary, version
+
+
+def openscad_binary() -> str | None:
+    """The openscad executable to run: $SCAD_AGENT_OPENSCAD, else `openscad` on PATH."""
+    configured = os.environ.get(OPENSCAD_ENV)
+    if configured:
+        found = shutil.which(configured)
+        return os.path.abspath(found) if found else None
+    found = shutil.which("openscad")
+    return os.path.realpath(found) if found else None
+
+
+@functools.cache
+def _version_of(binary: str) -> str:
+    try:
+        done = subprocess.run(
+            [binary, "--version"],
+            capture_output=True,
+            timeout=20,
+            stdin=subprocess.DEVNULL,
+            env={"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir()},
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise OpenSCADNotFound(f"cannot run {binary}: {exc}; {INSTALL_HINT}") from exc
+    text = (done.stderr + done.stdout).decode("utf-8", "replace")
+    match = re.search(r"OpenSCAD version (\S+)", text)
+    return match.group(1) if match else text.strip()[:80]
+
+
+def openscad_version() -> str:
+    """"2021.01" for Debian 12's package. Raises OpenSCADNotFound when there is no binary."""
+    binary = openscad_binary()
+    if binary is None:
+        raise OpenSCADNotFound(f"openscad is not installed; {INSTALL_HINT}")
+    return _version_of(binary)
+
+
+# --------------------------------------------------------------------------- parameters
+
+_NAME_RE = re.compile(r"^\$?[A-Za-z_][A-Za-z0-9_]*$")
+_KEYWORDS = frozenset(
+    "module function include use if else for let assert echo each true false undef "
+    "intersection_for".split()
+)
+_MAX_PARAM_DEPTH = 16
+_MAX_PARAM_CHARS = 64 * 1024
+
+
+def _literal(value: object, depth: int) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        if abs(int(value)) < 2**53:
+            return str(int(value))
+        value = float(value)  # may raise OverflowError: caught by validate_param
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"not a finite number: {value!r}")
+        return repr(number)
+    if isinstance(value, str):
+        return _string_literal(value)
+    if isinstance(value, list | tuple):
+        if depth >= _MAX_PARAM_DEPTH:
+            raise ValueError("vector nested too deeply")
+        return "[" + ", ".join(_literal(v, depth + 1) for v in value) + "]"
+    raise ValueError(f"unsupported parameter type {type(value).__name__}")
+
+
+def _string_literal(text: str) -> str:
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif code == 0:
+            raise ValueError("NUL character in a string parameter")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError("lone surrogate in a string parameter")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def validate_param(name: str, value: object) -> str:
+    """The OpenSCAD literal for a -D parameter, or ValueError.
+
+    OpenSCAD parses -D values as code (`-D 'w=1; include </etc/passwd>'` includes the file),
+    so only data goes through: finite numbers, booleans, strings (escaped), and vectors of
+    those. Names must be identifiers (a leading `$` is allowed), not keywords.
+    """
+    if not isinstance(name, str) or not _NAME_RE.match(name) or name in _KEYWORDS:
+        raise ValueError(f"invalid parameter name {name!r}")
+    try:
+        literal = _literal(value, 0)
+    except (OverflowError, RecursionError) as exc:
+        raise ValueError(f"invalid value for {name}: {exc}") from exc
+    if len(literal) > _MAX_PARAM_CHARS:
+        raise ValueError(f"value for {name} is too long")
+    return literal
+
+
+# --------------------------------------------------------------------------- compile
+
+
+@dataclass
+class _Source:
+    text: str
+    name: str  # file name OpenSCAD sees (and names in messages)
+    stem: str  # output file stem
+    base_dir: Path | None  # where a source file lives (its relative paths)
+    notes: list[Diagnostic]
+
+
+def _check_formats(formats: Sequence[str]) -> list[str]:
+    if isinstance(formats, str):
+        formats = [formats]
+    out: list[str] = []
+    for fmt in formats:
+        fmt = fmt.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise ScadAgentError(f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}")
+        if fmt not in out:
+            out.append(fmt)
+    if not out:
+        raise ScadAgentError("no output format requested")
+    return out
+
+
+def _clean_text(text: str, notes: list[Diagnostic]) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text or "\x03" in text:
+        notes.append(Diagnostic("warning", "NUL/ETX characters replaced by U+FFFD"))
+        text = text.replace("\x00", "\ufffd").replace("\x03", "\ufffd")
+    return text
+
+
+def _load_source(source: str | Path, cap: int) -> _Source | Diagnostic:
+    notes: list[Diagnostic] = []
+    if isinstance(source, Path):
+        try:
+            size = source.stat().st_size
+            if size > cap:
+                return Diagnostic("error", f"source is {size} bytes; the limit is {cap}")
+            data = source.read_bytes()[: cap + 1]
+        except OSError as exc:
+            return Diagnostic("error", f"cannot read {source}: {exc.strerror or exc}")
+        if len(data) > cap:
+            return Diagnostic("error", f"source is larger than the limit of {cap} bytes")
+        text = data.decode("utf-8", "replace")
+        if "\ufffd" in text and "\ufffd".encode() not in data:
+            notes.append(Diagnostic("warning", "source is not valid UTF-8; bytes replaced"))
+        safe = re.fullmatch(r"[\w.-]+", source.name) is not None
+        name = source.name if safe and source.suffix == ".scad" else "main.scad"
+        return _Source(_clean_text(text, notes), name, source.stem or "model", source.parent, notes)
+    if not isinstance(source, str):
+        raise ScadAgentError(f"source must be program text or a Path, not {type(source).__name__}")
+    if len(source) > cap:
+        return Diagnostic("error", f"source is {len(source)} characters; the limit is {cap} bytes")
+    data = source.encode("utf-8", "replace")  # lone surrogates become "?"
+    if len(data) > cap:
+        return Diagnostic("error", f"source is {len(data)} bytes; the limit is {cap}")
+    text = data.decode("utf-8")
+    return _Source(_clean_text(text, notes), "main.scad", "model", None, notes)
+
+
+def _temp_parent() -> Path:
+    parent = Path(os.environ.get(TMPDIR_ENV) or tempfile.gettempdir())
+    parent.mkdir(parents=True, exist_ok=True)
+    return parent
+
+
+@dataclass
+class _Job:
+    """Everything about one compile that the OpenSCAD runs share."""
+
+    binary: str
+    tmp: Path
+    src_file: Path
+    out_tmp: Path
+    defines: list[str]
+    env: dict[str, str]
+    ro_paths: list[Path]
+    use_bwrap: bool
+    limits: Limits
+
+
+def _run(job: _Job, args: list[str], *, png: bool = False) -> tuple[RunOutcome, str]:
+    command = [job.binary, *args, *(a for d in job.defines for a in ("-D", d)), job.src_file.name]
+    if png:
+        # xvfb-run starts a private X server; inside bwrap it lives in the sandbox's own /tmp.
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp", *command]
+    if job.use_bwrap:
+        command = bwrap_argv(
+            command,
+            work_dir=job.tmp,
+            ro_paths=job.ro_paths,
+            env=job.env,
+            chdir=job.src_file.parent,
+        )
+    limits = RunLimits(
+        timeout_s=job.limits.timeout_s,
+        cpu_s=job.limits.cpu_s,
+        memory_mb=job.limits.memory_mb,
+        max_file_mb=job.limits.max_output_mb,
+    )
+    stderr_path = job.tmp / "stderr.txt"
+    outcome = run_limited(
+        command,
+        cwd=job.src_file.parent,
+        env=job.env,
+        limits=limits,
+        stdout_path=job.tmp / "stdout.txt",
+        stderr_path=stderr_path,
+    )
+    stderr, _ = read_capped(stderr_path, job.limits.max_stderr_kb * 1024)
+    return outcome, stderr
+
+
+def _signal_of(outcome: RunOutcome, wrapped: bool) -> int | None:
+    if outcome.signal is not None:
+        return outcome.signal
+    rc = outcome.returncode
+    # bwrap and xvfb-run report a child killed by signal N as exit code 128 + N.
+    if wrapped and rc is not None and 128 < rc < 128 + 65:
+        return rc - 128
+    return None
+
+
+def _classify(
+    outcome: RunOutcome,
+    stderr: str,
+    diagnostics: list[Diagnostic],
+    *,
+    limits: Limits,
+    hardwarnings: bool,
+    wrapped: bool,
+) -> tuple[Status, Diagnostic | None]:
+    """(status, an explaining diagnostic to add or None)."""
+    if outcome.timed_out:
+        return "timeout", Diagnostic(
+            "error",
+            f"stopped after {limits.timeout_s:g} s of wall time (the whole process group "
+            "was killed); simplify the model: lower $fn, fewer minkowski/hull/loop iterations",
+        )
+    sig = _signal_of(outcome, wrapped)
+    failed = sig is not None or outcome.returncode not in (0, None)
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and outcome.cpu_time_s >= limits.cpu_s):
+        return "resource_limit", Diagnostic(
+            "error", f"CPU time limit of {limits.cpu_s} s exceeded; simplify the model"
+        )
+    if sig == signal.SIGXFSZ:
+        return "resource_limit", Diagnostic(
+            "error", f"output larger than {limits.max_output_mb} MB (files or echo output)"
+        )
+    non_echo = "\n".join(ln for ln in stderr.splitlines() if not ln.startswith("ECHO:"))
+    if failed and mentions_memory(non_echo):
+        return "resource_limit", Diagnostic(
+            "error", f"memory limit of {limits.memory_mb} MB exceeded (is $fn huge?)"
+        )
+    if sig is not None:
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
+        return "crash", Diagnostic("error", f"OpenSCAD crashed (killed by {name})")
+    status = classify(diagnostics, hardwarnings=hardwarnings)
+    if status is not None:
+        return status, None  # type: ignore[return-value]
+    if outcome.returncode != 0:
+        tail = " | ".join(non_echo.strip().splitlines()[-3:])[:300]
+        return "runtime_error", Diagnostic(
+            "error", f"OpenSCAD exited with code {outcome.returncode}: {tail}"
+        )
+    return "ok", None
+
+
+def _finish_outputs(
+    job: _Job, formats: list[str], stem: str, out_dir: Path | None
+) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """Check sizes, convert what OpenSCAD cannot write, and move files to out_dir."""
+    notes: list[Diagnostic] = []
+    cap = job.limits.max_output_mb * 1024 * 1024
+    produced: dict[str, Path] = {}
+    for fmt in formats:
+        path = job.out_tmp / f"{stem}.{fmt}"
+        if not path.exists():
+            continue
+        if path.stat().st_size >= cap:  # RLIMIT_FSIZE stops writes AT the cap: truncated
+            path.unlink()
+            notes.append(Diagnostic("error", f"{fmt} output reached the {cap >> 20} MB cap"))
+            continue
+        produced[fmt] = path
+    if not produced:
+        return {}, notes
+    if out_dir is None:
+        out_dir = Path(tempfile.mkdtemp(prefix="scad-out-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final: dict[str, Path] = {}
+    for fmt, path in produced.items():
+        target = out_dir / path.name
+        shutil.move(str(path), target)
+        final[fmt] = target
+    return final, notes
+
+
+def _convert_meshes(job: _Job, formats: list[str], stem: str, *, binary_stl: bool) -> list[str]:
+    """Write obj (and binary STL, when OpenSCAD wrote ASCII) from the STL; return problems."""
+    stl = job.out_tmp / f"{stem}.stl"
+    if not stl.exists() or ("obj" not in formats and binary_stl):
+        return []
+    import trimesh  # core dependency; only needed for these conversions
+
+    try:
+        mesh = trimesh.load(stl, file_type="stl", process=False, force="mesh")
+        if "obj" in formats:
+            mesh.export(job.out_tmp / f"{stem}.obj", file_type="obj")
+        if not binary_stl:
+            mesh.export(stl, file_type="stl")  # trimesh writes binary STL
+    except Exception as exc:  # noqa: BLE001 -- a converter bug must not lose the STL
+        return [f"mesh conversion failed: {exc}"]
+    return []
+
+
+def compile_scad(
+    source: str | Path,
+    *,
+    out_dir: Path | None = None,
+    formats: Sequence[str] = ("stl",),
+    params: Mapping[str, object] | None = None,
+    limits: Limits | None = None,
+    session_dir: Path | None = None,
+    library_dirs: Sequence[Path] = DEFAULT_LIBRARY_DIRS,
+    hardwarnings: bool = True,
+) -> CompileResult:
+    """Compile `source` (program text, or a Path to a .scad file) with the real OpenSCAD.
+
+    A Path source without session_dir uses the file's own directory as the session dir, so
+    its neighbouring includes work. Never raises for a bad program (see the module doc);
+    raises ScadAgentError only for caller bugs (unknown format, wrong source type).
+    """
+    started = time.monotonic()
+    fmts = _check_formats(formats)
+    limits = limits or Limits()
+    use_bwrap = bwrap_works()
+    version = ""
+
+    def result(
+        status: Status,
+        diagnostics: list[Diagnostic],
+        *,
+        outputs: dict[str, Path] | None = None,
+        returncode: int | None = None,
+        stderr: str = "",
+        openscad_time_s: float = 0.0,
+    ) -> CompileResult:
+        unique: list[Diagnostic] = []
+        seen: set[Diagnostic] = set()
+        for d in diagnostics:
+            if d not in seen:
+                seen.add(d)
+                unique.append(d)
+        return CompileResult(
+            status=status,
+            diagnostics=unique[:_MAX_DIAGNOSTICS],
+            outputs=outputs or {},
+            wall_time_s=time.monotonic() - started,
+            openscad_version=version,
+            sandbox="bwrap" if use_bwrap else "path-check",
+            returncode=returncode,
+            stderr=stderr,
+            openscad_time_s=openscad_time_s,
+        )
+
+    loaded = _load_source(source, limits.max_source_kb * 1024)
+    if isinstance(loaded, Diagnostic):
+        unreadable = loaded.message.startswith("cannot")
+        return result("runtime_error" if unreadable else "resource_limit", [loaded])
+    src = loaded
+    if session_dir is None and src.base_dir is not None:
+        session_dir = src.base_dir
+
+    defines: list[str] = []
+    try:
+        for name, value in (params or {}).items():
+            defines.append(f"{name}={validate_param(name, value)}")
+    except ValueError as exc:
+        return result("invalid_params", [*src.notes, Diagnostic("error", str(exc))])
+
+    binary = openscad_binary()
+    if binary is None:
+        return result(
+            "not_installed", [Diagnostic("error", f"openscad is not installed; {INSTALL_HINT}")]
+        )
+    try:
+        version = _version_of(binary)
+    except OpenSCADNotFound as exc:
+        return result("not_installed", [Diagnostic("error", str(exc))])
+
+    session = Path(session_dir).absolute() if session_dir is not None else None
+    libraries = [Path(d).absolute() for d in library_dirs if Path(d).is_dir()]
+    tmp = Path(tempfile.mkdtemp(prefix="scad-", dir=_temp_parent()))  # mode 0700
+    try:
+        return _compile_in(
+            src, tmp, binary, defines, fmts, limits, session, libraries, use_bwrap,
+            hardwarnings, out_dir, result,
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _compile_in(
+    src: _Source,
+    tmp: Path,
+    binary: str,
+    defines: list[str],
+    fmts: list[str],
+    limits: Limits,
+    session: Path | None,
+    libraries: list[Path],
+    use_bwrap: bool,
+    hardwarnings: bool,
+    out_dir: Path | None,
+    result,
+) -> CompileResult:
+    home, src_dir, out_tmp = tmp / "home", tmp / "src", tmp / "out"
+    for d in (home, src_dir, out_tmp, tmp / "tmp"):
+        d.mkdir()
+    src_file = src_dir / src.name
+    src_file.write_text(src.text, encoding="utf-8")  # so the check sees the real directory
+
+    openscadpath = ([session] if session else []) + libraries
+    search = [*openscadpath, home / ".local/share/OpenSCAD/libraries", BUILTIN_LIBRARY_DIR]
+    check = PathChecker(session, libraries, search_dirs=search).check_program(src.text, src_dir)
+    if not check.ok:
+        return result(
+            "forbidden",
+            [*src.notes, *(Diagnostic("error", v.message, v.line) for v in check.violations)],
+        )
+    src_file.write_text(check.program, encoding="utf-8")
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "TMPDIR": str(tmp / "tmp"),
+        "LANG": "C.UTF-8",
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "OPENSCADPATH": os.pathsep.join(str(p) for p in openscadpath),
+    }
+    ro_paths = [*openscadpath]
+    if not binary.startswith("/usr/"):
+        ro_paths.append(Path(binary))
+    job = _Job(binary, tmp, src_file, out_tmp, defines, env, ro_paths, use_bwrap, limits)
+
+    notes = list(src.notes)
+    mesh_like = [f for f in fmts if f in _OPENSCAD_FORMATS or f == "obj"]
+    direct = [f for f in fmts if f in _OPENSCAD_FORMATS]
+    if "obj" in fmts and "stl" not in direct:
+        direct.insert(0, "stl")  # obj is converted from the STL
+    binary_stl = direct == ["stl"]
+    outcome: RunOutcome | None = None
+    stderr = ""
+    status: Status = "ok"
+    diagnostics: list[Diagnostic] = []
+    openscad_time = 0.0
+
+    def run_and_classify(args: list[str], png: bool) -> None:
+        nonlocal outcome, stderr, status, diagnostics, openscad_time
+        outcome, stderr = _run(job, args, png=png)
+        openscad_time += outcome.wall_time_s
+        diagnostics = clamp_lines(parse_stderr(stderr, src.name), src.text)
+        status, extra = _classify(
+            outcome,
+            stderr,
+            diagnostics,
+            limits=limits,
+            hardwarnings=hardwarnings,
+            wrapped=use_bwrap or png,
+        )
+        if extra is not None:
+            diagnostics.append(extra)
+
+    if mesh_like:
+        args: list[str] = []
+        for fmt in direct:
+            args += ["-o", str(out_tmp / f"{src.stem}.{fmt}")]
+        if binary_stl:
+            args += ["--export-format", "binstl"]
+        run_and_classify(args, png=False)
+    if "png" in fmts and (status == "ok" or not mesh_like):
+        png_args = [
+            "-o",
+            str(out_tmp / f"{src.stem}.png"),
+            f"--imgsize={PNG_SIZE[0]},{PNG_SIZE[1]}",
+            "--viewall",
+            "--autocenter",
+        ]
+        if mesh_like:
+            # A preview image is a bonus: its failure leaves an ok part ok.
+            keep = (outcome, stderr, status, diagnostics)
+            run_and_classify(png_args, png=True)
+            png_status, png_diags = status, diagnostics
+            outcome, stderr, status, diagnostics = keep
+            if png_status != "ok" or not (out_tmp / f"{src.stem}.png").exists():
+                reason = "; ".join(d.message for d in png_diags if d.severity == "error")[:300]
+                notes.append(Diagnostic("warning", f"png preview failed: {reason or png_status}"))
+                (out_tmp / f"{src.stem}.png").unlink(missing_ok=True)
+        else:
+            run_and_classify(png_args, png=True)
+
+    if status in ("timeout", "resource_limit", "crash"):
+        outputs: dict[str, Path] = {}  # possibly truncated: never returned
+    else:
+        for problem in _convert_meshes(job, fmts, src.stem, binary_stl=binary_stl):
+            notes.append(Diagnostic("warning", problem))
+        outputs, size_notes = _finish_outputs(
+            job, fmts, src.stem, out_dir
+        )
+        if size_notes:
+            status = "resource_limit"
+            notes += size_notes
+            for path in outputs.values():
+                path.unlink(missing_ok=True)
+            outputs = {}
+        elif status == "ok" and any(f not in outputs for f in fmts):
+            missing = ", ".join(f for f in fmts if f not in outputs)
+            is_2d = any(is_empty_result(d) for d in diagnostics)
+            status = "empty" if is_2d else "runtime_error"
+            notes.append(Diagnostic("error", f"OpenSCAD wrote no {missing} output"))
+    return result(
+        status,
+        [*notes, *diagnostics],
+        outputs=outputs,
+        returncode=outcome.returncode if outcome else None,
+        stderr=stderr,
+        openscad_time_s=openscad_time,
+    )

@@ -1,0 +1,208 @@
+"""Run one untrusted command: private dir, resource limits, hard timeout, optional bubblewrap.
+
+What this module guarantees for every run (tools/openscad.py is the only caller):
+* the child gets a scrubbed environment (nothing inherited) and its own session/process group;
+* RLIMIT_CPU, RLIMIT_AS and RLIMIT_FSIZE are set by `prlimit` before exec (no preexec_fn:
+  that is unsafe when the caller has threads, and the soak test compiles from 4 threads);
+* after `timeout_s` of wall time the whole process group is SIGKILLed, and so it is when the
+  caller is interrupted (KeyboardInterrupt) or anything else goes wrong while waiting;
+* stderr goes to a file, never a pipe, so 60 MB of `echo` costs disk (capped by
+  RLIMIT_FSIZE), not memory; `read_capped` keeps its head and tail;
+* with bubblewrap, the child sees only /usr (+ the /lib, /bin links), fonts, the directories
+  the caller binds read-only, and its private work dir read-write; no network, no other
+  processes, fresh /proc, /dev and /tmp, and it dies with its parent.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import select
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# System paths the sandboxed OpenSCAD (and xvfb-run for PNG) needs, bound read-only.
+_SYSTEM_RO_BINDS = (
+    "/usr",
+    "/etc/fonts",
+    "/etc/alternatives",  # /usr/bin/awk and friends are links through here (xvfb-run)
+    "/etc/ld.so.cache",
+    "/var/cache/fontconfig",
+)
+_USR_LINKS = ("lib", "lib32", "lib64", "libx32", "bin", "sbin")
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    timeout_s: float
+    cpu_s: int
+    memory_mb: int
+    max_file_mb: int
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    returncode: int | None  # None when killed by us before it exited
+    signal: int | None  # the signal that ended the command itself, if any
+    timed_out: bool
+    wall_time_s: float
+    cpu_time_s: float  # user + system time of the whole process tree
+
+
+def _usr_links() -> list[str]:
+    """bwrap args recreating /lib, /bin ... as they are on this machine (links into /usr)."""
+    args: list[str] = []
+    for name in _USR_LINKS:
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    return args
+
+
+def bwrap_argv(
+    command: Sequence[str],
+    *,
+    work_dir: Path,
+    ro_paths: Sequence[Path] = (),
+    env: Mapping[str, str],
+    chdir: Path,
+) -> list[str]:
+    """The bubblewrap command line running `command` with only the given paths visible.
+
+    Every path is bound at its own location, so file names in messages and the paths the
+    static check rewrote mean the same inside and outside.
+    """
+    bwrap = shutil.which("bwrap") or "bwrap"
+    argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    for path in _SYSTEM_RO_BINDS:
+        if os.path.exists(path):
+            argv += ["--ro-bind", path, path]
+    argv += _usr_links()
+    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    seen: set[str] = set()
+    for path in ro_paths:
+        p = os.path.abspath(path)
+        if p in seen or not os.path.exists(p):
+            continue
+        seen.add(p)
+        argv += ["--ro-bind", p, p]
+    argv += ["--bind", str(work_dir), str(work_dir), "--chdir", str(chdir)]
+    for key, value in env.items():
+        argv += ["--setenv", key, value]
+    return argv + ["--", *command]
+
+
+@functools.cache
+def bwrap_works() -> bool:
+    """Probe once per process: can bubblewrap start a sandbox here (user namespaces, root)?"""
+    if shutil.which("bwrap") is None or os.environ.get("SCAD_AGENT_NO_BWRAP") == "1":
+        return False
+    probe_dir = Path("/")
+    argv = bwrap_argv(["/bin/true"], work_dir=Path("/tmp"), env={}, chdir=probe_dir)
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=20, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def _prlimit_prefix(limits: RunLimits) -> list[str]:
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:  # util-linux is essential on Debian; this is only a guard
+        return []
+    mb = 1024 * 1024
+    cpu = max(1, int(limits.cpu_s))
+    return [
+        prlimit,
+        # soft limit sends SIGXCPU; the hard one a second later sends SIGKILL
+        f"--cpu={cpu}:{cpu + 1}",
+        f"--as={limits.memory_mb * mb}",
+        f"--fsize={limits.max_file_mb * mb}",
+        "--core=0",
+        "--",
+    ]
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_limited(
+    command: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    limits: RunLimits,
+    stdout_path: Path,
+    stderr_path: Path,
+) -> RunOutcome:
+    """Run `command` under the limits; never leaves a process behind, whatever happens."""
+    argv = _prlimit_prefix(limits) + list(command)
+    started = time.monotonic()
+    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,  # its own process group, killed as a whole
+            close_fds=True,
+        )
+    timed_out = False
+    status = 0
+    usage = None
+    try:
+        # A pidfd wakes us the moment the child exits (Popen.wait(timeout) polls and sleeps).
+        pidfd = os.pidfd_open(proc.pid)
+        try:
+            with select.epoll() as poller:
+                poller.register(pidfd, select.EPOLLIN)
+                timed_out = not poller.poll(limits.timeout_s)
+        finally:
+            os.close(pidfd)
+    finally:
+        # Always: on timeout, on KeyboardInterrupt, and after a normal exit too (xvfb-run or a
+        # forked helper may have left children in the group). Killed before it is reaped, so
+        # the group id cannot have been reused.
+        _kill_group(proc)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    rc = proc.returncode
+    return RunOutcome(
+        returncode=None if timed_out else rc,
+        signal=None if timed_out or rc >= 0 else -rc,
+        timed_out=timed_out,
+        wall_time_s=time.monotonic() - started,
+        cpu_time_s=usage.ru_utime + usage.ru_stime,
+    )
+
+
+def read_capped(path: Path, max_bytes: int) -> tuple[str, bool]:
+    """The text of `path`, or its head and tail when it is longer than max_bytes."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "", False
+    with open(path, "rb") as f:
+        if size <= max_bytes:
+            return f.read().decode("utf-8", "replace"), False
+        half = max_bytes // 2
+        head = f.read(half)
+        f.seek(size - half)
+        tail = f.read(half)
+    head_text = head.decode("utf-8", "replace").rsplit("\n", 1)[0]
+    tail_text = tail.decode("utf-8", "replace").split("\n", 1)[-1]
+    cut = size - len(head) - len(tail)
+    return f"{head_text}\n[... {cut} bytes of output cut ...]\n{tail_text}", True

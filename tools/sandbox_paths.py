@@ -1,0 +1,428 @@
+"""Static check of every file an OpenSCAD program can read, done before OpenSCAD runs.
+
+OpenSCAD reads files through `include <...>`, `use <...>`, `import()`, `surface()`, the
+deprecated DXF readers (`dxf_linear_extrude`, `dxf_rotate_extrude`, `dxf_dim`, `dxf_cross`)
+and the `file` parameter of `linear_extrude`/`rotate_extrude` -- which is also their FIRST
+POSITIONAL parameter in 2021.01: `linear_extrude("/etc/passwd")` prints the file's first
+line in a warning. This module tokenizes a program the way OpenSCAD's lexer does (strings,
+comments, include/use states), finds those reads and:
+
+* refuses any path that resolves outside the allowed roots (session dir, library dirs),
+  including `../` climbs (refused lexically, even if they would land inside again),
+  absolute paths elsewhere and symlinks pointing out;
+* refuses a computed (non-literal) file argument;
+* rewrites the program so OpenSCAD reads exactly what was checked: relative literal
+  import/surface paths become absolute paths in the session dir (OpenSCAD would otherwise
+  resolve them against the temp dir holding the program), and a computed first argument of
+  `linear_extrude` becomes `height=` (what 2021.01 uses a number there for anyway).
+
+Rewrites stay within a line, so OpenSCAD's line numbers are the user's line numbers.
+Files in the session dir that the program includes or uses are checked the same way
+(recursively); library dirs are trusted. Known gap: a user module named like a builtin
+(`module import(f)`) is checked as if it were the builtin, which is stricter, never looser.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_IDENT_RE = re.compile(r"\$?[A-Za-z0-9_]+")
+_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_INCLUDE_HEAD_RE = re.compile(r"[ \t\r\n>]*<")
+# Functions/modules whose argument names a file; value: which positional index is the file.
+_FILE_READERS: dict[str, int | None] = {
+    "import": 0,
+    "surface": 0,
+    "dxf_linear_extrude": 0,
+    "dxf_rotate_extrude": 0,
+    "linear_extrude": 0,
+    "rotate_extrude": 0,
+    "dxf_dim": None,
+    "dxf_cross": None,
+}
+_FILE_PARAMS = ("file", "filename")
+MAX_SCANNED_FILES = 200
+MAX_SCANNED_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "ident", "string", "number", "punct", "include", "use"
+    text: str  # for include/use: the path between < and >; for strings: the raw token
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(frozen=True)
+class PathViolation:
+    message: str
+    line: int | None  # 1-based line in the checked program (None: in another file)
+
+
+@dataclass
+class PathCheck:
+    program: str  # the program to hand to OpenSCAD (rewritten)
+    violations: list[PathViolation] = field(default_factory=list)
+    files_read: list[Path] = field(default_factory=list)  # session files that were scanned
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+class _Lexer:
+    """Just enough of OpenSCAD 2021.01's flex lexer to find reads and their arguments."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.violations: list[tuple[str, int]] = []
+
+    def tokens(self) -> list[Token]:
+        text, n = self.text, len(self.text)
+        out: list[Token] = []
+        i, line = 0, 1
+        while i < n:
+            c = text[i]
+            if c == "\n":
+                line += 1
+                i += 1
+            elif c in " \t\r\f\v":
+                i += 1
+            elif text.startswith("//", i):
+                j = text.find("\n", i)
+                i = n if j < 0 else j  # the newline is counted by the loop
+            elif text.startswith("/*", i):
+                j = text.find("*/", i + 2)
+                j = n if j < 0 else j + 2
+                line += text.count("\n", i, j)
+                i = j
+            elif c == '"':
+                j = i + 1
+                while j < n and text[j] != '"':
+                    j += 2 if text[j] == "\\" else 1
+                j = min(j + 1, n)
+                out.append(Token("string", text[i:j], i, j, line))
+                line += text.count("\n", i, j)
+                i = j
+            elif c.isascii() and c.isdigit() or c == "." and _NUMBER_RE.match(text, i):
+                # flex takes the longest match, a number on a tie: "1.5" is a number,
+                # "2import" an identifier.
+                num = _NUMBER_RE.match(text, i)
+                ident = _IDENT_RE.match(text, i)
+                assert num is not None
+                if ident is not None and ident.end() > num.end():
+                    out.append(Token("ident", ident.group(), i, ident.end(), line))
+                    i = ident.end()
+                else:
+                    out.append(Token("number", num.group(), i, num.end(), line))
+                    i = num.end()
+            elif c == "$" or c.isascii() and (c.isalpha() or c == "_"):
+                m = _IDENT_RE.match(text, i)
+                if m is None:  # a lone "$"
+                    out.append(Token("punct", c, i, i + 1, line))
+                    i += 1
+                    continue
+                word = m.group()
+                head = _INCLUDE_HEAD_RE.match(text, m.end()) if word in ("include", "use") else None
+                if head is None:
+                    out.append(Token("ident", word, i, m.end(), line))
+                    i = m.end()
+                    continue
+                j = text.find(">", head.end())
+                j = n if j < 0 else j
+                path = text[head.end() : j]
+                if j == n or any(ch in path for ch in "\t\r\n"):
+                    # OpenSCAD would glue pieces of such a path together; nobody needs it.
+                    self.violations.append((f"malformed {word} <{path.strip()}>", line))
+                out.append(Token(word, path, i, min(j + 1, n), line))
+                line += text.count("\n", i, min(j + 1, n))
+                i = min(j + 1, n)
+            else:
+                out.append(Token("punct", c, i, i + 1, line))
+                i += 1
+        return out
+
+
+def _split_args(tokens: list[Token], open_index: int) -> tuple[list[list[Token]], int]:
+    """Arguments of the call whose "(" is tokens[open_index]; returns (args, index of ")")."""
+    args: list[list[Token]] = [[]]
+    depth = 0
+    k = open_index + 1
+    while k < len(tokens):
+        t = tokens[k]
+        if t.kind == "punct" and t.text in "([{":
+            depth += 1
+        elif t.kind == "punct" and t.text in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif t.kind == "punct" and t.text == "," and depth == 0:
+            args.append([])
+            k += 1
+            continue
+        args[-1].append(t)
+        k += 1
+    if args == [[]]:
+        args = []
+    return args, k
+
+
+def _named(arg: list[Token]) -> tuple[str | None, list[Token]]:
+    """("name", value tokens) for `name = value`, (None, arg) for a positional argument."""
+    if (
+        len(arg) >= 2
+        and arg[0].kind == "ident"
+        and arg[1].kind == "punct"
+        and arg[1].text == "="
+        and not (len(arg) >= 3 and arg[2].kind == "punct" and arg[2].text == "=")
+    ):
+        return arg[0].text, arg[2:]
+    return None, arg
+
+
+def _string_value(token: Token) -> str | None:
+    """The value of a string literal without escapes; None if it has any (refused)."""
+    body = token.text[1:-1] if token.text.endswith('"') and len(token.text) >= 2 else None
+    if body is None or "\\" in body:
+        return None
+    return body
+
+
+def _escape(path: str) -> str:
+    return '"' + path.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _within(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+def _climbs(rel: str) -> bool:
+    """True if a relative path leaves its base directory at any point (`a/../../x`)."""
+    depth = 0
+    for part in rel.split("/"):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif part not in ("", "."):
+            depth += 1
+    return False
+
+
+class PathChecker:
+    """Checks one program (and the session files it pulls in) against the allowed roots."""
+
+    def __init__(
+        self,
+        session_dir: Path | None,
+        library_dirs: Sequence[Path],
+        search_dirs: Sequence[Path] = (),
+    ) -> None:
+        # Real paths, so a symlink inside a root that points out is caught by _within.
+        self.session_dir = Path(os.path.realpath(session_dir)) if session_dir else None
+        self.library_dirs = [Path(os.path.realpath(d)) for d in library_dirs]
+        self.roots = ([self.session_dir] if self.session_dir else []) + self.library_dirs
+        # Where OpenSCAD looks for a relative include after the including file's own dir:
+        # OPENSCADPATH (session dir, library dirs), then its built-in library dir.
+        self.search_dirs = [Path(d) for d in search_dirs]
+        self._seen: set[Path] = set()
+        self._scanned_bytes = 0
+
+    def check_program(self, text: str, program_dir: Path) -> PathCheck:
+        """Check the user's program, which OpenSCAD will read from `program_dir`."""
+        result = PathCheck(program=text)
+        result.program = self._check_text(text, program_dir, result, top_level=True)
+        return result
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _violation(self, result: PathCheck, message: str, line: int, where: Path | None) -> None:
+        if where is None:
+            result.violations.append(PathViolation(message, line))
+        else:
+            message = f"{message} (in file {where}, line {line})"
+            result.violations.append(PathViolation(message, None))
+
+    def _check_text(self, text: str, base: Path, result: PathCheck, *, top_level: bool) -> str:
+        where = None if top_level else base  # for messages about nested files
+        lexer = _Lexer(text)
+        tokens = lexer.tokens()
+        for message, line in lexer.violations:
+            self._violation(result, message, line, where)
+        edits: list[tuple[int, int, str]] = []
+        for k, tok in enumerate(tokens):
+            if tok.kind in ("include", "use"):
+                self._check_include(tok, base, result, where)
+            elif (
+                tok.kind == "ident"
+                and tok.text in _FILE_READERS
+                and k + 1 < len(tokens)
+                and tokens[k + 1].kind == "punct"
+                and tokens[k + 1].text == "("
+            ):
+                edits += self._check_call(tokens, k, base, result, where, top_level)
+        for start, end, new in sorted(edits, reverse=True):
+            text = text[:start] + new + text[end:]
+        return text
+
+    def _check_include(self, tok: Token, base: Path, result: PathCheck, where: Path | None):
+        path = tok.text.strip()
+        if not path:
+            return
+        if os.path.isabs(path):
+            candidates = [Path(path)]
+        elif _climbs(path):
+            message = f"{tok.kind} <{path}>: '..' leaves the directory"
+            self._violation(result, message, tok.line, where)
+            return
+        else:
+            candidates = [base / path] + [d / path for d in self.search_dirs]
+        for candidate in candidates:
+            if not os.path.lexists(candidate):
+                continue
+            real = Path(os.path.realpath(candidate))
+            if not _within(real, self.roots):
+                self._violation(
+                    result,
+                    f"{tok.kind} <{path}> reads outside the session and library directories",
+                    tok.line,
+                    where,
+                )
+                return
+            if real.is_dir():
+                continue  # OpenSCAD skips directories and keeps searching
+            if self.session_dir and _within(real, [self.session_dir]):
+                self._scan_file(real, result)
+            return
+        if os.path.isabs(path) and not _within(Path(os.path.realpath(path)), self.roots):
+            # Refused whether it exists or not, so the answer says nothing about the file.
+            self._violation(
+                result,
+                f"{tok.kind} <{path}> reads outside the session and library directories",
+                tok.line,
+                where,
+            )
+
+    def _scan_file(self, real: Path, result: PathCheck) -> None:
+        if real in self._seen:
+            return
+        self._seen.add(real)
+        if len(self._seen) > MAX_SCANNED_FILES:
+            result.violations.append(PathViolation("too many included files", None))
+            return
+        try:
+            data = real.read_bytes()[: MAX_SCANNED_BYTES + 1]
+        except OSError:
+            return  # unreadable: OpenSCAD will not read it either
+        self._scanned_bytes += len(data)
+        if self._scanned_bytes > MAX_SCANNED_BYTES:
+            result.violations.append(PathViolation("included files are too large", None))
+            return
+        result.files_read.append(real)
+        self._check_text(data.decode("utf-8", "replace"), real.parent, result, top_level=False)
+
+    def _check_call(
+        self,
+        tokens: list[Token],
+        k: int,
+        base: Path,
+        result: PathCheck,
+        where: Path | None,
+        top_level: bool,
+    ) -> list[tuple[int, int, str]]:
+        name = tokens[k].text
+        line = tokens[k].line
+        args, _ = _split_args(tokens, k + 1)
+        edits: list[tuple[int, int, str]] = []
+        file_args: list[list[Token]] = []
+        position = 0  # OpenSCAD matches positional arguments in order, skipping named ones
+        for arg in args:
+            arg_name, value = _named(arg)
+            if arg_name in _FILE_PARAMS:
+                file_args.append(value)
+                continue
+            if arg_name is not None:
+                continue
+            position += 1
+            if position - 1 != _FILE_READERS[name] or not value:
+                continue
+            if len(value) == 1 and value[0].kind == "number":
+                continue  # a number is no file (linear_extrude(10) means height 10)
+            if name == "linear_extrude" and not (len(value) == 1 and value[0].kind == "string"):
+                # A computed first argument: 2021.01 reads a string there as a DXF file and
+                # takes a number as the height. Make it the height, always.
+                if any(_named(a)[0] == "height" for a in args):
+                    self._violation(
+                        result, f"{name}(): a computed first argument and height=", line, where
+                    )
+                else:
+                    edits.append((value[0].start, value[0].start, "height="))
+                continue
+            file_args.append(value)
+        for value in file_args:
+            edit = self._check_file_arg(name, value, base, result, where, line, top_level)
+            if edit:
+                edits.append(edit)
+        return edits
+
+    def _check_file_arg(
+        self,
+        name: str,
+        value: list[Token],
+        base: Path,
+        result: PathCheck,
+        where: Path | None,
+        line: int,
+        top_level: bool,
+    ) -> tuple[int, int, str] | None:
+        if not (len(value) == 1 and value[0].kind == "string"):
+            if len(value) == 1 and value[0].kind == "ident" and value[0].text == "undef":
+                return None
+            self._violation(
+                result,
+                f"{name}(): the file must be a string literal, not a computed value",
+                line,
+                where,
+            )
+            return None
+        tok = value[0]
+        path = _string_value(tok)
+        if path is None:
+            self._violation(result, f"{name}(): escapes are not allowed in file names", line, where)
+            return None
+        if not path:
+            return None
+        if os.path.isabs(path):
+            target = Path(path)
+        elif _climbs(path):
+            self._violation(result, f'{name}("{path}"): \'..\' leaves the directory', line, where)
+            return None
+        elif top_level:
+            if self.session_dir is None:
+                self._violation(
+                    result,
+                    f'{name}("{path}"): a relative file needs a session directory',
+                    line,
+                    where,
+                )
+                return None
+            target = self.session_dir / path
+        else:
+            target = base / path
+        real = Path(os.path.realpath(target))
+        if not _within(real, self.roots):
+            self._violation(
+                result,
+                f'{name}("{path}") reads outside the session and library directories',
+                line,
+                where,
+            )
+            return None
+        if top_level and not os.path.isabs(path):
+            return tok.start, tok.end, _escape(str(target))
+        return None
