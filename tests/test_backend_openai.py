@@ -276,6 +276,8 @@ def test_vllm_grammar_goes_in_structured_outputs(server: ChatServer) -> None:
 
 def test_auto_mode_probes_the_server(server: ChatServer) -> None:
     b = backend(server.endpoint, grammar_mode="auto")
+    assert b.constrains is True  # asked before any generate: the agent decides on it
+    assert server.requests == []  # ... by GET /models, not by a chat request
     b.generate(MESSAGES, grammar=GRAMMAR)
     assert "structured_outputs" in server.requests[0] and b.constrains
 
@@ -284,6 +286,7 @@ def test_auto_mode_without_a_grammar_server_says_so(caplog: pytest.LogCaptureFix
     srv = ChatServer(owned_by="openai")
     try:
         b = backend(srv.endpoint, grammar_mode="auto")
+        assert b.constrains is False
         with caplog.at_level(logging.WARNING, logger="agent.backends.openai"):
             assert b.generate(MESSAGES, grammar=GRAMMAR) == ["cube(10);"]
         assert "grammar NOT applied" in caplog.text
@@ -311,3 +314,23 @@ def test_parse_completion_tolerates_null_content_and_missing_usage() -> None:
 def test_unknown_grammar_mode_is_refused() -> None:
     with pytest.raises(BackendError, match="grammar_mode"):
         OpenAIBackend(endpoint="http://127.0.0.1:1/v1", grammar_mode="outlines")
+
+
+def test_fenced_grammar_replies_come_back_bare() -> None:
+    from agent.backends.common import unfence
+
+    assert unfence("```openscad\ncube(1);\n```") == "cube(1);"
+    assert unfence("```\nsphere(2);\n```\n") == "sphere(2);"
+    assert unfence("cube(1); // ``` not a fence") == "cube(1); // ``` not a fence"
+
+
+def test_sampling_plan() -> None:
+    from agent.backends.common import sampling_plan
+
+    greedy = sampling_plan(3, 0.0)
+    assert (greedy.draws, greedy.do_sample) == (1, False)
+    assert greedy.fill(["a"], 3) == ["a", "a", "a"]
+    hot = sampling_plan(3, 0.9)
+    assert (hot.draws, hot.do_sample, hot.temperature) == (3, True, 0.9)
+    with pytest.raises(ValueError):
+        sampling_plan(0, 0.5)

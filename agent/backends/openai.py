@@ -18,6 +18,8 @@ Grammars (grammar_mode):
 from __future__ import annotations
 
 import email.utils
+import importlib
+import importlib.util
 import json
 import logging
 import os
@@ -175,7 +177,7 @@ class OpenAIBackend:
         self._mode: str | None = None if cfg.grammar_mode == "auto" else cfg.grammar_mode
         self._warned_no_grammar = False
         self.max_parallel = cfg.max_parallel
-        self.constrains = self._mode in ("vllm", "llamacpp")
+        self._applied: bool | None = None  # whether the latest grammar was sent
         self.last_usage: dict[str, int] = empty_usage()
         self.requests = 0  # chat requests sent, retries included (for tests and benchmarks)
 
@@ -204,7 +206,21 @@ class OpenAIBackend:
             self._mode = mode_from_owner(owner)
             log.info("%s: model %s owned by %r -> grammar_mode %s",
                      self.endpoint, self._model, owner, self._mode)
-        self.constrains = self._mode != "none"
+
+    @property
+    def constrains(self) -> bool:
+        """Before a call: whether a grammar would be applied (in auto mode this asks the
+        server once). After a call with a grammar: whether it was."""
+        if self._applied is not None:
+            return self._applied
+        try:
+            mode = self.grammar_mode
+        except BackendError:
+            return False  # the server cannot be asked; generate() will say why
+        if mode == "llamacpp":
+            return importlib.util.find_spec("tools.grammar") is not None and hasattr(
+                importlib.import_module("tools.grammar"), "to_gbnf")
+        return mode == "vllm"
 
     @property
     def model(self) -> str:
@@ -319,7 +335,7 @@ class OpenAIBackend:
             replies.extend(fresh)
         self.last_usage = usage
         if grammar is not None:
-            self.constrains = constrained
+            self._applied = constrained
         if constrained and self.config.fenced_grammar:
             replies = [unfence(r) for r in replies]
         return plan.fill(replies, n)
