@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -54,14 +54,13 @@ def _camera(view: str) -> np.ndarray:
     return np.stack([right, up, forward])
 
 
-def _rasterize(
-    tris: np.ndarray, shade: np.ndarray, width: int, height: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Z-buffer triangles already in pixel space (x, y, depth), vectorised over every
-    (triangle, pixel-in-its-bounding-box) pair. Returns (depth, shade) images; depth is inf
-    where nothing was drawn."""
-    depth = np.full(height * width, np.inf)
-    image = np.zeros(height * width)
+def triangle_fragments(
+    tris: np.ndarray, width: int, height: int, chunk: int = 4_000_000
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Pixel centres covered by triangles already in pixel space (x, y, z), vectorised over
+    every (triangle, pixel-in-its-bounding-box) pair, in chunks of about `chunk` pairs.
+    Yields (triangle index, flat pixel index y * width + x, interpolated z). Shared by the
+    z-buffer below and by evals.reference (voxel occupancy by ray parity)."""
     x0 = np.clip(np.floor(tris[:, :, 0].min(1)).astype(int), 0, width - 1)
     x1 = np.clip(np.ceil(tris[:, :, 0].max(1)).astype(int), 0, width - 1)
     y0 = np.clip(np.floor(tris[:, :, 1].min(1)).astype(int), 0, height - 1)
@@ -71,13 +70,12 @@ def _rasterize(
     a, b, c = tris[:, 0], tris[:, 1], tris[:, 2]
     area = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
     keep = np.abs(area) > 1e-12  # edge-on triangles cover no pixel centre
-    # Bound memory: process triangles in chunks of about 4M candidate pixels.
     counts = np.where(keep, w * h, 0)
     order = np.flatnonzero(counts)
     start = 0
     while start < len(order):
         csum = np.cumsum(counts[order[start:]])
-        stop = start + max(1, int(np.searchsorted(csum, 4_000_000)))
+        stop = start + max(1, int(np.searchsorted(csum, chunk)))
         idx = order[start:stop]
         start = stop
         n = counts[idx]
@@ -91,13 +89,21 @@ def _rasterize(
         l0 = ((tb[:, 0] - cx) * (tc[:, 1] - cy) - (tb[:, 1] - cy) * (tc[:, 0] - cx)) * inv
         l1 = ((tc[:, 0] - cx) * (ta[:, 1] - cy) - (tc[:, 1] - cy) * (ta[:, 0] - cx)) * inv
         l2 = 1.0 - l0 - l1
-        eps = -1e-9
-        inside = (l0 >= eps) & (l1 >= eps) & (l2 >= eps)
+        inside = (l0 >= 0) & (l1 >= 0) & (l2 >= 0)
         if not inside.any():
             continue
         z = (l0 * ta[:, 2] + l1 * tb[:, 2] + l2 * tc[:, 2])[inside]
-        pix = (py * width + px)[inside]
-        val = shade[tri][inside]
+        yield tri[inside], (py * width + px)[inside], z
+
+
+def _rasterize(
+    tris: np.ndarray, shade: np.ndarray, width: int, height: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Z-buffer: (depth, shade) images; depth is inf where nothing was drawn."""
+    depth = np.full(height * width, np.inf)
+    image = np.zeros(height * width)
+    for tri, pix, z in triangle_fragments(tris, width, height):
+        val = shade[tri]
         # nearest fragment per pixel: sort by (pixel, depth), keep each pixel's first
         srt = np.lexsort((z, pix))
         pix, z, val = pix[srt], z[srt], val[srt]

@@ -140,7 +140,8 @@ def _dims(values: Sequence[float]) -> str:
 
 
 def _check_size(expected: object, report: MeshReport, first: MeshReport | None):
-    ranges = _ranges3(expected, "size")
+    # ranges are meant largest first; sorting them too forgives a spec written in X, Y, Z order
+    ranges = sorted(_ranges3(expected, "size"), key=lambda r: r[0] + r[1], reverse=True)
     actual = sorted(report.extents, reverse=True)
     bad = _out_of_range(actual, ranges, ("largest", "middle", "smallest"))
     if not bad:

@@ -1,0 +1,122 @@
+"""Every spec key of ../shared/evals/README.md, passing and failing, on real parts."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from scad_parts import part_stl
+
+from tools.mesh import MeshReport, analyze_mesh
+from tools.spec import CHECKERS, check_spec
+
+
+def report(name: str) -> MeshReport:
+    return analyze_mesh(part_stl(name))
+
+
+PLATE_PASS = {
+    "watertight": True,
+    "bodies": 1,
+    "genus": 4,
+    "size": [[59, 61], [39, 41], [4.5, 5.5]],
+    "size_xyz": [[59, 61], [39, 41], [4.5, 5.5]],
+    "volume": [11700, 11900],
+}
+
+
+def test_every_key_passes_on_a_matching_part() -> None:
+    result = check_spec(PLATE_PASS, report("plate4"))
+    assert result.passed, result.summary()
+    assert [c.key for c in result.checks] == list(PLATE_PASS)
+    assert result.summary() == "all spec checks passed"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("watertight", False, "open"),
+        ("bodies", 2, "expected 2 separate bodies, found 1 body"),
+        ("genus", 2, "expected 2 through-holes, found 4"),
+        ("size", [[59, 61], [39, 41], [9, 11]], "smallest 5 not in [9, 11]"),
+        ("size_xyz", [[39, 41], [59, 61], [4.5, 5.5]], "X 60 not in [39, 41]"),
+        ("volume", [100, 200], "expected a volume of 100-200 mm^3"),
+    ],
+)
+def test_each_key_fails_with_a_message(key: str, value: object, words: str) -> None:
+    result = check_spec({key: value}, report("plate4"))
+    assert not result.passed
+    [check] = result.failures()
+    assert check.key == key and words in check.message
+    assert result.summary().startswith(f"- {key}: ")
+
+
+def test_size_is_orientation_free_but_size_xyz_is_not() -> None:
+    standing = dataclasses.replace(report("plate4"), extents=(5.0, 60.0, 40.0))
+    assert check_spec({"size": PLATE_PASS["size"]}, standing).passed
+    assert not check_spec({"size_xyz": PLATE_PASS["size_xyz"]}, standing).passed
+    # ranges written in another order than largest-first still mean the same box
+    assert check_spec({"size": [[4.5, 5.5], [59, 61], [39, 41]]}, standing).passed
+
+
+def test_watertight_fails_on_an_open_mesh_and_genus_cannot_be_counted() -> None:
+    result = check_spec({"watertight": True, "genus": 0}, report("open"))
+    assert result.failed_keys() == ["watertight", "genus"]
+    assert "cannot be computed" in result.failures()[1].message
+
+
+def test_bodies_counts_separate_parts() -> None:
+    assert check_spec({"bodies": 2}, report("two_cubes")).passed
+    msg = check_spec({"bodies": 1}, report("two_cubes")).summary()
+    assert "found 2 bodies" in msg and "do not overlap" in msg
+
+
+def test_grow_compares_with_the_first_part() -> None:
+    cube, tall = report("cube"), report("tall_cube")
+    assert check_spec({"grow": {"axis": "z", "min_ratio": 1.5}}, tall, first=cube).passed
+    failed = check_spec({"grow": {"axis": "x", "min_ratio": 1.5}}, tall, first=cube)
+    assert not failed.passed and "found 20 mm (1x)" in failed.summary()
+    # max_ratio: "make it shorter" read the other way
+    assert check_spec({"grow": {"axis": "z", "max_ratio": 0.6}}, cube, first=tall).passed
+    assert not check_spec({"grow": {"axis": "z", "max_ratio": 0.6}}, tall, first=cube).passed
+    assert check_spec({"grow": {"axis": "z", "min_ratio": 1.9, "max_ratio": 2.1}}, tall,
+                      first=cube).passed
+
+
+def test_grow_without_a_first_part_fails() -> None:
+    result = check_spec({"grow": {"axis": "z", "min_ratio": 1.5}}, report("tall_cube"))
+    assert not result.passed and "first prompt" in result.summary()
+
+
+def test_no_part_fails_every_key_and_even_an_empty_spec() -> None:
+    result = check_spec(PLATE_PASS, None)
+    assert not result.passed and result.failed_keys() == list(PLATE_PASS)
+    empty_spec = check_spec({}, None)
+    assert not empty_spec.passed and empty_spec.failed_keys() == ["part"]
+    from tools.mesh import empty_report
+
+    assert not check_spec({"genus": 0}, empty_report()).passed
+    assert check_spec({}, report("cube")).passed
+
+
+def test_unknown_key_fails_loudly() -> None:
+    result = check_spec({"genus": 4, "colour": "red"}, report("plate4"))
+    assert result.failed_keys() == ["colour"]
+    assert "unknown spec key 'colour'" in result.summary()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [{"genus": "4"}, {"genus": True}, {"watertight": 1}, {"size": [1, 2]},
+     {"size_xyz": [[1, 2], [1, 2]]}, {"volume": [5, 1]}, {"volume": 3},
+     {"grow": {"axis": "w", "min_ratio": 2}}, {"grow": {"axis": "z"}},
+     {"grow": {"axis": "z", "min_ratio": 2, "ratio": 1}}, {"grow": "taller"}],
+)
+def test_malformed_values_fail_instead_of_raising(spec: dict) -> None:
+    result = check_spec(spec, report("cube"), first=report("cube"))
+    assert not result.passed and "malformed spec" in result.summary()
+
+
+def test_every_documented_key_has_a_checker() -> None:
+    assert set(CHECKERS) == {"watertight", "bodies", "genus", "size", "size_xyz", "volume",
+                             "grow"}
