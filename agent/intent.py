@@ -176,7 +176,7 @@ def count_holes(text: str) -> HoleCount:
         for k, w in enumerate(window_after):
             if w in MULTIPLYING:
                 following = window_after[k + 1] if k + 1 < len(window_after) else ""
-                if following not in ("corner", "corners") and "one" not in window_after[:k]:
+                if not (following in ("corner", "corners") and "one" in window_after[:k]):
                     unclear = True
         count: int | None = None
         j = i - 1
@@ -478,15 +478,18 @@ def infer_spec(text: str, previous: HasTopology | None = None, *, follow_up: boo
     spec: dict = {"watertight": True}
     toks = tokens(text)
     holes = count_holes(text)
+    annular = _head(toks) in ANNULAR_HEADS
     if not follow_up:
-        if holes.mentioned:
+        if holes.mentioned and annular:
+            pass  # holes through a tube's wall add to its own: the total is a guess
+        elif holes.mentioned:
             if holes.total is not None and not holes.relative:
                 spec["genus"] = holes.total
             elif holes.total is None and not holes.none:
                 corners = _corner_holes(toks)
                 if corners is not None and not (MULTIPLYING & set(toks) - {"each", "every"}):
                     spec["genus"] = corners
-        elif ANNULAR_HEADS & set(toks) and _head(toks) in ANNULAR_HEADS and not re.search(
+        elif annular and not re.search(
             r"\b(ring|tube|pipe) of\b", normalize(text)
         ):
             spec["genus"] = 1
