@@ -1,0 +1,74 @@
+"""The OpenSCAD grammar used for constrained decoding, and helpers around it.
+
+    load_grammar("openscad") -> EBNF text in xgrammar's dialect (what vLLM's structured
+                                outputs and our HF logits processor take)
+    to_gbnf(ebnf)            -> the same grammar in llama.cpp's GBNF dialect
+    accepts(program)         -> does the grammar accept this whole program? (xgrammar matcher
+                                over the program's characters; no tokenizer involved)
+
+The grammar follows OpenSCAD 2021.01's own lexer and parser (see the header of
+openscad.ebnf for what it knowingly accepts that OpenSCAD rejects).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from importlib import resources
+from typing import Any
+
+from tools.errors import ScadAgentError, require
+from tools.grammar.ebnf import GrammarSyntaxError, to_gbnf
+
+__all__ = ["GrammarSyntaxError", "accepts", "decode_source", "load_grammar", "to_gbnf"]
+
+GRAMMARS = ("openscad",)
+
+
+@functools.cache
+def load_grammar(name: str = "openscad") -> str:
+    """The EBNF text of a bundled grammar (package data next to this module)."""
+    if name not in GRAMMARS:
+        raise ScadAgentError(f"unknown grammar {name!r}; bundled: {', '.join(GRAMMARS)}")
+    return resources.files(__package__).joinpath(f"{name}.ebnf").read_text(encoding="utf-8")
+
+
+def decode_source(data: bytes) -> str:
+    """Program bytes as text the way OpenSCAD sees them.
+
+    OpenSCAD's lexer works on bytes: non-ASCII bytes are only legal inside strings and
+    comments, plus the no-break space (UTF-8 C2 A0, or a lone A0 byte) as whitespace. So a
+    file that is not valid UTF-8 is decoded as Latin-1: every byte becomes one character,
+    bytes in strings/comments stay legal, and a lone A0 becomes U+00A0, the whitespace the
+    grammar allows -- the same verdict OpenSCAD reaches."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def _string_compiled(ebnf: str) -> Any:
+    """The grammar compiled against an empty vocabulary: enough to match raw text."""
+    xgr = require("xgrammar", "hf")
+    compiler = xgr.GrammarCompiler(xgr.TokenizerInfo([]), cache_enabled=False)
+    return compiler.compile_grammar(xgr.Grammar.from_ebnf(ebnf))
+
+
+def accepts(program: str | bytes, grammar: str | None = None) -> bool:
+    """True when `grammar` (default: the bundled OpenSCAD grammar) derives `program` exactly.
+
+    The match runs xgrammar's GrammarMatcher character by character, as constrained decoding
+    does, so it also proves the grammar compiles. Bytes are decoded with `decode_source`."""
+    xgr = require("xgrammar", "hf")
+    text = decode_source(program) if isinstance(program, bytes) else program
+    ebnf = load_grammar() if grammar is None else grammar
+    with _lock:  # functools.cache does not stop two threads compiling the same grammar
+        compiled = _string_compiled(ebnf)
+    matcher = xgr.GrammarMatcher(compiled, terminate_without_stop_token=True)
+    if text and not matcher.accept_string(text):
+        return False
+    return bool(matcher.is_terminated())
