@@ -192,7 +192,9 @@ def extract_program(reply: str) -> Extraction:
         label = f"fenced {best.tag}" if best.tag else "fenced untagged"
         if not best.closed:
             return Extraction(best.body, f"{label}, unclosed fence", truncated=True)
-        return Extraction(best.body, label, truncated=_braces_open(best.body))
+        # a closed fence means the reply ended normally: open brackets are a syntax error
+        # for OpenSCAD to report, not a cut-off reply
+        return Extraction(best.body, label)
     program = _bare(text)
     if program is None:
         return Extraction(None, "no program: prose only")

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from agent.backends.base import Backend, BackendError, Message
 from agent.config import AgentConfig
@@ -28,11 +28,9 @@ from agent.extract import Extraction, extract_program
 from agent.intent import infer_spec, merge_specs
 from agent.prompts import repair_message
 from tools.errors import ScadAgentError
-
-if TYPE_CHECKING:
-    from tools.mesh import MeshReport
-    from tools.openscad import CompileResult
-    from tools.spec import SpecResult
+from tools.mesh import MeshReport, analyze_mesh
+from tools.openscad import CompileResult, compile_scad
+from tools.spec import SpecResult, check_spec
 
 StepKind = Literal["attempt", "reply", "compile", "checks", "repair", "done", "error"]
 # How a turn ended (Step "done" data["status"]).
@@ -179,6 +177,9 @@ class _Budget:
         return {"timings": timings, "tokens": dict(self.tokens)}
 
 
+TRUNCATED = "the program is incomplete (the reply was cut off): write a shorter program"
+
+
 def _normalized(program: str | None) -> str:
     return re.sub(r"\s+", " ", program or "").strip()
 
@@ -208,19 +209,15 @@ def _generate(backend: Backend, messages: list[Message], n: int, config: AgentCo
                                grammar=grammar, max_tokens=budget.reply_tokens())
         budget.timings["model_s"] += time.monotonic() - started
         budget.add_usage(getattr(backend, "last_usage", None))
-        if not got:
-            break
         replies.extend(got[:want])
+        if len(got) < want:
+            break  # the backend gave what it could
     return replies
 
 
 def _judge(candidate: Candidate, ctx: TurnContext, spec: dict, config: AgentConfig,
            budget: _Budget) -> None:
     """Compile and check one candidate in place."""
-    from tools.mesh import analyze_mesh
-    from tools.openscad import compile_scad
-    from tools.spec import check_spec
-
     program = candidate.program
     if program is None:
         candidate.failures = [candidate.extraction.reason]
@@ -234,8 +231,7 @@ def _judge(candidate: Candidate, ctx: TurnContext, spec: dict, config: AgentConf
                                      session_dir=ctx.session_dir)
     candidate.compile_s = time.monotonic() - started
     budget.timings["compile_s"] += candidate.compile_s
-    truncated = (["the reply was cut off before the program ended: write a shorter program"]
-                 if candidate.extraction.truncated else [])
+    truncated = [TRUNCATED] if candidate.extraction.truncated else []
     if not candidate.compile.ok or candidate.compile.stl is None:
         candidate.failures = truncated  # the compile diagnostics speak for themselves
         return

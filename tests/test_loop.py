@@ -1,0 +1,198 @@
+"""The repair loop on recorded replies (scripted backend) with the real OpenSCAD."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent.backends.scripted import ScriptedBackend
+from agent.config import AgentConfig
+from agent.loop import Step
+from agent.session import Session
+
+PROMPT = "a 60 x 40 x 5 mm plate with four M3 holes"
+GOOD = (
+    "difference() {\n  cube([60, 40, 5]);\n"
+    "  for (x = [5, 55], y = [5, 35]) translate([x, y, -1]) cylinder(d = 3.2, h = 7, $fn = 16);"
+    "\n}"
+)
+TWO_HOLES = GOOD.replace("[5, 55]", "[5]")  # compiles, but genus 2, not 4
+SYNTAX = "difference() {\n  cube([60, 40, 5]);\n  translate([5, 5, -1] cylinder(d=3, h=7);\n}"
+PROSE = "I would make a rectangular plate and drill four holes into it."
+
+
+def fenced(program: str) -> str:
+    return f"Here you go:\n```openscad\n{program}\n```\n"
+
+
+def run(tmp_path: Path, replies: list, *, prompt: str = PROMPT,
+        **config: object) -> tuple[Session, ScriptedBackend, list[Step]]:
+    backend = ScriptedBackend(replies)
+    cfg = AgentConfig(backend="scripted", render=False, **config)
+    session = Session(tmp_path / "s", backend, cfg)
+    steps = list(session.send(prompt))
+    return session, backend, steps
+
+
+def kinds(steps: list[Step]) -> list[str]:
+    return [s.kind for s in steps]
+
+
+def test_bad_program_then_its_repair(tmp_path: Path) -> None:
+    session, backend, steps = run(tmp_path, [fenced(SYNTAX), fenced(GOOD)])
+    done = steps[-1]
+    assert done.kind == "done" and done.data["status"] == "ok"
+    assert done.data["repairs_used"] == 1 and done.data["stop"] == "passed"
+    assert session.turns[0].program == GOOD
+    # the repair conversation: the bad program as the assistant, diagnostics as the user
+    sent = backend.calls[1]["messages"]
+    assert sent[-2] == {"role": "assistant", "content": SYNTAX}
+    repair = sent[-1]["content"]
+    assert "syntax_error" in repair and "line 3" in repair
+    assert "3 | translate([5, 5, -1] cylinder(d=3, h=7);" in repair
+    assert repair.endswith("Reply with the corrected complete OpenSCAD program only.")
+    assert sent[0]["role"] == "system" and sent[1] == {"role": "user", "content": PROMPT}
+    checks = {c["key"]: c["passed"] for c in done.data["checks"]}
+    assert checks == {"watertight": True, "genus": True, "bodies": True, "size": True}
+
+
+def test_prose_only_reply_costs_one_attempt_and_is_never_compiled(tmp_path: Path) -> None:
+    session, backend, steps = run(tmp_path, [PROSE, fenced(GOOD)])
+    first = [s for s in steps if s.attempt == 1]
+    assert "compile" not in kinds(first)
+    assert first[1].kind == "reply" and first[1].data["program"] is None
+    assert not (tmp_path / "s" / "turn-1" / "attempt-1-0").exists()
+    assert steps[-1].data["status"] == "ok" and steps[-1].data["repairs_used"] == 1
+    nudge = backend.calls[1]["messages"][-1]["content"]
+    assert "no program: prose only" in nudge and "no prose" in nudge
+
+
+def test_two_blocks_takes_the_openscad_one(tmp_path: Path) -> None:
+    reply = f"```python\nprint('hi')\n```\nand\n```scad\n{GOOD}\n```"
+    _, backend, steps = run(tmp_path, [reply])
+    assert steps[-1].data["status"] == "ok" and len(backend.calls) == 1
+
+
+def test_stuck_on_the_same_failing_program_stops_early(tmp_path: Path) -> None:
+    _, backend, steps = run(tmp_path, [fenced(TWO_HOLES)] * 4, max_repairs=3)
+    done = steps[-1]
+    assert done.data["stop"] == "stuck"
+    assert len(backend.calls) == 2 and backend.remaining == 2
+    assert done.data["status"] == "failed_checks"
+    assert any("genus" in f for f in done.data["best"]["failures"])
+
+
+def test_max_repairs_bounds_the_attempts(tmp_path: Path) -> None:
+    # distinct failing programs, so stuck detection does not end it first
+    replies = [fenced(SYNTAX.replace("5, 5", f"{k}, 5")) for k in range(1, 6)]
+    _, backend, steps = run(tmp_path, replies, max_repairs=2)
+    assert len(backend.calls) == 3
+    assert steps[-1].data["stop"] == "max_repairs"
+    assert steps[-1].data["status"] == "no_part"
+    assert kinds(steps).count("repair") == 2
+
+
+def test_best_attempt_is_kept_not_the_last(tmp_path: Path) -> None:
+    replies = [fenced(TWO_HOLES), fenced(SYNTAX), PROSE]
+    session, _, steps = run(tmp_path, replies, max_repairs=2)
+    assert steps[-1].data["status"] == "failed_checks"
+    assert steps[-1].data["program"] == TWO_HOLES
+    assert session.turns[0].program == TWO_HOLES
+    assert Path(session.turns[0].files["stl"]).is_file()
+
+
+def test_repair_starts_from_the_best_program(tmp_path: Path) -> None:
+    replies = [fenced(TWO_HOLES), fenced(SYNTAX), fenced(GOOD)]
+    _, backend, steps = run(tmp_path, replies, max_repairs=2)
+    assert steps[-1].data["status"] == "ok"
+    # the third attempt repairs the compiling two-hole plate, not the syntax error
+    assert backend.calls[2]["messages"][-2]["content"] == TWO_HOLES
+
+
+def test_resample_draws_n_in_one_call_and_keeps_the_best(tmp_path: Path) -> None:
+    replies = [fenced(SYNTAX), PROSE, fenced(TWO_HOLES), fenced(TWO_HOLES)]
+    _, backend, steps = run(tmp_path, replies + [fenced(GOOD)], strategy="resample",
+                            samples=4, max_repairs=1)
+    assert backend.calls[0]["n"] == 4 and backend.calls[0]["temperature"] > 0
+    # identical candidates are compiled once
+    compiles = [s for s in steps if s.kind == "compile" and s.attempt == 1]
+    assert len(compiles) == 3
+    assert len(list((tmp_path / "s" / "turn-1").glob("attempt-1-*"))) == 2
+    # the repair starts from the best candidate (compiles, wrong genus)
+    assert backend.calls[1]["messages"][-2]["content"] == TWO_HOLES
+    assert steps[-1].data["status"] == "ok" and steps[-1].data["program"] == GOOD
+
+
+def test_resample_stops_judging_after_a_verified_pass(tmp_path: Path) -> None:
+    replies = [fenced(SYNTAX), fenced(GOOD), fenced(TWO_HOLES)]
+    _, backend, steps = run(tmp_path, replies, strategy="resample", samples=3)
+    assert len(backend.calls) == 1
+    assert steps[-1].data["status"] == "ok" and steps[-1].data["best"]["candidate"] == 1
+    assert [s.data["candidate"] for s in steps if s.kind == "checks"] == [0, 1]
+
+
+def test_backend_error_yields_error_and_keeps_the_session(tmp_path: Path) -> None:
+    session, _, steps = run(tmp_path, [fenced(SYNTAX), {"error": "server down"}])
+    assert steps[-1].kind == "error" and "server down" in steps[-1].data["message"]
+    saved = json.loads(session.path.read_text())
+    assert saved["turns"][0]["status"] == "error"
+    assert "server down" in saved["turns"][0]["error"]
+    again = Session.load(session.path)
+    assert again.turns[0].status == "error" and again.current is None
+
+
+def test_keyboard_interrupt_mid_repair_leaves_a_loadable_session(tmp_path: Path) -> None:
+    calls = []
+
+    def reply(messages: list[dict], n: int) -> list[str]:
+        calls.append(messages)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return [fenced(SYNTAX)]
+
+    backend = ScriptedBackend(reply)
+    session = Session(tmp_path / "s", backend, AgentConfig(backend="scripted", render=False))
+    seen: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        for step in session.send(PROMPT):
+            seen.append(step.kind)
+    assert "repair" in seen
+    loaded = Session.load(tmp_path / "s" / "session.json")
+    assert loaded.turns[0].status == "interrupted"
+    assert loaded.current is None
+    lines = (tmp_path / "s" / "trajectory.jsonl").read_text().splitlines()
+    assert json.loads(lines[-1])["kind"] == "interrupted"
+
+
+def test_token_budget_stops_the_turn(tmp_path: Path) -> None:
+    replies = [fenced(SYNTAX.replace("5, 5", f"{k}, 5")) for k in range(1, 5)]
+    _, backend, steps = run(tmp_path, replies, max_repairs=3, max_tokens=10)
+    assert len(backend.calls) == 1 and steps[-1].data["stop"] == "tokens"
+    assert backend.calls[0]["max_tokens"] <= 10
+
+
+def test_wall_time_budget_stops_the_turn(tmp_path: Path) -> None:
+    replies = [fenced(SYNTAX.replace("5, 5", f"{k}, 5")) for k in range(1, 5)]
+    _, backend, steps = run(tmp_path, replies, max_repairs=3, max_wall_s=1e-6)
+    assert len(backend.calls) == 1 and steps[-1].data["stop"] == "wall_time"
+
+
+def test_steps_carry_timings_and_usage(tmp_path: Path) -> None:
+    _, _, steps = run(tmp_path, [fenced(GOOD)])
+    done = steps[-1].data
+    assert set(done["timings"]) == {"model_s", "compile_s", "check_s", "other_s", "total_s"}
+    assert done["timings"]["compile_s"] > 0
+    assert done["tokens"]["completion_tokens"] > 0
+    assert kinds(steps) == ["attempt", "reply", "compile", "checks", "done"]
+
+
+def test_explicit_spec_wins_over_inferred(tmp_path: Path) -> None:
+    backend = ScriptedBackend([fenced(TWO_HOLES)])
+    session = Session(tmp_path / "s", backend, AgentConfig(backend="scripted", render=False,
+                                                            max_repairs=0),
+                      spec={"genus": 2})
+    steps = list(session.send(PROMPT))
+    assert steps[-1].data["spec"]["genus"] == 2
+    assert steps[-1].data["status"] == "ok"
