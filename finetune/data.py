@@ -98,30 +98,53 @@ def scrape_to_record(obj: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def trajectory_to_record(events: Sequence[dict[str, Any]], session_id: str) -> dict | None:
-    """A session's trajectory events -> one record if the session ended in success.
+def _as_context(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Earlier assistant programs stay visible but are not trained on."""
+    return [{**m, "loss": False} if m["role"] == "assistant" else m for m in messages]
 
-    Reads events shaped like agent Step events ({"kind", "attempt", "data"}): "attempt"
-    carries the messages sent (data.messages) and "done" says whether the part passed
-    (data.ok / data.passed). The final conversation (every user message and each reply's
-    program) is the example; failed sessions teach nothing and are skipped.
+
+def trajectory_to_records(events: Sequence[dict[str, Any]], session_id: str) -> list[dict]:
+    """An agent session's trajectory.jsonl (agent/session.py) -> records of its good turns.
+
+    Events are Step dicts ({"turn", "kind", "attempt", "data"}) plus session events ("undo").
+    For every turn that ended "ok" and was not undone, the passing program becomes the
+    answer to (a) the turn's first prompt ("create"/"edit" example) and, when it took
+    repairs, (b) the repair conversation that produced it ("repair" example: failed
+    program as assistant, diagnostics as user, fixed program as the answer).
     """
-    messages: list[dict[str, str]] | None = None
-    program = ""
-    ok = False
+    attempts: dict[int, dict[int, list[dict[str, str]]]] = {}   # turn -> attempt -> msgs
+    done: dict[int, dict[str, Any]] = {}
+    passed_attempt: dict[int, int] = {}
+    undone: set[int] = set()
     for event in events:
-        data = event.get("data") or {}
-        kind = event.get("kind")
+        turn, kind, data = event.get("turn"), event.get("kind"), event.get("data") or {}
+        if not isinstance(turn, int):
+            continue
         if kind == "attempt" and isinstance(data.get("messages"), list):
-            messages = [m for m in data["messages"] if m.get("role") != "system"]
-        elif kind in ("reply", "compile") and data.get("program"):
-            program = str(data["program"])
+            attempts.setdefault(turn, {})[int(event.get("attempt", 0))] = [
+                m for m in data["messages"] if m.get("role") in ("user", "assistant")]
+        elif kind == "checks" and data.get("passed"):
+            passed_attempt[turn] = int(event.get("attempt", 0))
         elif kind == "done":
-            ok = bool(data.get("ok", data.get("passed", False)))
-    if not ok or not messages or not program:
-        return None
-    return {"id": session_id, "source": "trajectory", "kind": "repair",
-            "messages": [*messages, {"role": "assistant", "content": program}]}
+            done[turn] = data
+        elif kind == "undo":
+            undone.add(turn)
+    records: list[dict] = []
+    for turn, data in sorted(done.items()):
+        program = str(data.get("program") or "").strip()
+        if data.get("status") != "ok" or turn in undone or not program or turn not in attempts:
+            continue
+        by_attempt = attempts[turn]
+        answer = {"role": "assistant", "content": program}
+        first = by_attempt[min(by_attempt)]
+        records.append({"id": f"{session_id}-t{turn}", "source": "trajectory",
+                        "kind": "edit" if len(first) > 1 else "create",
+                        "messages": [*_as_context(first), answer]})
+        last = by_attempt.get(passed_attempt.get(turn, -1))
+        if last is not None and last != first:
+            records.append({"id": f"{session_id}-t{turn}-repair", "source": "trajectory",
+                            "kind": "repair", "messages": [*_as_context(last), answer]})
+    return records
 
 
 def to_record(obj: dict[str, Any]) -> dict[str, Any] | None:
@@ -144,9 +167,7 @@ def read_records(paths: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
         with path.open(encoding="utf-8") as fh:
             rows = [json.loads(line) for line in fh if line.strip()]
         if path.name == "trajectory.jsonl":
-            record = trajectory_to_record(rows, path.parent.name)
-            if record:
-                yield record
+            yield from trajectory_to_records(rows, path.parent.name)
             continue
         for row in rows:
             record = to_record(row) if isinstance(row, dict) else None
@@ -158,11 +179,17 @@ def read_records(paths: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _SPACE = re.compile(r"\s+")
+_SPACE_AROUND_PUNCT = re.compile(r" ?([^\w\s.$]) ?")
+_TOKEN = re.compile(r"[\w.$]+|[^\w\s]")
 
 
 def normalize_program(program: str) -> str:
-    """Comments and layout removed: programs that differ only there are duplicates."""
-    return _SPACE.sub(" ", _COMMENT.sub(" ", program)).strip().lower()
+    """Comments and layout removed: programs that differ only there are duplicates.
+
+    Whitespace survives only between two words ("module part"), where it means something.
+    """
+    text = _SPACE.sub(" ", _COMMENT.sub(" ", program)).strip().lower()
+    return _SPACE_AROUND_PUNCT.sub(r"\1", text)
 
 
 def group_key(record: dict[str, Any]) -> str:
@@ -192,7 +219,7 @@ def minhash_groups(programs: Sequence[str], threshold: float = 0.7) -> list[int]
         return i
 
     for i, program in enumerate(programs):
-        words = normalize_program(program).split()
+        words = _TOKEN.findall(normalize_program(program))
         shingles = {" ".join(words[j:j + 5]) for j in range(max(1, len(words) - 4))}
         mh = datasketch.MinHash(num_perm=64)
         mh.update_batch([s.encode() for s in shingles])
@@ -213,8 +240,25 @@ def ensure_chat_template(tokenizer: PreTrainedTokenizerBase) -> None:
         tokenizer.pad_token = tokenizer.eos_token
 
 
-def render(tokenizer: PreTrainedTokenizerBase,
-           messages: list[dict[str, str]]) -> tuple[str, list[tuple[int, int]]]:
+def trained_messages(record: dict[str, Any]) -> list[bool]:
+    """Which messages the loss applies to: assistant ones, except context-only programs.
+
+    An assistant message with "loss": false is context (the broken program a repair record
+    shows the model). Without flags, a "repair" record trains only its last answer: the
+    earlier assistant turns are the failed attempts.
+    """
+    messages = record["messages"]
+    assistant = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
+    flags = [False] * len(messages)
+    for i in assistant:
+        flags[i] = bool(messages[i].get("loss", True))
+    if record.get("kind") == "repair" and not any("loss" in messages[i] for i in assistant):
+        flags = [i == assistant[-1] for i in range(len(messages))]
+    return flags
+
+
+def render(tokenizer: PreTrainedTokenizerBase, messages: list[dict[str, Any]],
+           trained: Sequence[bool] | None = None) -> tuple[str, list[tuple[int, int]]]:
     """The chat-template text of `messages` and the character spans the loss applies to.
 
     Span of assistant message i: from the end of the prompt rendered with
@@ -227,14 +271,16 @@ def render(tokenizer: PreTrainedTokenizerBase,
     full = text(messages, False)
     spans: list[tuple[int, int]] = []
     for i, message in enumerate(messages):
-        if message["role"] != "assistant":
+        if message["role"] != "assistant" or (trained is not None and not trained[i]):
             continue
         start_text = text(messages[:i], True) if i else ""
         end_text = text(messages[: i + 1], False)
         if not full.startswith(start_text) or not full.startswith(end_text):
             raise DataError("the chat template does not render conversation prefixes as "
                             "prefixes; cannot locate assistant tokens")
-        spans.append((len(start_text), len(end_text)))
+        # separators after the end-of-turn token ("\n" in ChatML) are not worth learning
+        start = len(start_text)
+        spans.append((start, start + len(end_text[start:].rstrip())))
     return full, spans
 
 
@@ -420,7 +466,7 @@ def tokenize_records(
         index: list[int] = []
         for i, record in enumerate(records[start:start + chunk], start):
             try:
-                text, sp = render(tokenizer, record["messages"])
+                text, sp = render(tokenizer, record["messages"], trained_messages(record))
             except DataError:
                 raise
             except Exception:  # a record the template rejects (bad role order, ...)
