@@ -159,7 +159,7 @@ def clamp_lines(diagnostics: Iterable[Diagnostic], source: str) -> list[Diagnost
     unterminated comment) is reported one or two lines past the last line. Those point at
     the last non-blank line of the user's program instead.
     """
-    lines = source.splitlines()
+    lines = source.split("\n")  # OpenSCAD counts "\n" only (a lone "\r" is no line break)
     last = len(lines)
     while last > 1 and not lines[last - 1].strip():
         last -= 1

@@ -44,7 +44,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -113,7 +113,6 @@ class CompileResult:
     returncode: int | None
     stderr: str  # capped
     openscad_time_s: float = 0.0  # wall time spent inside OpenSCAD runs (benchmarks)
-    _extra: dict = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -446,6 +445,10 @@ def _classify(
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
         return "crash", Diagnostic("error", f"OpenSCAD crashed (killed by {name})")
     status = classify(diagnostics, hardwarnings=hardwarnings)
+    if status == "empty" and any("not a 3D object" in d.message for d in diagnostics):
+        return "empty", Diagnostic(
+            "error", "the top level object is 2D: extrude it (linear_extrude/rotate_extrude)"
+        )
     if status is not None:
         return status, None  # type: ignore[return-value]
     if outcome.returncode != 0:
@@ -494,10 +497,11 @@ def _convert_meshes(job: _Job, formats: list[str], stem: str, *, binary_stl: boo
 
     try:
         mesh = trimesh.load(stl, file_type="stl", process=False, force="mesh")
-        if "obj" in formats:
-            mesh.export(job.out_tmp / f"{stem}.obj", file_type="obj")
         if not binary_stl:
             mesh.export(stl, file_type="stl")  # trimesh writes binary STL
+        if "obj" in formats:
+            mesh.merge_vertices()  # STL repeats each vertex per triangle; OBJ shares them
+            mesh.export(job.out_tmp / f"{stem}.obj", file_type="obj")
     except Exception as exc:  # noqa: BLE001 -- a converter bug must not lose the STL
         return [f"mesh conversion failed: {exc}"]
     return []
@@ -691,6 +695,8 @@ def _compile_in(
         else:
             run_and_classify(png_args, png=True)
 
+    # A failed preview image was reported as a warning above; it is not required.
+    required = [f for f in fmts if f != "png" or not mesh_like]
     if status in ("timeout", "resource_limit", "crash"):
         outputs: dict[str, Path] = {}  # possibly truncated: never returned
     else:
@@ -705,8 +711,8 @@ def _compile_in(
             for path in outputs.values():
                 path.unlink(missing_ok=True)
             outputs = {}
-        elif status == "ok" and any(f not in outputs for f in fmts):
-            missing = ", ".join(f for f in fmts if f not in outputs)
+        elif status == "ok" and any(f not in outputs for f in required):
+            missing = ", ".join(f for f in required if f not in outputs)
             is_2d = any(is_empty_result(d) for d in diagnostics)
             status = "empty" if is_2d else "runtime_error"
             notes.append(Diagnostic("error", f"OpenSCAD wrote no {missing} output"))
