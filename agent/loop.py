@@ -180,6 +180,12 @@ class _Budget:
 TRUNCATED = "the program is incomplete (the reply was cut off): write a shorter program"
 
 
+def clean_text(text: str) -> str:
+    """Model or user text made safe to store: lone surrogates (undecodable bytes, broken
+    model output) become U+FFFD so JSON and files can always be written."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def _normalized(program: str | None) -> str:
     return re.sub(r"\s+", " ", program or "").strip()
 
@@ -209,7 +215,7 @@ def _generate(backend: Backend, messages: list[Message], n: int, config: AgentCo
                                grammar=grammar, max_tokens=budget.reply_tokens())
         budget.timings["model_s"] += time.monotonic() - started
         budget.add_usage(getattr(backend, "last_usage", None))
-        replies.extend(got[:want])
+        replies.extend(clean_text(str(reply)) for reply in got[:want])
         if len(got) < want:
             break  # the backend gave what it could
     return replies

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from agent.backends.base import Backend, Message
 from agent.config import AgentConfig
-from agent.loop import Step, run_turn
+from agent.loop import Step, clean_text, run_turn
 from agent.prompts import system_message
 from tools.errors import ScadAgentError
 from tools.mesh import MeshReport
@@ -218,6 +218,7 @@ class Session:
         Ctrl-C (KeyboardInterrupt) marks the turn interrupted, saves, and re-raises."""
         if self.backend is None:
             raise ScadAgentError("this session has no backend: pass one to Session or load()")
+        text = clean_text(text)
         turn = Turn(index=len(self.turns) + 1, text=text)
         self.turns.append(turn)
         self._running = turn
