@@ -1,0 +1,28 @@
+"""The registry of part families, by name (the order is the order of reports)."""
+
+from __future__ import annotations
+
+from finetune.synth.families.basic import Block, Cylinder, Sphere
+from finetune.synth.families.boxes import Enclosure, OpenBox
+from finetune.synth.families.brackets import LBracket, ShelfBracket
+from finetune.synth.families.flat import Bar, Plate
+from finetune.synth.families.round import HexNut, Ring, Spacer, Standoff, Tube, Washer
+from finetune.synth.family import Family
+
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        Block(), Cylinder(), Sphere(), Plate(), Bar(), LBracket(), ShelfBracket(), Spacer(),
+        Standoff(), Washer(), HexNut(), Tube(), Ring(), OpenBox(), Enclosure(),
+    )
+}
+
+
+def get_family(name: str) -> Family:
+    from tools.errors import ScadAgentError
+
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        known = ", ".join(FAMILIES)
+        raise ScadAgentError(f"unknown part family {name!r}; known: {known}") from None

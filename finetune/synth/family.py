@@ -1,0 +1,146 @@
+"""The Family contract: sample a design, write its program, its spec and a description.
+
+A design is a dict of values (numbers, counts, screw names). Values come in groups that a
+description may leave unsaid; an unsaid group is reset to the family's defaults, so a prompt
+without dimensions ("bracket with two M3 holes") still maps to one sensible, learnable part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from random import Random
+from typing import Any, ClassVar
+
+from finetune.synth import scad
+from finetune.synth.words import Words
+
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the part should measure, computed from the design (not from a compile)."""
+
+    extents: tuple[float, float, float]  # nominal x, y, z in mm
+    genus: int
+    bodies: int = 1
+    volume: float | None = None  # None where a closed form would be guesswork
+    volume_tol: float = 0.04  # relative
+
+
+@dataclass
+class Edit:
+    """A follow-up request and the design it leads to."""
+
+    request: str
+    values: Values
+    grow: dict | None = None  # spec "grow" entry, when the request implies one
+
+
+@dataclass
+class Part:
+    family: str
+    values: Values
+    prompt: str
+    program: str
+    spec: dict
+    said: frozenset[str] = field(default_factory=frozenset)
+
+
+def size_tolerance(extent: float) -> float:
+    return max(0.4, round(0.015 * extent, 2))
+
+
+def spec_for(shape: Shape, *, xyz: bool = False) -> dict:
+    """Eval-format spec (see shared/evals/README.md) for a shape."""
+    spec: dict[str, Any] = {"watertight": True, "bodies": shape.bodies, "genus": shape.genus}
+    ranges = [[round(e - size_tolerance(e), 2), round(e + size_tolerance(e), 2)]
+              for e in shape.extents]
+    if xyz:
+        spec["size_xyz"] = ranges
+    else:
+        spec["size"] = sorted(ranges, key=lambda r: -(r[0] + r[1]))
+    if shape.volume is not None:
+        v, t = shape.volume, shape.volume_tol
+        spec["volume"] = [round(v * (1 - t), 1), round(v * (1 + t), 1)]
+    return spec
+
+
+def step(rng: Random, lo: float, hi: float, by: float = 1.0) -> float:
+    """A value from lo..hi on a grid of `by` (people ask for round numbers)."""
+    n = int(round((hi - lo) / by))
+    value = lo + by * rng.randint(0, n)
+    return round(value, 3)
+
+
+class Family:
+    """Base class; subclasses fill in the class attributes and the five methods."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    fn: ClassVar[int | None] = 48
+    # group -> (value keys, probability that a description leaves the group unsaid)
+    groups: ClassVar[dict[str, tuple[tuple[str, ...], float]]] = {}
+    # families whose orientation is fixed can give size_xyz in edit specs
+    fixed_orientation: ClassVar[bool] = True
+
+    def defaults(self) -> Values:
+        raise NotImplementedError
+
+    def sample(self, rng: Random) -> Values:
+        raise NotImplementedError
+
+    def valid(self, v: Values) -> bool:
+        return True
+
+    def complete(self, v: Values, said: frozenset[str]) -> Values:
+        """Fill values whose sensible default depends on other values (e.g. a washer's outer
+        diameter from its screw) when the description leaves them unsaid."""
+        return v
+
+    def params(self, v: Values) -> list[scad.Param]:
+        raise NotImplementedError
+
+    def body(self, v: Values) -> str:
+        raise NotImplementedError
+
+    def shape(self, v: Values) -> Shape:
+        raise NotImplementedError
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        raise NotImplementedError
+
+    def edits(self, v: Values, w: Words) -> Sequence[Edit]:
+        """Follow-ups that make sense for this design (may be empty)."""
+        return []
+
+    # --- shared machinery ----------------------------------------------------------------
+    def program(self, v: Values) -> str:
+        body = self.body(v)
+        # $fn only where something is round: a plain cube needs no facet count
+        round_ = any(k in body for k in ("cylinder", "sphere", "circle", "rotate_extrude"))
+        return scad.render(self.title, self.params(v), body, self.fn if round_ else None)
+
+    def spec(self, v: Values, *, xyz: bool = False) -> dict:
+        return spec_for(self.shape(v), xyz=xyz and self.fixed_orientation)
+
+    def design(self, rng: Random) -> tuple[Values, frozenset[str]]:
+        """Sample values and which groups the description states (the rest are defaults)."""
+        for _ in range(200):
+            v = self.sample(rng)
+            said = frozenset(g for g, (_, p_omit) in self.groups.items() if rng.random() >= p_omit)
+            base = self.defaults()
+            for group, (keys, _) in self.groups.items():
+                if group not in said:
+                    for key in keys:
+                        v[key] = base[key]
+            v = self.complete(v, said)
+            if self.valid(v):
+                return v, said
+        raise RuntimeError(f"{self.name}: could not sample a valid design")
+
+    def part(self, rng: Random) -> Part:
+        v, said = self.design(rng)
+        prompt = self.describe(v, said, Words(rng))
+        return Part(self.name, v, prompt, self.program(v), self.spec(v), said)

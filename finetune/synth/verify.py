@@ -1,0 +1,62 @@
+"""Check a record the way the agent would: compile its final program with the real OpenSCAD,
+analyse the mesh, and hold it to the record's own spec."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def assistant_programs(record: dict[str, Any]) -> list[str]:
+    return [m["content"] for m in record["messages"] if m["role"] == "assistant"]
+
+
+def compile_and_check(program: str, spec: dict, workdir: Path, first: Any = None) -> (
+        tuple[Any, Any, Any]):
+    """(CompileResult, MeshReport | None, SpecResult | None) for one program."""
+    from tools.mesh import analyze_mesh
+    from tools.openscad import compile_scad
+    from tools.spec import check_spec
+
+    result = compile_scad(program, out_dir=workdir)
+    if not result.ok or result.stl is None:
+        return result, None, None
+    report = analyze_mesh(result.stl)
+    return result, report, check_spec(spec, report, first=first)
+
+
+def spec_failures(spec_result: Any, report: Any) -> list[str]:
+    """One line per failed check, in the agent loop's words (agent/loop.py `_judge`)."""
+    failures = [f"{c.key}: {c.message}" for c in spec_result.failures()]
+    if report is not None and report.empty:
+        failures.insert(0, "the part is empty: no 3D geometry")
+    return failures
+
+
+def verify_record(record: dict[str, Any]) -> tuple[bool, str]:
+    """(ok, reason): the final assistant program compiles cleanly and meets the spec.
+
+    For specs with `grow`, the first assistant program is compiled too (the reference)."""
+    programs = assistant_programs(record)
+    if not programs:
+        return False, "no assistant message"
+    spec = record.get("spec") or {}
+    with tempfile.TemporaryDirectory(prefix="synth-verify-") as tmp:
+        first_report = None
+        if "grow" in spec and len(programs) > 1:
+            res, first_report, _ = compile_and_check(programs[0], {}, Path(tmp) / "first")
+            if first_report is None:
+                return False, f"first program: {res.status}: {_first_error(res)}"
+        res, report, checked = compile_and_check(programs[-1], spec, Path(tmp) / "final",
+                                                 first_report)
+        if checked is None:
+            return False, f"{res.status}: {_first_error(res)}"
+        if not checked.passed:
+            return False, "; ".join(spec_failures(checked, report))
+    return True, "ok"
+
+
+def _first_error(result: Any) -> str:
+    errors = result.errors or result.warnings
+    return errors[0].message if errors else result.summary()
