@@ -1,0 +1,98 @@
+"""Two runs of a suite, case by case: what got worse, what got better.
+
+A case ranks pass > fail_spec > no_part > timeout/error (a part that fails its spec is
+closer than no part at all). A regression is a case whose rank dropped; among cases that
+failed both times, newly failing spec keys are listed too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evals.harness import CaseResult
+from evals.report import load_results, summarize
+
+RANK = {"pass": 3, "fail_spec": 2, "no_part": 1, "timeout": 0, "error": 0}
+SUMMARY_KEYS = ("pass_rate", "compile_first_rate", "compile_rate", "mean_repairs",
+                "tokens_mean", "latency_p50_s")
+
+
+@dataclass
+class CaseChange:
+    id: str
+    before: str
+    after: str
+    new_failed_keys: list[str] = field(default_factory=list)
+    fixed_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    regressions: list[CaseChange]
+    improvements: list[CaseChange]
+    changed_keys: list[CaseChange]  # same status, different failed keys
+    only_before: list[str]
+    only_after: list[str]
+    summary_delta: dict[str, dict[str, float]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def compare(before: list[CaseResult], after: list[CaseResult]) -> Comparison:
+    a = {r.id: r for r in before}
+    b = {r.id: r for r in after}
+    regressions, improvements, changed = [], [], []
+    for case_id in [r.id for r in before if r.id in b]:
+        old, new = a[case_id], b[case_id]
+        change = CaseChange(
+            case_id, old.status, new.status,
+            new_failed_keys=[k for k in new.failed_keys if k not in old.failed_keys],
+            fixed_keys=[k for k in old.failed_keys if k not in new.failed_keys],
+        )
+        if RANK[new.status] < RANK[old.status]:
+            regressions.append(change)
+        elif RANK[new.status] > RANK[old.status]:
+            improvements.append(change)
+        elif change.new_failed_keys or change.fixed_keys:
+            changed.append(change)
+    common = set(a) & set(b)
+    sa = summarize([r for r in before if r.id in common])
+    sb = summarize([r for r in after if r.id in common])
+    delta = {k: {"before": sa[k], "after": sb[k], "delta": round(sb[k] - sa[k], 4)}
+             for k in SUMMARY_KEYS}
+    return Comparison(
+        regressions=regressions,
+        improvements=improvements,
+        changed_keys=changed,
+        only_before=[r.id for r in before if r.id not in b],
+        only_after=[r.id for r in after if r.id not in a],
+        summary_delta=delta,
+    )
+
+
+def compare_runs(before: Path, after: Path) -> Comparison:
+    return compare(load_results(before), load_results(after))
+
+
+def describe(c: Comparison) -> list[str]:
+    """Plain lines for a terminal."""
+    lines = []
+    for key, d in c.summary_delta.items():
+        lines.append(f"{key}: {d['before']} -> {d['after']} ({d['delta']:+})")
+    for title, items in (("regressions", c.regressions), ("improvements", c.improvements),
+                         ("changed failing keys", c.changed_keys)):
+        lines.append(f"{title}: {len(items)}")
+        for ch in items:
+            extra = ""
+            if ch.new_failed_keys:
+                extra += f" now failing: {', '.join(ch.new_failed_keys)}"
+            if ch.fixed_keys:
+                extra += f" fixed: {', '.join(ch.fixed_keys)}"
+            lines.append(f"  {ch.id}: {ch.before} -> {ch.after}{extra}")
+    if c.only_before or c.only_after:
+        lines.append(f"only in the first run: {', '.join(c.only_before) or '-'}; "
+                     f"only in the second: {', '.join(c.only_after) or '-'}")
+    return lines
