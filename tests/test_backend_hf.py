@@ -17,6 +17,9 @@ from agent.backends.base import Backend, BackendError  # noqa: E402
 from agent.backends.hf import HFBackend, render_prompt  # noqa: E402
 from tools.errors import ScadAgentError  # noqa: E402
 
+# one xdist worker builds the module's tiny model once
+pytestmark = pytest.mark.xdist_group("hf-tiny")
+
 MESSAGES = [
     {"role": "system", "content": "You write OpenSCAD."},
     {"role": "user", "content": "a plate 40 mm wide with 4 holes"},

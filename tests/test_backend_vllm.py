@@ -23,6 +23,9 @@ from agent.backends.vllm import (
 )
 from tools.errors import MissingDependency
 
+# one xdist worker builds the module's tiny model once
+pytestmark = pytest.mark.xdist_group("vllm-tiny")
+
 MESSAGES = [
     {"role": "system", "content": "You write OpenSCAD."},
     {"role": "user", "content": "a 20 mm cube"},
