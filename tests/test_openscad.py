@@ -17,7 +17,6 @@ from tools.errors import ScadAgentError
 from tools.openscad import (
     DEFAULT_LIBRARY_DIRS,
     CompileResult,
-    Limits,
     compile_scad,
     openscad_version,
     validate_param,
@@ -169,7 +168,10 @@ def test_non_closed_mesh_in_a_union_is_a_runtime_error() -> None:
 
 
 def test_failed_assert_and_trace() -> None:
-    program = "module part(w) {\n  assert(w > 0, \"w must be positive\");\n  cube(w);\n}\npart(-1);\n"
+    program = (
+        "module part(w) {\n  assert(w > 0, \"w must be positive\");\n  cube(w);\n}\n"
+        "part(-1);\n"
+    )
     result = compile_scad(program)
     assert result.status == "runtime_error"
     assert any("w must be positive" in e.message and e.line == 2 for e in result.errors)
