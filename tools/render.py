@@ -55,45 +55,61 @@ def _camera(view: str) -> np.ndarray:
 
 
 def triangle_fragments(
-    tris: np.ndarray, width: int, height: int, chunk: int = 4_000_000
+    tris: np.ndarray, width: int, height: int, chunk: int = 2_000_000
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Pixel centres covered by triangles already in pixel space (x, y, z), vectorised over
-    every (triangle, pixel-in-its-bounding-box) pair, in chunks of about `chunk` pairs.
-    Yields (triangle index, flat pixel index y * width + x, interpolated z). Shared by the
-    z-buffer below and by evals.reference (voxel occupancy by ray parity)."""
-    x0 = np.clip(np.floor(tris[:, :, 0].min(1)).astype(int), 0, width - 1)
-    x1 = np.clip(np.ceil(tris[:, :, 0].max(1)).astype(int), 0, width - 1)
-    y0 = np.clip(np.floor(tris[:, :, 1].min(1)).astype(int), 0, height - 1)
-    y1 = np.clip(np.ceil(tris[:, :, 1].max(1)).astype(int), 0, height - 1)
-    w = x1 - x0 + 1
-    h = y1 - y0 + 1
+    """Pixel centres covered by triangles already in pixel space (x, y, z), by vectorised
+    scanlines: every (triangle, row) pair gives the span of pixel centres inside, so long
+    thin triangles (CGAL makes many) cost their area, not their bounding box. Processes
+    triangles in chunks of about `chunk` bounding-box pixels. Yields (triangle index, flat
+    pixel index y * width + x, z on the triangle's plane). Shared by the z-buffer below and
+    by evals.reference (voxel occupancy by ray parity)."""
     a, b, c = tris[:, 0], tris[:, 1], tris[:, 2]
-    area = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+    e1, e2 = b - a, c - a
+    area = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
     keep = np.abs(area) > 1e-12  # edge-on triangles cover no pixel centre
-    counts = np.where(keep, w * h, 0)
-    order = np.flatnonzero(counts)
+    safe = np.where(keep, area, 1.0)
+    # z = a.z + gx (x - a.x) + gy (y - a.y) on each triangle's plane
+    gx = (e1[:, 2] * e2[:, 1] - e1[:, 1] * e2[:, 2]) / safe
+    gy = (e1[:, 0] * e2[:, 2] - e1[:, 2] * e2[:, 0]) / safe
+    # rows whose centre (r + 0.5) lies within the triangle's y span
+    r0 = np.clip(np.ceil(tris[:, :, 1].min(1) - 0.5), 0, height).astype(int)
+    r1 = np.clip(np.floor(tris[:, :, 1].max(1) - 0.5), -1, height - 1).astype(int)
+    rows = np.where(keep, np.maximum(r1 - r0 + 1, 0), 0)
+    span = np.ceil(tris[:, :, 0].max(1) - tris[:, :, 0].min(1)).astype(int) + 1
+    cost = rows * span
+    order = np.flatnonzero(rows)
+    edges = ((a, b), (b, c), (c, a))
     start = 0
     while start < len(order):
-        csum = np.cumsum(counts[order[start:]])
-        stop = start + max(1, int(np.searchsorted(csum, chunk)))
+        stop = start + max(1, int(np.searchsorted(np.cumsum(cost[order[start:]]), chunk)))
         idx = order[start:stop]
         start = stop
-        n = counts[idx]
+        n = rows[idx]
         tri = np.repeat(idx, n)
-        local = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-        px = x0[tri] + local % w[tri]
-        py = y0[tri] + local // w[tri]
-        cx, cy = px + 0.5, py + 0.5
-        ta, tb, tc = a[tri], b[tri], c[tri]
-        inv = 1.0 / area[tri]
-        l0 = ((tb[:, 0] - cx) * (tc[:, 1] - cy) - (tb[:, 1] - cy) * (tc[:, 0] - cx)) * inv
-        l1 = ((tc[:, 0] - cx) * (ta[:, 1] - cy) - (tc[:, 1] - cy) * (ta[:, 0] - cx)) * inv
-        l2 = 1.0 - l0 - l1
-        inside = (l0 >= 0) & (l1 >= 0) & (l2 >= 0)
-        if not inside.any():
+        row = r0[tri] + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        cy = row + 0.5
+        left = np.full(len(tri), np.inf)
+        right = np.full(len(tri), -np.inf)
+        for p, q in edges:
+            py, qy = p[tri, 1], q[tri, 1]
+            dy = qy - py
+            with np.errstate(divide="ignore", invalid="ignore"):
+                t = (cy - py) / dy
+            valid = (dy != 0) & (t >= 0) & (t <= 1)
+            x = p[tri, 0] + t * (q[tri, 0] - p[tri, 0])
+            left = np.where(valid, np.minimum(left, x), left)
+            right = np.where(valid, np.maximum(right, x), right)
+        c0 = np.clip(np.ceil(left - 0.5), 0, width).astype(int)
+        c1 = np.clip(np.floor(right - 0.5), -1, width - 1).astype(int)
+        m = np.maximum(c1 - c0 + 1, 0)
+        if not m.any():
             continue
-        z = (l0 * ta[:, 2] + l1 * tb[:, 2] + l2 * tc[:, 2])[inside]
-        yield tri[inside], (py * width + px)[inside], z
+        ptri = np.repeat(tri, m)
+        px = np.repeat(c0, m) + np.arange(m.sum()) - np.repeat(np.cumsum(m) - m, m)
+        prow = np.repeat(row, m)
+        z = (a[ptri, 2] + gx[ptri] * (px + 0.5 - a[ptri, 0])
+             + gy[ptri] * (prow + 0.5 - a[ptri, 1]))
+        yield ptri, prow * width + px, z
 
 
 def _rasterize(
