@@ -27,6 +27,8 @@ class Shape:
     bodies: int = 1
     volume: float | None = None  # None where a closed form would be guesswork
     volume_tol: float = 0.04  # relative
+    # explicit [lo, hi] per axis where the extent is not one number (gear tips, clip gaps)
+    ranges: tuple[tuple[float, float], tuple[float, float], tuple[float, float]] | None = None
 
 
 @dataclass
@@ -55,8 +57,11 @@ def size_tolerance(extent: float) -> float:
 def spec_for(shape: Shape, *, xyz: bool = False) -> dict:
     """Eval-format spec (see shared/evals/README.md) for a shape."""
     spec: dict[str, Any] = {"watertight": True, "bodies": shape.bodies, "genus": shape.genus}
-    ranges = [[round(e - size_tolerance(e), 2), round(e + size_tolerance(e), 2)]
-              for e in shape.extents]
+    if shape.ranges:
+        ranges = [[round(lo, 2), round(hi, 2)] for lo, hi in shape.ranges]
+    else:
+        ranges = [[round(e - size_tolerance(e), 2), round(e + size_tolerance(e), 2)]
+                  for e in shape.extents]
     if xyz:
         spec["size_xyz"] = ranges
     else:
@@ -84,6 +89,8 @@ class Family:
     groups: ClassVar[dict[str, tuple[tuple[str, ...], float]]] = {}
     # families whose orientation is fixed can give size_xyz in edit specs
     fixed_orientation: ClassVar[bool] = True
+    # (dimension, lowest, highest) the default edits() may resize
+    resizable: ClassVar[tuple[tuple[Any, float, float], ...]] = ()
 
     def defaults(self) -> Values:
         raise NotImplementedError
@@ -113,7 +120,9 @@ class Family:
 
     def edits(self, v: Values, w: Words) -> Sequence[Edit]:
         """Follow-ups that make sense for this design (may be empty)."""
-        return []
+        from finetune.synth.edits import resize
+
+        return [resize(v, dim, w, lo, hi) for dim, lo, hi in self.resizable]
 
     # --- shared machinery ----------------------------------------------------------------
     def program(self, v: Values) -> str:

@@ -6,7 +6,19 @@ from finetune.synth.families.basic import Block, Cylinder, Sphere
 from finetune.synth.families.boxes import Enclosure, OpenBox
 from finetune.synth.families.brackets import LBracket, ShelfBracket
 from finetune.synth.families.flat import Bar, Plate
+from finetune.synth.families.makers import (
+    CableComb,
+    Clip,
+    CornerBrace,
+    PhoneStand,
+    Sign,
+    Tag,
+    TBracket,
+    WallHook,
+)
+from finetune.synth.families.mech import Flange, Gear, HingeLeaf, Knob, PipeAdapter, Pulley
 from finetune.synth.families.round import HexNut, Ring, Spacer, Standoff, Tube, Washer
+from finetune.synth.families.shapes import Cone, Cup, Dome, Funnel, Prism, Wedge
 from finetune.synth.family import Family
 
 FAMILIES: dict[str, Family] = {
@@ -14,6 +26,9 @@ FAMILIES: dict[str, Family] = {
     for f in (
         Block(), Cylinder(), Sphere(), Plate(), Bar(), LBracket(), ShelfBracket(), Spacer(),
         Standoff(), Washer(), HexNut(), Tube(), Ring(), OpenBox(), Enclosure(),
+        Prism(), Wedge(), Cone(), Funnel(), Dome(), Cup(),
+        Gear(), Pulley(), Flange(), Knob(), PipeAdapter(), HingeLeaf(),
+        WallHook(), Clip(), CableComb(), PhoneStand(), Sign(), Tag(), TBracket(), CornerBrace(),
     )
 }
 

@@ -428,3 +428,5 @@ class Ring(Family):
         else:
             second = od_clause(w, self.outer(v))
         return w.compose(w.pick(self.NOUNS), [inner, second, width], keep_order=w.chance(0.5))
+
+    resizable = ((Dimension("width", "z", "wide", "wider", "narrower", "width"), 2, 25),)

@@ -1,0 +1,451 @@
+"""Mechanical parts: spur gear, pulley, flange, knob, pipe adapter, hinge leaf."""
+
+from __future__ import annotations
+
+import math
+from random import Random
+
+from finetune.synth import edits
+from finetune.synth.edits import Dimension
+from finetune.synth.families.flat import HOLE_NOUNS, hole_size_words, holes_np, sample_hole
+from finetune.synth.families.round import height_clause
+from finetune.synth.family import Edit, Family, Shape, Values, step
+from finetune.synth.hardware import CLEARANCE
+from finetune.synth.scad import Param, hole_comment
+from finetune.synth.words import Clause, Words, fmt
+
+BORE_CUT = "    translate([0, 0, -1]) cylinder(d = bore, h = {h} + 2);"
+
+
+def bore_words(w: Words, bore: float) -> Clause:
+    b = w.mm(bore, cm=False)
+    return Clause(np=[f"a {b} bore", f"a {b} center hole", f"a {b} shaft hole",
+                      f"a {b} hole for the shaft", f"a {b} axle hole", f"a {b} bore hole"],
+                  adj=[f"for a {b} shaft", f"bored {b}", f"with a {b} bore"])
+
+
+class Gear(Family):
+    name = "gear"
+    title = "Spur gear"
+    fn = 48
+    groups = {"bore": (("bore",), 0.15), "thickness": (("thickness",), 0.2)}
+    NOUNS = ("spur gear", "spur gear", "gear", "gear wheel", "cog", "cogwheel", "toothed gear")
+
+    def defaults(self) -> Values:
+        return {"teeth": 20, "outer_d": 40.0, "thickness": 5.0, "bore": 5.0}
+
+    def sample(self, rng: Random) -> Values:
+        teeth = rng.randint(8, 40)
+        module = rng.choice([1.0, 1.25, 1.5, 2.0, 2.5, 3.0])
+        od = float(round((teeth + 2) * module))
+        if rng.random() < 0.4:
+            od = step(rng, 20, 100, 5)
+        return {"teeth": teeth, "outer_d": od, "thickness": step(rng, 3, 15),
+                "bore": float(rng.choice([3, 4, 5, 5, 6, 8, 10, 12]))}
+
+    def module(self, v: Values) -> float:
+        return v["outer_d"] / (v["teeth"] + 2)
+
+    def valid(self, v: Values) -> bool:
+        m = self.module(v)
+        root = (v["teeth"] - 2.5) * m
+        return 0.8 <= m <= 4 and v["bore"] <= root - 6
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("teeth", v["teeth"]), Param("outer_d", v["outer_d"]),
+                Param("thickness", v["thickness"]), Param("bore", v["bore"])]
+
+    def body(self, v: Values) -> str:
+        return ("mod = outer_d / (teeth + 2);\n"
+                "difference() {\n"
+                "    linear_extrude(height = thickness) union() {\n"
+                "        circle(d = (teeth - 2.5) * mod);\n"
+                "        for (i = [0 : teeth - 1])\n"
+                "            rotate(i * 360 / teeth)\n"
+                "                polygon([[-0.8 * mod, (teeth - 3) * mod / 2],"
+                " [0.8 * mod, (teeth - 3) * mod / 2],\n"
+                "                         [0.4 * mod, outer_d / 2], [-0.4 * mod, outer_d / 2]]);\n"
+                "    }\n"
+                + BORE_CUT.format(h="thickness") + "\n}")
+
+    def shape(self, v: Values) -> Shape:
+        od, z = v["outer_d"], v["teeth"]
+        lo = od * math.cos(math.pi / z) - 0.5  # odd tooth counts put a gap opposite a tip
+        return Shape((od, od, v["thickness"]), genus=1,
+                     ranges=((lo, od + 0.5), (lo, od + 0.5),
+                             (v["thickness"] - 0.2, v["thickness"] + 0.2)))
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        teeth = Clause(np=[f"{v['teeth']} teeth", f"{w.number(v['teeth'])} teeth"],
+                       lead=[f"{v['teeth']}-tooth", f"{v['teeth']} tooth", f"{v['teeth']}T"])
+        od = w.mm(v["outer_d"])
+        size = Clause(adj=[f"about {od} across", f"{od} outside diameter", f"{od} across",
+                           f"{od} in diameter", f"roughly {od} in diameter"],
+                      np=[f"an outer diameter of {od}", f"a {od} outside diameter",
+                          f"a tip diameter of {od}"])
+        clauses = [teeth, size]
+        if "thickness" in said:
+            clauses.append(height_clause(w, v["thickness"], ("thick", "wide"), "thickness"))
+        if "bore" in said:
+            clauses.append(bore_words(w, v["bore"]))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
+
+    def edits(self, v: Values, w: Words) -> list[Edit]:
+        out = [edits.resize(v, Dimension("thickness", "z", "thick", "thicker", "thinner",
+                                         "thickness"), w, 2, 20)]
+        new = v["bore"] + w.rng.choice([1, 2, 3])
+        n = dict(v, bore=new)
+        if self.valid(n):
+            out.append(Edit(w.pick([f"make the bore {w.mm(new)}", "make the hole bigger",
+                                    f"change the bore to {w.mm(new)}",
+                                    f"the shaft is {w.mm(new)}, enlarge the bore"]), n))
+        return out
+
+
+class Pulley(Family):
+    name = "pulley"
+    title = "Pulley"
+    fn = 64
+    groups = {"bore": (("bore",), 0.15)}
+    NOUNS = ("pulley", "pulley", "V-groove pulley", "belt pulley", "grooved pulley",
+             "pulley wheel", "rope pulley", "idler pulley")
+
+    def defaults(self) -> Values:
+        return {"outer_d": 30.0, "width": 10.0, "groove": 3.0, "bore": 5.0}
+
+    def sample(self, rng: Random) -> Values:
+        od = step(rng, 15, 100)
+        return {"outer_d": od, "width": step(rng, 5, 20), "groove": step(rng, 1, 6, 0.5),
+                "bore": float(rng.choice([3, 4, 5, 6, 8, 10]))}
+
+    def valid(self, v: Values) -> bool:
+        return (v["outer_d"] / 2 - v["groove"] >= v["bore"] / 2 + 2.5
+                and v["width"] >= 2 * v["groove"] * 0.5 + 3)
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("outer_d", v["outer_d"]), Param("width", v["width"]),
+                Param("groove", v["groove"], "depth of the V groove"), Param("bore", v["bore"])]
+
+    def body(self, v: Values) -> str:
+        return ("rotate_extrude()\n"
+                "    polygon([[bore / 2, 0], [outer_d / 2, 0], [outer_d / 2, 1],\n"
+                "             [outer_d / 2 - groove, width / 2], [outer_d / 2, width - 1],\n"
+                "             [outer_d / 2, width], [bore / 2, width]]);")
+
+    def shape(self, v: Values) -> Shape:
+        od = v["outer_d"]
+        return Shape((od, od, v["width"]), genus=1)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        clauses = [w.diameter(v["outer_d"]),
+                   height_clause(w, v["width"], ("wide", "thick"), "width"),
+                   Clause(np=[f"a {w.mm(v['groove'])} deep V groove",
+                              f"a V-groove {w.mm(v['groove'])} deep",
+                              f"a groove depth of {w.mm(v['groove'])}"])]
+        if "bore" in said:
+            clauses.append(bore_words(w, v["bore"]))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
+
+    resizable = ((Dimension("width", "z", "wide", "wider", "narrower", "width"), 5, 30),)
+
+
+class Flange(Family):
+    name = "flange"
+    title = "Flange"
+    fn = 48
+    groups = {"hole": (("screw", "hole_d"), 0.2), "hub": (("hub_d", "hub_h"), 0.0)}
+    NOUNS = ("flange", "flange", "mounting flange", "pipe flange", "round flange",
+             "bolt flange", "shaft flange", "flange plate")
+
+    def defaults(self) -> Values:
+        return {"flange_d": 60.0, "thickness": 5.0, "bore": 20.0, "holes": 4,
+                "bolt_circle": 45.0, "screw": "M4", "hole_d": 4.5, "hub_d": 0.0, "hub_h": 0.0}
+
+    def sample(self, rng: Random) -> Values:
+        screw, hole = sample_hole(rng, ("M3", "M4", "M4", "M5", "M6", "M8"))
+        fd = step(rng, 30, 150, 5)
+        bore = step(rng, 4, fd / 2)
+        v: Values = {"flange_d": fd, "thickness": step(rng, 3, 12), "bore": bore,
+                     "holes": rng.choice([3, 4, 4, 6, 8]), "screw": screw, "hole_d": hole,
+                     "bolt_circle": 0.0, "hub_d": 0.0, "hub_h": 0.0}
+        if rng.random() < 0.4:
+            v["hub_d"] = step(rng, bore + 6, fd * 0.6)
+            v["hub_h"] = step(rng, v["thickness"] + 5, v["thickness"] + 30)
+        v["bolt_circle"] = step(rng, v["flange_d"] * 0.6, v["flange_d"] * 0.8)
+        return v
+
+    def valid(self, v: Values) -> bool:
+        d, fd, bc = v["hole_d"], v["flange_d"], v["bolt_circle"]
+        inner = max(v["bore"], v["hub_d"])
+        return (bc + d + 4 <= fd and bc - d - 4 >= inner
+                and math.pi * bc / v["holes"] >= d + 3
+                and (not v["hub_d"] or v["hub_d"] >= v["bore"] + 5))
+
+    def params(self, v: Values) -> list[Param]:
+        ps = [Param("flange_d", v["flange_d"]), Param("thickness", v["thickness"]),
+              Param("bore", v["bore"])]
+        if v["hub_d"]:
+            ps += [Param("hub_d", v["hub_d"]), Param("hub_h", v["hub_h"], "total height")]
+        ps += [Param("holes", v["holes"]), Param("bolt_circle", v["bolt_circle"]),
+               Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+        return ps
+
+    def body(self, v: Values) -> str:
+        if v["hub_d"]:
+            solid = ("    union() {\n"
+                     "        cylinder(d = flange_d, h = thickness);\n"
+                     "        cylinder(d = hub_d, h = hub_h);\n"
+                     "    }")
+            top = "hub_h"
+        else:
+            solid, top = "    cylinder(d = flange_d, h = thickness);", "thickness"
+        return ("difference() {\n" + solid + "\n" + BORE_CUT.format(h=top) + "\n"
+                "    for (i = [0 : holes - 1])\n"
+                "        rotate([0, 0, i * 360 / holes]) translate([bolt_circle / 2, 0, -1])\n"
+                "            cylinder(d = hole_d, h = thickness + 2);\n}")
+
+    def shape(self, v: Values) -> Shape:
+        fd = v["flange_d"]
+        return Shape((fd, fd, max(v["thickness"], v["hub_h"])), genus=v["holes"] + 1)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        bc = w.mm(v["bolt_circle"])
+        holes = holes_np(w, v["holes"], v["screw"], v["hole_d"], "", "hole" in said)
+        clauses = [
+            w.diameter(v["flange_d"]),
+            height_clause(w, v["thickness"], ("thick",), "thickness"),
+            Clause(np=[f"a {w.mm(v['bore'])} bore", f"a {w.mm(v['bore'])} center hole",
+                       f"a {w.mm(v['bore'])} central bore"]),
+            Clause(np=[f"{holes} on a {bc} bolt circle", f"{holes} on a {bc} PCD",
+                       f"{holes} evenly spaced on a {bc} circle",
+                       f"{holes} around a {bc} pitch circle"]),
+        ]
+        if v["hub_d"]:
+            clauses.append(Clause(np=[f"a {w.mm(v['hub_d'])} hub, {w.mm(v['hub_h'])} tall overall",
+                                      f"a raised hub {w.mm(v['hub_d'])} across and "
+                                      f"{w.mm(v['hub_h'])} high"]))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
+
+    def edits(self, v: Values, w: Words) -> list[Edit]:
+        out = []
+        n = dict(v, holes=v["holes"] * 2)
+        if self.valid(n):
+            out.append(Edit(w.pick([f"use {w.number(n['holes'])} bolt holes instead",
+                                    "double the number of bolt holes",
+                                    f"{n['holes']} holes please"]), n))
+        e = edits.bigger_holes(v, w)
+        if e and self.valid(e.values):
+            out.append(e)
+        return out
+
+
+class Knob(Family):
+    name = "knob"
+    title = "Knob"
+    fn = 32
+    groups = {"grips": (("grips",), 0.4)}
+    NOUNS = ("knob", "knob", "control knob", "round knob", "grip knob", "knurled knob",
+             "thumb knob", "potentiometer knob", "dial knob")
+
+    def defaults(self) -> Values:
+        return {"knob_d": 30.0, "height": 15.0, "shaft_d": 6.0, "shaft_depth": 10.0,
+                "grips": 12}
+
+    def sample(self, rng: Random) -> Values:
+        d = step(rng, 12, 60)
+        h = step(rng, 8, 30)
+        return {"knob_d": d, "height": h, "shaft_d": float(rng.choice([3, 4, 5, 6, 6, 8, 10])),
+                "shaft_depth": step(rng, 5, h - 3), "grips": rng.choice([0, 6, 8, 10, 12, 16,
+                                                                         18, 24])}
+
+    def valid(self, v: Values) -> bool:
+        return (v["shaft_d"] <= v["knob_d"] - 8 and v["shaft_depth"] <= v["height"] - 3
+                and (not v["grips"] or math.pi * v["knob_d"] / v["grips"] >= 5))
+
+    def params(self, v: Values) -> list[Param]:
+        ps = [Param("knob_d", v["knob_d"]), Param("height", v["height"]),
+              Param("shaft_d", v["shaft_d"]), Param("shaft_depth", v["shaft_depth"])]
+        if v["grips"]:
+            ps.append(Param("grips", v["grips"], "finger grooves"))
+        return ps
+
+    def body(self, v: Values) -> str:
+        if v["grips"]:
+            # grooves cut in 2D, then extruded: far faster than 3D cuts
+            lines = ["difference() {",
+                     "    linear_extrude(height = height) difference() {",
+                     "        circle(d = knob_d);",
+                     "        for (i = [0 : grips - 1])",
+                     "            rotate((i + 0.5) * 360 / grips) translate([knob_d / 2, 0])"
+                     " circle(d = 3);",
+                     "    }"]
+        else:
+            lines = ["difference() {", "    cylinder(d = knob_d, h = height);"]
+        lines += ["    // blind hole for the shaft, from below",
+                  "    translate([0, 0, -1]) cylinder(d = shaft_d, h = shaft_depth + 1);", "}"]
+        return "\n".join(lines)
+
+    def shape(self, v: Values) -> Shape:
+        d = v["knob_d"]
+        return Shape((d, d, v["height"]), genus=0,
+                     ranges=((d - 3.2, d + 0.4), (d - 3.2, d + 0.4),
+                             (v["height"] - 0.3, v["height"] + 0.3)))
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        s = w.mm(v["shaft_d"], cm=False)
+        clauses = [w.diameter(v["knob_d"]),
+                   height_clause(w, v["height"], ("tall", "high", "thick"), "height"),
+                   Clause(adj=[f"for a {s} shaft", f"that fits a {s} shaft"],
+                          np=[f"a {s} shaft hole {w.mm(v['shaft_depth'])} deep",
+                              f"a {w.mm(v['shaft_depth'])} deep hole for a {s} shaft",
+                              f"a blind {s} hole, {w.mm(v['shaft_depth'])} deep"])]
+        if "grips" in said and v["grips"]:
+            clauses.append(Clause(np=[f"{w.count(v['grips'], 'grip groove')}",
+                                      f"{w.count(v['grips'], 'finger notch', 'finger notches')}"
+                                      " around the edge",
+                                      f"{v['grips']} grooves for grip"]))
+        elif "grips" in said:
+            clauses.append(Clause(adj=["with a smooth rim", "smooth"], np=["no grip grooves"]))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
+
+    resizable = ((Dimension("height", "z", "tall", "taller", "shorter", "height"), 8, 40),)
+
+
+class PipeAdapter(Family):
+    name = "pipe_adapter"
+    title = "Pipe adapter"
+    fn = 64
+    groups = {"wall": (("wall",), 0.3)}
+    NOUNS = ("pipe adapter", "reducer", "pipe reducer", "hose adapter", "tube adapter",
+             "reducing coupler", "vacuum hose adapter", "step-down adapter")
+
+    def defaults(self) -> Values:
+        return {"d1": 40.0, "d2": 25.0, "len1": 20.0, "len2": 20.0, "taper": 15.0, "wall": 2.0}
+
+    def sample(self, rng: Random) -> Values:
+        d1 = step(rng, 15, 100)
+        d2 = step(rng, 8, d1 - 5)
+        return {"d1": d1, "d2": d2, "len1": step(rng, 10, 40, 5), "len2": step(rng, 10, 40, 5),
+                "taper": step(rng, 5, 30, 5), "wall": rng.choice([1.5, 2.0, 2.0, 2.5, 3.0])}
+
+    def valid(self, v: Values) -> bool:
+        return v["d2"] >= 2 * v["wall"] + 4 and v["d1"] - v["d2"] >= 4
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("d1", v["d1"], "outer diameter, big end"),
+                Param("d2", v["d2"], "outer diameter, small end"),
+                Param("len1", v["len1"]), Param("len2", v["len2"]),
+                Param("taper", v["taper"], "length of the cone between"),
+                Param("wall", v["wall"])]
+
+    def body(self, v: Values) -> str:
+        return ("top = len1 + taper + len2;\n"
+                "rotate_extrude()\n"
+                "    polygon([[d1 / 2 - wall, 0], [d1 / 2, 0], [d1 / 2, len1],\n"
+                "             [d2 / 2, len1 + taper], [d2 / 2, top], [d2 / 2 - wall, top],\n"
+                "             [d2 / 2 - wall, len1 + taper], [d1 / 2 - wall, len1]]);")
+
+    def shape(self, v: Values) -> Shape:
+        d = v["d1"]
+        return Shape((d, d, v["len1"] + v["taper"] + v["len2"]), genus=1)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        a, b = w.mm(v["d1"]), w.mm(v["d2"])
+        ends = Clause(np=[f"a {a} end and a {b} end", f"{a} and {b} outer diameters"],
+                      adj=[f"from {a} to {b}", f"{a} to {b}", f"going from {a} down to {b}"],
+                      lead=[f"{fmt(v['d1'])} to {fmt(v['d2'])} mm", f"{a} to {b}"])
+        lengths = Clause(np=[f"{w.mm(v['len1'])} and {w.mm(v['len2'])} long sleeves with a "
+                             f"{w.mm(v['taper'])} taper",
+                             f"a {w.mm(v['len1'])} long big end, a {w.mm(v['taper'])} cone and a "
+                             f"{w.mm(v['len2'])} long small end"])
+        clauses = [ends, lengths]
+        if "wall" in said:
+            clauses.append(Clause(np=[f"{w.mm(v['wall'])} walls", f"a {w.mm(v['wall'])} wall"]))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.7))
+
+    resizable = ((Dimension("len2", None, "long", "longer", "shorter", "small end length"),
+                  10, 60),)
+
+
+class HingeLeaf(Family):
+    name = "hinge_leaf"
+    title = "Hinge leaf"
+    fn = 32
+    groups = {"hole": (("screw", "hole_d"), 0.25), "size": (("length", "width"), 0.2)}
+    NOUNS = ("hinge leaf", "hinge leaf", "hinge half", "hinge plate", "leaf of a hinge",
+             "butt hinge leaf", "hinge flap")
+
+    def defaults(self) -> Values:
+        return {"length": 40.0, "width": 20.0, "thickness": 2.5, "knuckle_d": 6.0,
+                "pin_d": 2.5, "holes": 2, "screw": "M3", "hole_d": 3.4}
+
+    def sample(self, rng: Random) -> Values:
+        screw, hole = sample_hole(rng, ("M2", "M2.5", "M3", "M3", "M4"))
+        k = step(rng, 5, 10)
+        return {"length": step(rng, 20, 80, 5), "width": step(rng, 12, 40),
+                "thickness": step(rng, 2, 4, 0.5), "knuckle_d": k,
+                "pin_d": step(rng, 1.5, k - 3, 0.5), "holes": rng.randint(1, 4),
+                "screw": screw, "hole_d": hole}
+
+    def valid(self, v: Values) -> bool:
+        k, W, d = v["knuckle_d"], v["width"], v["hole_d"]
+        y = (k / 2 + W) / 2
+        return (k >= v["thickness"] + 2 and y - d / 2 >= k / 2 + 1 and W - y >= d / 2 + 1.5
+                and v["length"] / (v["holes"] + 1) >= d + 2 and k - v["pin_d"] >= 2.5)
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("length", v["length"], "along the pin"), Param("width", v["width"]),
+                Param("thickness", v["thickness"]), Param("knuckle_d", v["knuckle_d"]),
+                Param("pin_d", v["pin_d"]), Param("holes", v["holes"]),
+                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+
+    def body(self, v: Values) -> str:
+        return ("difference() {\n"
+                "    union() {\n"
+                "        cube([length, width, thickness]);\n"
+                "        translate([0, 0, knuckle_d / 2]) rotate([0, 90, 0])"
+                " cylinder(d = knuckle_d, h = length);\n"
+                "    }\n"
+                "    translate([-1, 0, knuckle_d / 2]) rotate([0, 90, 0])"
+                " cylinder(d = pin_d, h = length + 2);\n"
+                "    for (i = [1 : holes])\n"
+                "        translate([i * length / (holes + 1), (knuckle_d / 2 + width) / 2, -1])\n"
+                "            cylinder(d = hole_d, h = thickness + 2);\n"
+                "}")
+
+    def shape(self, v: Values) -> Shape:
+        k = v["knuckle_d"]
+        return Shape((v["length"], v["width"] + k / 2, k), genus=v["holes"] + 1,
+                     ranges=((v["length"] - 0.4, v["length"] + 0.4),
+                             (v["width"] + k / 2 - 0.4, v["width"] + k / 2 + 0.4),
+                             (k - 0.4, k + 0.4)))
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        clauses: list[Clause] = []
+        if "size" in said:
+            clauses.append(Clause(adj=[f"{w.mm(v['length'])} long and {w.mm(v['width'])} wide",
+                                       f"{w.dims([v['length'], v['width']])}"],
+                                  lead=[w.dims([v["length"], v["width"]])]))
+        clauses.append(Clause(np=[f"a {w.mm(v['knuckle_d'])} knuckle with a "
+                                  f"{w.mm(v['pin_d'], cm=False)} pin hole",
+                                  f"a {w.mm(v['pin_d'], cm=False)} hole for the pin through a "
+                                  f"{w.mm(v['knuckle_d'])} knuckle"]))
+        pre, post = hole_size_words(w, v["screw"], v["hole_d"]) if "hole" in said else ("", "")
+        noun = w.pick(HOLE_NOUNS)
+        clauses.append(Clause(np=[f"{w.count(v['holes'], pre + noun, pre + noun + 's')}{post}",
+                                  f"{w.count(v['holes'], pre + 'screw hole')}{post} in the leaf"]))
+        clauses.append(height_clause(w, v["thickness"], ("thick",), "thickness"))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
+
+    def edits(self, v: Values, w: Words) -> list[Edit]:
+        out = []
+        n = dict(v, holes=v["holes"] + 1)
+        if self.valid(n):
+            out.append(Edit(w.pick(["add one more screw hole", "add another hole",
+                                    f"use {w.number(n['holes'])} screw holes"]), n))
+        screw = w.pick([s for s in ("M2.5", "M3", "M4") if s != v["screw"]])
+        n = dict(v, screw=screw, hole_d=CLEARANCE[screw])
+        if self.valid(n):
+            out.append(Edit(w.pick([f"make the holes fit {screw} screws",
+                                    f"change the holes to {screw}"]), n))
+        return out

@@ -1,0 +1,334 @@
+"""More solids: triangular prism, wedge, cone, funnel, dome, cup/planter."""
+
+from __future__ import annotations
+
+import math
+from random import Random
+
+from finetune.synth import edits
+from finetune.synth.edits import HEIGHT, Dimension
+from finetune.synth.families.basic import polygon_area
+from finetune.synth.family import Edit, Family, Shape, Values, step
+from finetune.synth.scad import Param
+from finetune.synth.words import Clause, Words, fmt
+
+# a 2D profile in the XY plane turned so that it extrudes along +X, profile X -> Y, Y -> Z
+ALONG_X = "rotate([90, 0, 90]) linear_extrude(height = length)"
+
+
+class Prism(Family):
+    name = "prism"
+    title = "Triangular prism"
+    fn = None
+    groups = {}
+    NOUNS = ("triangular prism", "triangular prism", "prism", "triangle prism",
+             "equilateral prism", "triangular bar", "three-sided prism")
+
+    def defaults(self) -> Values:
+        return {"side": 20.0, "length": 40.0}
+
+    def sample(self, rng: Random) -> Values:
+        return {"side": step(rng, 5, 60), "length": step(rng, 10, 150, 5)}
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("side", v["side"], "equilateral triangle"), Param("length", v["length"])]
+
+    def body(self, v: Values) -> str:
+        return (f"{ALONG_X}\n"
+                "    polygon([[0, 0], [side, 0], [side / 2, side * sqrt(3) / 2]]);")
+
+    def shape(self, v: Values) -> Shape:
+        s, L = v["side"], v["length"]
+        h = s * math.sqrt(3) / 2
+        return Shape((L, s, h), genus=0, volume=s * h / 2 * L, volume_tol=0.02)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        s, L = w.mm(v["side"]), w.mm(v["length"])
+        side = Clause(
+            adj=[f"whose cross-section is an equilateral triangle with {s} sides",
+                 f"with an equilateral triangle cross-section of {s} per side",
+                 f"with {s} triangle sides", f"{s} on each side of the triangle"],
+            np=[f"{s} sides", f"an equilateral {s} triangle profile",
+                f"a triangular cross-section with {s} sides", f"a side length of {s}"])
+        length = Clause(adj=[f"{L} long", f"{L} in length", f"length {L}"],
+                        np=[f"a length of {L}", f"a {L} length"], lead=[f"{L} long"])
+        return w.compose(w.pick(self.NOUNS), [length, side], keep_order=w.chance(0.6))
+
+    def edits(self, v: Values, w: Words) -> list[Edit]:
+        return [edits.resize(v, Dimension("length", "x", "long", "longer", "shorter",
+                                          "length"), w, 10, 200)]
+
+
+class Wedge(Family):
+    name = "wedge"
+    title = "Wedge"
+    fn = None
+    groups = {"size": (("run", "rise", "length"), 0.1)}
+    NOUNS = ("wedge", "wedge", "door wedge", "door stop", "ramp", "right-angle wedge",
+             "doorstop wedge", "shim wedge", "right triangular prism")
+
+    def defaults(self) -> Values:
+        return {"run": 80.0, "rise": 20.0, "length": 40.0}
+
+    def sample(self, rng: Random) -> Values:
+        return {"run": step(rng, 20, 150, 5), "rise": step(rng, 5, 60),
+                "length": step(rng, 10, 80, 5)}
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("run", v["run"], "sloped length"), Param("rise", v["rise"], "tall end"),
+                Param("length", v["length"], "width of the wedge")]
+
+    def body(self, v: Values) -> str:
+        return f"{ALONG_X}\n    polygon([[0, 0], [run, 0], [0, rise]]);"
+
+    def shape(self, v: Values) -> Shape:
+        return Shape((v["length"], v["run"], v["rise"]), genus=0,
+                     volume=v["run"] * v["rise"] / 2 * v["length"], volume_tol=0.02)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        if "size" not in said:
+            return w.compose(w.pick(self.NOUNS), [])
+        run, rise, wid = w.mm(v["run"]), w.mm(v["rise"]), w.mm(v["length"])
+        clauses = [
+            Clause(adj=[f"{run} long", f"with a {run} long slope"], np=[f"a {run} long base",
+                                                                       f"a length of {run}"]),
+            Clause(adj=[f"{rise} tall at the thick end", f"rising to {rise}", f"{rise} high"],
+                   np=[f"a height of {rise}", f"a {rise} tall back"]),
+            Clause(adj=[f"{wid} wide"], np=[f"a width of {wid}"]),
+        ]
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.6))
+
+    resizable = ((Dimension("rise", "z", "tall", "taller", "lower", "height"), 5, 80),
+                 (Dimension("length", "x", "wide", "wider", "narrower", "width"), 10, 100))
+
+
+class Cone(Family):
+    name = "cone"
+    title = "Cone"
+    fn = 64
+    groups = {}
+    NOUNS = ("cone", "cone", "solid cone")
+    FRUSTUM = ("truncated cone", "frustum", "tapered cylinder", "cone frustum", "conical block")
+
+    def defaults(self) -> Values:
+        return {"base_d": 30.0, "top_d": 0.0, "height": 30.0}
+
+    def sample(self, rng: Random) -> Values:
+        base = step(rng, 10, 100)
+        top = 0.0 if rng.random() < 0.5 else step(rng, 2, base - 4)
+        return {"base_d": base, "top_d": top, "height": step(rng, 5, 100)}
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("base_d", v["base_d"]), Param("top_d", v["top_d"]),
+                Param("height", v["height"])]
+
+    def body(self, v: Values) -> str:
+        return "cylinder(d1 = base_d, d2 = top_d, h = height);"
+
+    def shape(self, v: Values) -> Shape:
+        D, d, h = v["base_d"], v["top_d"], v["height"]
+        k = polygon_area(1, self.fn or 64) / (math.pi / 4)
+        vol = math.pi * h / 12 * (D * D + D * d + d * d) * k
+        return Shape((D, D, h), genus=0, volume=vol, volume_tol=0.02)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        base = w.diameter(v["base_d"])
+        if v["top_d"]:
+            noun = w.pick(self.FRUSTUM)
+            t = w.mm(v["top_d"])
+            base = Clause(adj=[f"{w.mm(v['base_d'])} across at the bottom",
+                               f"{w.mm(v['base_d'])} at the base"],
+                          np=[f"a {w.mm(v['base_d'])} base diameter",
+                              f"a {w.mm(v['base_d'])} bottom diameter"])
+            extra = [Clause(adj=[f"tapering to {t} at the top", f"{t} across at the top"],
+                            np=[f"a {t} top diameter", f"a {t} top"])]
+        else:
+            noun = w.pick(self.NOUNS)
+            base.adj.append(f"with a {w.mm(v['base_d'])} base")
+            extra = []
+        h = Clause(adj=[f"{w.mm(v['height'])} tall", f"{w.mm(v['height'])} high"],
+                   np=[f"a height of {w.mm(v['height'])}"], lead=[f"{w.mm(v['height'])} tall"])
+        return w.compose(noun, [base, *extra, h], keep_order=w.chance(0.6))
+
+    def edits(self, v: Values, w: Words) -> list[Edit]:
+        return [edits.resize(v, HEIGHT, w, 5, 150)]
+
+
+class Funnel(Family):
+    name = "funnel"
+    title = "Funnel"
+    fn = 64
+    groups = {"wall": (("wall",), 0.4), "spout": (("spout_h",), 0.5)}
+
+    def defaults(self) -> Values:
+        return {"top_d": 80.0, "spout_d": 12.0, "cone_h": 50.0, "spout_h": 30.0, "wall": 2.0}
+
+    def sample(self, rng: Random) -> Values:
+        top = step(rng, 30, 150, 5)
+        return {"top_d": top, "spout_d": step(rng, 6, max(8, top / 4)),
+                "cone_h": step(rng, 15, top, 5), "spout_h": step(rng, 10, 60, 5),
+                "wall": rng.choice([1.2, 1.5, 2.0, 2.0, 2.5])}
+
+    def valid(self, v: Values) -> bool:
+        return v["spout_d"] >= 2 * v["wall"] + 3 and v["top_d"] >= v["spout_d"] + 10
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("top_d", v["top_d"]), Param("spout_d", v["spout_d"]),
+                Param("cone_h", v["cone_h"]), Param("spout_h", v["spout_h"]),
+                Param("wall", v["wall"])]
+
+    def body(self, v: Values) -> str:
+        return ("rotate_extrude()\n"
+                "    polygon([[spout_d / 2 - wall, 0], [spout_d / 2, 0], [spout_d / 2, spout_h],\n"
+                "             [top_d / 2, spout_h + cone_h],"
+                " [top_d / 2 - wall, spout_h + cone_h],\n"
+                "             [spout_d / 2 - wall, spout_h]]);")
+
+    def shape(self, v: Values) -> Shape:
+        d = v["top_d"]
+        return Shape((d, d, v["spout_h"] + v["cone_h"]), genus=1)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        top, spout = w.mm(v["top_d"]), w.mm(v["spout_d"])
+        clauses = [
+            Clause(adj=[f"{top} across the top", f"{top} wide at the top", f"{top} top diameter"],
+                   np=[f"a {top} wide mouth", f"a {top} top opening", f"a {top} opening"],
+                   lead=[f"{top}"]),
+            Clause(np=[f"a {spout} spout", f"a {spout} outlet", f"a {spout} diameter spout"],
+                   adj=[f"narrowing to a {spout} spout"]),
+            Clause(adj=[f"cone {w.mm(v['cone_h'])} tall", f"with a {w.mm(v['cone_h'])} tall cone"],
+                   np=[f"a {w.mm(v['cone_h'])} tall cone", f"a cone height of "
+                       f"{w.mm(v['cone_h'])}"]),
+        ]
+        if "spout" in said:
+            clauses.append(Clause(np=[f"a {w.mm(v['spout_h'])} long spout tube",
+                                      f"a spout {w.mm(v['spout_h'])} long"]))
+        if "wall" in said:
+            clauses.append(Clause(np=[f"{w.mm(v['wall'])} walls", f"a {w.mm(v['wall'])} wall"]))
+        return w.compose(w.pick(["funnel", "funnel", "kitchen funnel", "small funnel",
+                                 "filling funnel"]), clauses, keep_order=w.chance(0.6))
+
+    resizable = ((Dimension("spout_h", None, "long", "longer", "shorter", "spout length"),
+                  10, 80),)
+
+
+class Dome(Family):
+    name = "dome"
+    title = "Dome"
+    fn = 48
+    groups = {}
+    NOUNS = ("hemisphere", "half sphere", "dome", "half-sphere", "solid dome", "half ball")
+
+    def defaults(self) -> Values:
+        return {"diameter": 40.0}
+
+    def sample(self, rng: Random) -> Values:
+        return {"diameter": step(rng, 10, 120)}
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("diameter", v["diameter"])]
+
+    def body(self, v: Values) -> str:
+        # a quarter disc turned about Z: one 2D step, no slow 3D boolean
+        return ("rotate_extrude()\n"
+                "    intersection() {\n"
+                "        circle(d = diameter);\n"
+                "        square(diameter / 2);\n"
+                "    }")
+
+    def shape(self, v: Values) -> Shape:
+        d = v["diameter"]
+        return Shape((d, d, d / 2), genus=0, volume=math.pi / 12 * d**3 * 0.985,
+                     volume_tol=0.05, ranges=((d * 0.99 - 0.3, d + 0.4), (d * 0.99 - 0.3,
+                                                                          d + 0.4),
+                                              (d / 2 * 0.99 - 0.3, d / 2 + 0.3)))
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        d = v["diameter"]
+        c = w.diameter(d)
+        if w.chance(0.15):
+            c = Clause(adj=[f"radius {w.mm(d / 2)}", f"with a radius of {w.mm(d / 2)}"],
+                       np=[f"a {w.mm(d / 2)} radius"])
+        extra = [Clause(adj=["flat side down", "sitting on its flat face"])] if w.chance(
+            0.2) else []
+        return w.compose(w.pick(self.NOUNS), [c, *extra])
+
+    resizable = ((Dimension("diameter", "x", "wide", "wider", "smaller", "diameter"), 10, 150),)
+
+
+class Cup(Family):
+    name = "cup"
+    title = "Cup"
+    fn = 64
+    groups = {"wall": (("wall",), 0.25), "bottom": (("bottom",), 0.7)}
+    NOUNS = ("cup", "round container", "pot", "pen holder", "round box without a lid",
+             "cylindrical container", "tumbler", "round bin", "jar", "beaker")
+    PLANTER = ("planter", "plant pot", "flower pot", "planter pot")
+
+    def defaults(self) -> Values:
+        return {"outer_d": 60.0, "height": 70.0, "wall": 2.0, "bottom": None, "drain_d": 0.0}
+
+    def sample(self, rng: Random) -> Values:
+        return {"outer_d": step(rng, 20, 120, 5) if rng.random() < 0.6 else step(rng, 20, 120),
+                "height": step(rng, 15, 150, 5), "wall": rng.choice([1.2, 1.6, 2.0, 2.0, 3.0]),
+                "bottom": rng.choice([1.5, 2.0, 3.0]),
+                "drain_d": 0.0 if rng.random() < 0.75 else float(rng.choice([5, 6, 8, 10]))}
+
+    def complete(self, v: Values, said: frozenset[str]) -> Values:
+        if v["bottom"] is None:
+            v["bottom"] = v["wall"]
+        return v
+
+    def valid(self, v: Values) -> bool:
+        return v["outer_d"] >= 4 * v["wall"] + 8 and v["height"] > v["bottom"] + 5 and (
+            v["drain_d"] <= v["outer_d"] / 3)
+
+    def params(self, v: Values) -> list[Param]:
+        ps = [Param("outer_d", v["outer_d"]), Param("height", v["height"]),
+              Param("wall", v["wall"]), Param("bottom", v["bottom"], "floor thickness")]
+        if v["drain_d"]:
+            ps.append(Param("drain_d", v["drain_d"], "drainage hole"))
+        return ps
+
+    def body(self, v: Values) -> str:
+        lines = ["difference() {",
+                 "    cylinder(d = outer_d, h = height);",
+                 "    translate([0, 0, bottom]) cylinder(d = outer_d - 2 * wall, h = height);"]
+        if v["drain_d"]:
+            lines.append("    translate([0, 0, -1]) cylinder(d = drain_d, h = bottom + 2);")
+        return "\n".join(lines + ["}"])
+
+    def shape(self, v: Values) -> Shape:
+        D, H, t, b = v["outer_d"], v["height"], v["wall"], v["bottom"]
+        n = self.fn or 64
+        vol = polygon_area(D, n) * H - polygon_area(D - 2 * t, n) * (H - b)
+        vol -= polygon_area(v["drain_d"], n) * b if v["drain_d"] else 0
+        return Shape((D, D, H), genus=1 if v["drain_d"] else 0, volume=vol, volume_tol=0.02)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        noun = w.pick(self.PLANTER if v["drain_d"] and w.chance(0.7) else self.NOUNS)
+        clauses = [w.diameter(v["outer_d"]),
+                   Clause(adj=[f"{w.mm(v['height'])} tall", f"{w.mm(v['height'])} high",
+                               f"{w.mm(v['height'])} deep"],
+                          np=[f"a height of {w.mm(v['height'])}"])]
+        if "wall" in said:
+            t = w.mm(v["wall"])
+            clauses.append(Clause(np=[f"{t} walls", f"a {t} wall", f"{t} thick walls"],
+                                  adj=[f"wall thickness {t}"]))
+        if "bottom" in said:
+            clauses.append(Clause(np=[f"a {w.mm(v['bottom'])} floor",
+                                      f"a {w.mm(v['bottom'])} thick bottom"]))
+        if v["drain_d"]:
+            dd = w.mm(v["drain_d"])
+            clauses.append(Clause(np=[f"a {dd} drainage hole in the bottom",
+                                      f"a {dd} drain hole", f"a {dd} hole in the base"]))
+        return w.compose(noun, clauses, keep_order=w.chance(0.6))
+
+    def edits(self, v: Values, w: Words) -> list[Edit]:
+        out = [edits.resize(v, HEIGHT, w, 15, 200)]
+        if not v["drain_d"]:
+            d = float(w.rng.choice([5, 6, 8]))
+            out.append(Edit(w.pick([f"add a {w.mm(d)} drainage hole in the bottom",
+                                    f"put a {fmt(d)} mm hole in the floor",
+                                    f"add a {w.mm(d)} drain hole"]), dict(v, drain_d=d)))
+        return out
