@@ -253,12 +253,12 @@ class HFBackend:
 
         processors = LogitsProcessorList()
         constrained = False
+        stops = stop_token_ids(model, tokenizer)
         if grammar is not None:
-            processor = self._grammar_processor(grammar)
+            processor = self._grammar_processor(grammar, stops)
             if processor is not None:
                 processors.append(processor)
                 constrained = True
-        stops = stop_token_ids(model, tokenizer)
         sampling: dict[str, Any] = (
             {"do_sample": True, "temperature": plan.temperature, "top_k": 0, "top_p": 1.0}
             if plan.do_sample
@@ -293,7 +293,7 @@ class HFBackend:
             self.constrains = constrained
         return plan.fill(replies, n)
 
-    def _grammar_processor(self, grammar: str) -> Any | None:
+    def _grammar_processor(self, grammar: str, stops: list[int]) -> Any | None:
         """xgrammar's logits processor for this call (they are single-use), or None with a
         warning when the grammar glue is not installed."""
         try:
@@ -305,7 +305,8 @@ class HFBackend:
             return None
         try:
             return hf_logits_processor(
-                self.tokenizer, ebnf, self.model.config.get_text_config().vocab_size
+                self.tokenizer, ebnf, self.model.config.get_text_config().vocab_size,
+                stop_token_ids=stops,
             )
         except ScadAgentError:
             raise

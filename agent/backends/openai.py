@@ -18,7 +18,6 @@ Grammars (grammar_mode):
 from __future__ import annotations
 
 import email.utils
-import importlib
 import importlib.util
 import json
 import logging
@@ -130,12 +129,12 @@ def parse_completion(text: str) -> tuple[list[str], dict[str, int]]:
 
 def grammar_extra_body(mode: str, ebnf: str) -> dict[str, Any]:
     """The request fields that carry a grammar to a server of the given kind."""
-    if mode == "vllm":
-        return {"structured_outputs": {"grammar": ebnf}}
-    if mode == "llamacpp":
-        from tools.grammar import to_gbnf
+    from agent.backends import constrained
 
-        return {"grammar": to_gbnf(ebnf)}
+    if mode == "vllm":
+        return constrained.vllm_request_fields(ebnf)
+    if mode == "llamacpp":
+        return constrained.llamacpp_request_fields(ebnf)
     raise ValueError(f"no grammar transport for mode {mode!r}")
 
 
@@ -217,10 +216,7 @@ class OpenAIBackend:
             mode = self.grammar_mode
         except BackendError:
             return False  # the server cannot be asked; generate() will say why
-        if mode == "llamacpp":
-            return importlib.util.find_spec("tools.grammar") is not None and hasattr(
-                importlib.import_module("tools.grammar"), "to_gbnf")
-        return mode == "vllm"
+        return mode != "none" and importlib.util.find_spec("agent.backends.constrained") is not None
 
     @property
     def model(self) -> str:

@@ -114,7 +114,9 @@ def make_sampling_params(kwargs: dict[str, Any], grammar_ebnf: str | None) -> An
     if grammar_ebnf is None:
         return sampling.SamplingParams(**kwargs)
     if hasattr(sampling, "StructuredOutputsParams"):
-        constraint = sampling.StructuredOutputsParams(grammar=grammar_ebnf)
+        from agent.backends.constrained import vllm_structured_outputs
+
+        constraint = vllm_structured_outputs(grammar_ebnf)
         return sampling.SamplingParams(**kwargs, structured_outputs=constraint)
     constraint = sampling.GuidedDecodingParams(grammar=grammar_ebnf)  # vLLM <= 0.10
     return sampling.SamplingParams(**kwargs, guided_decoding=constraint)
