@@ -157,6 +157,11 @@ def test_grammar_constrains_and_stops_at_eos(tiny: Path) -> None:
         assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r) for r in replies), replies
         # the grammar ends after ");" so only EOS was allowed: far fewer than 40 tokens
         assert backend.last_usage["completion_tokens"] < 2 * 12
+        assert backend.last_finish_reasons == ["stop", "stop"]
+    # a chat model that fences its code: the grammar forces the fence, the reply is bare
+    fenced = HFBackend(model=str(tiny), fenced_grammar=True)
+    replies = fenced.generate(MESSAGES, n=2, temperature=1.0, grammar=grammar, max_tokens=40)
+    assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r) for r in replies), replies
 
 
 @needs_glue

@@ -274,6 +274,17 @@ def test_vllm_grammar_goes_in_structured_outputs(server: ChatServer) -> None:
     assert b.constrains is True
 
 
+def test_fenced_grammar_is_wrapped_and_the_fence_stripped(server: ChatServer) -> None:
+    server.reply = "```openscad\ncube(10);\n```"
+    b = backend(server.endpoint, grammar_mode="vllm", fenced_grammar=True)
+    assert b.generate(MESSAGES, grammar=GRAMMAR) == ["cube(10);"]
+    sent = server.requests[0]["structured_outputs"]["grammar"]
+    assert sent == program_grammar(GRAMMAR, fenced=True) and sent != GRAMMAR
+    server.requests.clear()
+    # without a grammar nothing is stripped: the agent's extractor reads the reply
+    assert b.generate(MESSAGES) == ["```openscad\ncube(10);\n```"]
+
+
 def test_auto_mode_probes_the_server(server: ChatServer) -> None:
     b = backend(server.endpoint, grammar_mode="auto")
     assert b.constrains is True  # asked before any generate: the agent decides on it
