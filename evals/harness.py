@@ -64,6 +64,7 @@ class CaseResult:
     tokens: dict[str, int] = field(default_factory=dict)
     latency_s: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # model/compile/check, summed
+    compile_status: str | None = None  # OpenSCAD status of the final turn's best program
     report: dict | None = None  # MeshReport.to_dict of the final part
     reference: dict | None = None  # evals.reference.ReferenceScore.to_dict, or {"error"}
     files: dict[str, str] = field(default_factory=dict)  # scad/stl/png of the final part
@@ -166,6 +167,7 @@ def _score(case: Case, result: CaseResult, done: dict | None, first: MeshReport 
     has_part = bool(done and done.get("status") in ("ok", "failed_checks") and report
                     and not report.empty)
     result.compiled = has_part
+    result.compile_status = ((done or {}).get("best") or {}).get("compile_status")
     if not has_part:
         report = None
     spec_result = check_spec(case.spec, report, first=first)

@@ -78,6 +78,7 @@ def _previews(results: Sequence[CaseResult], out_dir: Path) -> dict[str, str]:
     from tools.render import render_png
 
     folder = out_dir / PREVIEWS_DIR
+    shutil.rmtree(folder, ignore_errors=True)  # a reused run directory: no stale previews
     made: dict[str, str] = {}
     for r in results:
         if len(made) >= MAX_PREVIEWS:
@@ -144,9 +145,13 @@ def markdown(results: Sequence[CaseResult], summary: dict[str, Any], meta: dict[
             lines.append("")
             if r.error:
                 lines.append(f"- error: {_md_escape(r.error)}")
-            for check in r.checks:
-                if not check.get("passed"):
-                    lines.append(f"- {check['key']}: {_md_escape(str(check['message']))}")
+            if r.status == "no_part":
+                lines.append(f"- no part: OpenSCAD status {r.compile_status or 'none'} "
+                             "(no program, or it did not compile); every spec key fails")
+            else:
+                for check in r.checks:
+                    if not check.get("passed"):
+                        lines.append(f"- {check['key']}: {_md_escape(str(check['message']))}")
             if r.id in previews:
                 lines += ["", f"![{r.id}]({previews[r.id]})"]
             lines.append("")

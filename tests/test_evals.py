@@ -72,6 +72,7 @@ def test_suite_run_counts_and_report(tmp_path: Path) -> None:
     assert by_id["pass"].total_tokens > 0 and by_id["pass"].report["genus"] == 0
     assert not by_id["compile-fail"].compiled_first and not by_id["compile-fail"].compiled
     assert by_id["compile-fail"].repairs_used == 1
+    assert by_id["compile-fail"].compile_status == "syntax_error"
     assert by_id["spec-fail"].failed_keys == ["size"] and by_id["spec-fail"].compiled
     assert "model server went away" in by_id["backend-error"].error
 
@@ -86,6 +87,8 @@ def test_suite_run_counts_and_report(tmp_path: Path) -> None:
     assert "expected overall size (largest first) 19.5-20.5" in report
     assert (tmp_path / "previews" / "spec-fail.png").read_bytes()[:4] == b"\x89PNG"
     assert "![spec-fail](previews/spec-fail.png)" in report
+    assert "no part: OpenSCAD status syntax_error" in report
+    assert sorted(p.name for p in (tmp_path / "previews").iterdir()) == ["spec-fail.png"]
     assert [r.to_dict() for r in load_results(tmp_path)] == [r.to_dict() for r in results]
     saved = json.loads((tmp_path / "summary.json").read_text())
     assert saved["meta"]["suite"] == "tiny" and saved["counts"]["timeout"] == 1

@@ -156,6 +156,13 @@ def analyze_mesh(path: Path | str) -> MeshReport:
         return empty_report()
 
 
+def _signed_volume(triangles: np.ndarray) -> float:
+    """Divergence theorem over the faces: what trimesh's `volume` gives, without the full
+    inertia integrals it computes alongside (a third of the analysis time on big meshes)."""
+    a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
+    return float(np.einsum("ij,ij->", a, np.cross(b, c)) / 6.0)
+
+
 def _analyze(mesh: trimesh.Trimesh) -> MeshReport:
     components = trimesh.graph.connected_components(
         mesh.face_adjacency, nodes=np.arange(len(mesh.faces)), min_len=1
@@ -170,7 +177,7 @@ def _analyze(mesh: trimesh.Trimesh) -> MeshReport:
     else:
         genus = _genus(mesh, components)
     lo, hi = (tuple(float(v) for v in corner) for corner in mesh.bounds)
-    volume = float(mesh.volume)
+    volume = _signed_volume(np.asarray(mesh.vertices)[np.asarray(mesh.faces)])
     if not np.isfinite(volume):
         volume = 0.0
     return MeshReport(
