@@ -102,3 +102,21 @@ def test_render_command(tmp_path: Path) -> None:
     assert code == 0 and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
     assert cli("render", str(part_stl("cube")), "-o", str(tmp_path / "d.png"),
                "--views", "sideways")[0] == 1
+
+
+def test_top_level_commands_through_the_real_entry_point(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    src = tmp_path / "c.scad"
+    src.write_text("cube(7);")
+    run = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "compile", str(src), "--format", "stl,png"],
+        capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "c.stl").is_file() and (tmp_path / "c.png").is_file()
+    check = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "check", str(tmp_path / "c.stl"),
+         "--spec", '{"size": [[6.9, 7.1], [6.9, 7.1], [6.9, 7.1]]}', "--json"],
+        capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0 and json.loads(check.stdout)["passed"]
