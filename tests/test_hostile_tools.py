@@ -21,8 +21,16 @@ from tools.openscad import Limits, compile_scad
 from tools.sandbox_paths import PathCheck, PathChecker
 
 STATUSES = {
-    "ok", "syntax_error", "runtime_error", "empty", "timeout", "resource_limit", "forbidden",
-    "crash", "invalid_params", "not_installed",
+    "ok",
+    "syntax_error",
+    "runtime_error",
+    "empty",
+    "timeout",
+    "resource_limit",
+    "forbidden",
+    "crash",
+    "invalid_params",
+    "not_installed",
 }
 
 
@@ -155,8 +163,9 @@ def test_dot_dot_escapes(mode: str, session: Path, program: str) -> None:
 def test_absolute_paths(mode: str, session: Path) -> None:
     outside = session.parent / "secret.scad"
     assert_forbidden(compile_scad(f"include <{outside}>\n", session_dir=session))
-    assert_forbidden(compile_scad(f'import("{session.parent / "secret.stl"}");\n',
-                                  session_dir=session))
+    assert_forbidden(
+        compile_scad(f'import("{session.parent / "secret.stl"}");\n', session_dir=session)
+    )
     inside = compile_scad(f"use <{session / 'ok.scad'}>\nok();\n", session_dir=session)
     assert inside.status == "ok", inside.summary()
 
@@ -206,7 +215,7 @@ def test_computed_paths_are_forbidden(mode: str, program: str) -> None:
         '!import("/etc/passwd");\n',
         'x = 2; import("/etc/passwd");\n',
         'translate([0, 0, 1]) #surface("/etc/passwd");\n',
-        'cube(1); /* comment */ include </etc/passwd>\n',
+        "cube(1); /* comment */ include </etc/passwd>\n",
         'echo("a \\" quote"); include </etc/passwd>\n',
     ],
 )
@@ -303,9 +312,7 @@ def test_sixty_megabytes_of_echo_are_cut(private_tmp: Path) -> None:
 
 def test_output_over_the_cap_is_deleted(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = compile_scad(
-        "sphere(10, $fn=300);\n", out_dir=out, limits=Limits(max_output_mb=1)
-    )
+    result = compile_scad("sphere(10, $fn=300);\n", out_dir=out, limits=Limits(max_output_mb=1))
     assert result.status == "resource_limit", result.summary()
     assert result.outputs == {}
     assert not out.exists() or list(out.iterdir()) == []
@@ -412,12 +419,18 @@ def _soak_programs(session: Path) -> list[tuple[str, str, dict]]:
         ('import(str("/etc/", "passwd{n}"));\n', "forbidden", {}),
         ("include <../secret.scad>\ncube({n});\n", "forbidden", {"session_dir": session}),
         ("cube({n});\n", "invalid_params", {"params": {"bad name": 1}}),
-        ('for (i = [0:99], j = [0:999]) echo("{n}' + "x" * 28 + '");\n', "resource_limit",
-         {"limits": Limits(max_output_mb=1)}),
+        (
+            'for (i = [0:99], j = [0:999]) echo("{n}' + "x" * 28 + '");\n',
+            "resource_limit",
+            {"limits": Limits(max_output_mb=1)},
+        ),
     ]
     rng = random.Random(7)
-    jobs = [(src.format(n=i % 9 + 2), status, kw) for i in range(190)
-            for src, status, kw in [rng.choice(kinds)]]
+    jobs = [
+        (src.format(n=i % 9 + 2), status, kw)
+        for i in range(190)
+        for src, status, kw in [rng.choice(kinds)]
+    ]
     loop = "for (i = [0:99], j = [0:99], k = [0:99]) translate([i, j, k]) cube(1);\n"
     jobs += [(loop, "timeout", short)] * 10
     rng.shuffle(jobs)

@@ -29,13 +29,7 @@ PLATE = (
     "  for (x = [6, 54], y = [6, 34]) translate([x, y, -1]) cylinder(d=3.2, h=7, $fn=24);\n"
     "}\n"
 )
-L_BRACKET = (
-    "t = 4;\n"
-    "union() {\n"
-    "  cube([50, 30, t]);\n"
-    "  cube([t, 30, 40]);\n"
-    "}\n"
-)
+L_BRACKET = "t = 4;\nunion() {\n  cube([50, 30, t]);\n  cube([t, 30, 40]);\n}\n"
 
 
 def read_stl(path: Path) -> np.ndarray:
@@ -44,8 +38,9 @@ def read_stl(path: Path) -> np.ndarray:
     assert not data.startswith(b"solid "), "expected a binary STL"
     (count,) = struct.unpack_from("<I", data, 80)
     assert len(data) == 84 + 50 * count
-    rows = np.frombuffer(data, dtype=np.dtype([("n", "<3f4"), ("v", "<9f4"), ("a", "<u2")]),
-                         count=count, offset=84)
+    rows = np.frombuffer(
+        data, dtype=np.dtype([("n", "<3f4"), ("v", "<9f4"), ("a", "<u2")]), count=count, offset=84
+    )
     return rows["v"].reshape(-1, 3, 3)
 
 
@@ -145,7 +140,7 @@ def test_unknown_variable_is_a_failure_with_hardwarnings(tmp_path: Path) -> None
     [
         ("cube(1);\nfoo(2);\n", "unknown module 'foo'", 2),
         ("cube(f(1));\n", "unknown function 'f'", 1),
-        ("cube(1);\ncube([1, 1, 1] + \"a\");\n", "undefined operation", 2),
+        ('cube(1);\ncube([1, 1, 1] + "a");\n', "undefined operation", 2),
         ("cylinder(h=2, diameter=3);\n", "diameter not specified as parameter", 1),
         ("include <not_there.scad>\ncube(1);\n", "Can't open include file", None),
     ],
@@ -157,10 +152,7 @@ def test_failure_warnings(program: str, needle: str, line: int | None) -> None:
 
 
 def test_non_closed_mesh_in_a_union_is_a_runtime_error() -> None:
-    program = (
-        "cube(1);\n"
-        "polyhedron([[0,0,0],[1,0,0],[0,1,0],[0,0,1]], [[0,1,2],[0,1,3]]);\n"
-    )
+    program = "cube(1);\npolyhedron([[0,0,0],[1,0,0],[0,1,0],[0,0,1]], [[0,1,2],[0,1,3]]);\n"
     result = compile_scad(program)
     assert result.returncode == 0  # OpenSCAD itself calls this a success
     assert result.status == "runtime_error"
@@ -168,10 +160,7 @@ def test_non_closed_mesh_in_a_union_is_a_runtime_error() -> None:
 
 
 def test_failed_assert_and_trace() -> None:
-    program = (
-        "module part(w) {\n  assert(w > 0, \"w must be positive\");\n  cube(w);\n}\n"
-        "part(-1);\n"
-    )
+    program = 'module part(w) {\n  assert(w > 0, "w must be positive");\n  cube(w);\n}\npart(-1);\n'
     result = compile_scad(program)
     assert result.status == "runtime_error"
     assert any("w must be positive" in e.message and e.line == 2 for e in result.errors)
@@ -262,7 +251,7 @@ def test_params(tmp_path: Path) -> None:
         ("w", 1e-7, "1e-07"),
         ("w", 2**60, "1.152921504606847e+18"),
         ("on", True, "true"),
-        ("s", "a\"b\\c\td", '"a\\"b\\\\c\\td"'),
+        ("s", 'a"b\\c\td', '"a\\"b\\\\c\\td"'),
         ("s", "\x01", '"\\u0001"'),
         ("v", [1, [2, "x"], ()], '[1, [2, "x"], []]'),
     ],
@@ -304,9 +293,7 @@ def test_invalid_params_status() -> None:
 
 
 def test_string_param_cannot_inject_code() -> None:
-    result = compile_scad(
-        "w = 1;\necho(w);\ncube(1);\n", params={"w": "1; include </etc/passwd>"}
-    )
+    result = compile_scad("w = 1;\necho(w);\ncube(1);\n", params={"w": "1; include </etc/passwd>"})
     assert result.status == "ok"
     assert 'ECHO: "1; include </etc/passwd>"' in result.stderr
     assert "root:" not in result.stderr
@@ -333,7 +320,9 @@ def test_result_serialises_and_summary_is_capped() -> None:
     data = json.loads(json.dumps(result.to_dict()))
     assert data["status"] == "runtime_error" and data["ok"] is False
     assert data["diagnostics"][0] == {
-        "severity": "warning", "message": "Ignoring unknown variable 'y0'", "line": 1
+        "severity": "warning",
+        "message": "Ignoring unknown variable 'y0'",
+        "line": 1,
     }
     summary = result.summary().splitlines()
     assert summary[0] == "status: runtime_error"
@@ -368,7 +357,7 @@ def test_parse_stderr_forms() -> None:
         "TRACE: called by 'assert' in file main.scad, line 4\n"
         "WARNING: Can't open import file '/s/x.stl', import() at line 5\n"
         "DEPRECATED: The dxf_linear_extrude() module will be removed. in file main.scad, line 6\n"
-        "ECHO: \"WARNING: not a diagnostic\"\n"
+        'ECHO: "WARNING: not a diagnostic"\n'
         "Current top level object is empty.\n"
     )
     assert parse_stderr(stderr, "main.scad") == [

@@ -44,7 +44,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -199,7 +199,7 @@ def _version_of(binary: str) -> str:
 
 
 def openscad_version() -> str:
-    """"2021.01" for Debian 12's package. Raises OpenSCADNotFound when there is no binary."""
+    """ "2021.01" for Debian 12's package. Raises OpenSCADNotFound when there is no binary."""
     binary = openscad_binary()
     if binary is None:
         raise OpenSCADNotFound(f"openscad is not installed; {INSTALL_HINT}")
@@ -368,7 +368,17 @@ class _Job:
     limits: Limits
 
 
-def _run(job: _Job, args: list[str], *, png: bool = False) -> tuple[RunOutcome, str]:
+@dataclass
+class _Run:
+    """One OpenSCAD process and what it meant."""
+
+    outcome: RunOutcome
+    stderr: str
+    status: Status
+    diagnostics: list[Diagnostic]
+
+
+def _run(job: _Job, args: list[str], *, png: bool, timeout_s: float) -> tuple[RunOutcome, str]:
     command = [job.binary, *args, *(a for d in job.defines for a in ("-D", d)), job.src_file.name]
     if png:
         # xvfb-run starts a private X server; inside bwrap it lives in the sandbox's own /tmp.
@@ -382,7 +392,7 @@ def _run(job: _Job, args: list[str], *, png: bool = False) -> tuple[RunOutcome, 
             chdir=job.src_file.parent,
         )
     limits = RunLimits(
-        timeout_s=job.limits.timeout_s,
+        timeout_s=timeout_s,
         cpu_s=job.limits.cpu_s,
         memory_mb=job.limits.memory_mb,
         max_file_mb=job.limits.max_output_mb,
@@ -507,6 +517,34 @@ def _convert_meshes(job: _Job, formats: list[str], stem: str, *, binary_stl: boo
     return []
 
 
+def _run_and_classify(
+    job: _Job, src: _Source, args: list[str], *, png: bool, timeout_s: float, hardwarnings: bool
+) -> _Run:
+    outcome, stderr = _run(job, args, png=png, timeout_s=timeout_s)
+    diagnostics = clamp_lines(parse_stderr(stderr, src.name), src.text)
+    limits = replace(job.limits, timeout_s=timeout_s)
+    status, extra = _classify(
+        outcome,
+        stderr,
+        diagnostics,
+        limits=limits,
+        hardwarnings=hardwarnings,
+        wrapped=job.use_bwrap or png,
+    )
+    if extra is not None:
+        diagnostics.append(extra)
+    return _Run(outcome, stderr, status, diagnostics)
+
+
+def _png_problem(time_left_s: float) -> str | None:
+    """Why a PNG cannot be made now, or None."""
+    if shutil.which("xvfb-run") is None:
+        return "PNG export needs an X display: apt-get install xvfb xauth"
+    if time_left_s < 1.0:
+        return "no time left in the wall-clock budget"
+    return None
+
+
 def compile_scad(
     source: str | Path,
     *,
@@ -587,8 +625,18 @@ def compile_scad(
     tmp = Path(tempfile.mkdtemp(prefix="scad-", dir=_temp_parent()))  # mode 0700
     try:
         return _compile_in(
-            src, tmp, binary, defines, fmts, limits, session, libraries, use_bwrap,
-            hardwarnings, out_dir, result,
+            src,
+            tmp,
+            binary,
+            defines,
+            fmts,
+            limits,
+            session,
+            libraries,
+            use_bwrap,
+            hardwarnings,
+            out_dir,
+            result,
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -640,61 +688,52 @@ def _compile_in(
     job = _Job(binary, tmp, src_file, out_tmp, defines, env, ro_paths, use_bwrap, limits)
 
     notes = list(src.notes)
-    mesh_like = [f for f in fmts if f in _OPENSCAD_FORMATS or f == "obj"]
+    mesh_like = [f for f in fmts if f != "png"]
     direct = [f for f in fmts if f in _OPENSCAD_FORMATS]
     if "obj" in fmts and "stl" not in direct:
         direct.insert(0, "stl")  # obj is converted from the STL
     binary_stl = direct == ["stl"]
-    outcome: RunOutcome | None = None
-    stderr = ""
-    status: Status = "ok"
-    diagnostics: list[Diagnostic] = []
-    openscad_time = 0.0
-
-    def run_and_classify(args: list[str], png: bool) -> None:
-        nonlocal outcome, stderr, status, diagnostics, openscad_time
-        outcome, stderr = _run(job, args, png=png)
-        openscad_time += outcome.wall_time_s
-        diagnostics = clamp_lines(parse_stderr(stderr, src.name), src.text)
-        status, extra = _classify(
-            outcome,
-            stderr,
-            diagnostics,
-            limits=limits,
-            hardwarnings=hardwarnings,
-            wrapped=use_bwrap or png,
-        )
-        if extra is not None:
-            diagnostics.append(extra)
-
-    if mesh_like:
-        args: list[str] = []
-        for fmt in direct:
-            args += ["-o", str(out_tmp / f"{src.stem}.{fmt}")]
-        if binary_stl:
-            args += ["--export-format", "binstl"]
-        run_and_classify(args, png=False)
-    if "png" in fmts and (status == "ok" or not mesh_like):
-        png_args = [
-            "-o",
-            str(out_tmp / f"{src.stem}.png"),
-            f"--imgsize={PNG_SIZE[0]},{PNG_SIZE[1]}",
-            "--viewall",
-            "--autocenter",
-        ]
+    png_file = out_tmp / f"{src.stem}.png"
+    png_args = ["-o", str(png_file), f"--imgsize={PNG_SIZE[0]},{PNG_SIZE[1]}"]
+    png_args += ["--viewall", "--autocenter"]
+    try:
         if mesh_like:
-            # A preview image is a bonus: its failure leaves an ok part ok.
-            keep = (outcome, stderr, status, diagnostics)
-            run_and_classify(png_args, png=True)
-            png_status, png_diags = status, diagnostics
-            outcome, stderr, status, diagnostics = keep
-            if png_status != "ok" or not (out_tmp / f"{src.stem}.png").exists():
-                reason = "; ".join(d.message for d in png_diags if d.severity == "error")[:300]
-                notes.append(Diagnostic("warning", f"png preview failed: {reason or png_status}"))
-                (out_tmp / f"{src.stem}.png").unlink(missing_ok=True)
+            args = [a for fmt in direct for a in ("-o", str(out_tmp / f"{src.stem}.{fmt}"))]
+            if binary_stl:
+                args += ["--export-format", "binstl"]
+            main = _run_and_classify(
+                job, src, args, png=False, timeout_s=limits.timeout_s, hardwarnings=hardwarnings
+            )
+            if "png" in fmts and main.status == "ok":
+                # A preview image is a bonus: its failure leaves an ok part ok. It gets what
+                # is left of the wall-clock budget.
+                left = limits.timeout_s - main.outcome.wall_time_s
+                problem = _png_problem(left)
+                if problem is None:
+                    png = _run_and_classify(
+                        job, src, png_args, png=True, timeout_s=left, hardwarnings=hardwarnings
+                    )
+                    main.outcome = replace(
+                        main.outcome, wall_time_s=main.outcome.wall_time_s + png.outcome.wall_time_s
+                    )
+                    if png.status != "ok" or not png_file.exists():
+                        errors = [d.message for d in png.diagnostics if d.severity == "error"]
+                        problem = "; ".join(errors)[:300] or png.status
+                if problem is not None:
+                    notes.append(Diagnostic("warning", f"png preview failed: {problem}"))
+                    png_file.unlink(missing_ok=True)
         else:
-            run_and_classify(png_args, png=True)
+            problem = _png_problem(limits.timeout_s)
+            if problem is not None:
+                return result("not_installed", [*notes, Diagnostic("error", problem)])
+            main = _run_and_classify(
+                job, src, png_args, png=True, timeout_s=limits.timeout_s, hardwarnings=hardwarnings
+            )
+    except OSError as exc:  # the binary (or bwrap, xvfb-run) could not be started at all
+        message = f"cannot start OpenSCAD: {exc}; {INSTALL_HINT}"
+        return result("not_installed", [*notes, Diagnostic("error", message)])
 
+    status, diagnostics, outcome, stderr = main.status, main.diagnostics, main.outcome, main.stderr
     # A failed preview image was reported as a warning above; it is not required.
     required = [f for f in fmts if f != "png" or not mesh_like]
     if status in ("timeout", "resource_limit", "crash"):
@@ -702,9 +741,7 @@ def _compile_in(
     else:
         for problem in _convert_meshes(job, fmts, src.stem, binary_stl=binary_stl):
             notes.append(Diagnostic("warning", problem))
-        outputs, size_notes = _finish_outputs(
-            job, fmts, src.stem, out_dir
-        )
+        outputs, size_notes = _finish_outputs(job, fmts, src.stem, out_dir)
         if size_notes:
             status = "resource_limit"
             notes += size_notes
@@ -720,7 +757,7 @@ def _compile_in(
         status,
         [*notes, *diagnostics],
         outputs=outputs,
-        returncode=outcome.returncode if outcome else None,
+        returncode=outcome.returncode,
         stderr=stderr,
-        openscad_time_s=openscad_time,
+        openscad_time_s=outcome.wall_time_s,
     )

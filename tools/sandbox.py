@@ -16,6 +16,7 @@ What this module guarantees for every run (tools/openscad.py is the only caller)
 from __future__ import annotations
 
 import functools
+import json
 import os
 import select
 import shutil
@@ -137,6 +138,31 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
+def _sandbox_pidfd(info_fd: int, timeout_s: float) -> int | None:
+    """A pidfd for the sandbox's pid 1, from bwrap's --info-fd JSON ({"child-pid": N})."""
+    data = b""
+    deadline = time.monotonic() + timeout_s
+    while b"}" not in data:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([info_fd], [], [], left)[0]:
+            return None
+        chunk = os.read(info_fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+    try:
+        pid = int(json.loads(data)["child-pid"])
+        return os.pidfd_open(pid)
+    except (ValueError, KeyError, TypeError, OSError):
+        return None
+
+
+def _wait_readable(fd: int, timeout_s: float | None) -> bool:
+    with select.epoll() as poller:
+        poller.register(fd, select.EPOLLIN)
+        return bool(poller.poll(timeout_s if timeout_s is not None else -1))
+
+
 def run_limited(
     command: Sequence[str],
     *,
@@ -146,30 +172,47 @@ def run_limited(
     stdout_path: Path,
     stderr_path: Path,
 ) -> RunOutcome:
-    """Run `command` under the limits; never leaves a process behind, whatever happens."""
-    argv = _prlimit_prefix(limits) + list(command)
+    """Run `command` under the limits; never leaves a process behind, whatever happens.
+
+    A bwrap command (from bwrap_argv) is watched through its --info-fd: the sandboxed
+    program runs in another session inside a pid namespace, out of reach of killpg. Killing
+    bwrap kills the namespace's pid 1 (--die-with-parent), and the kernel lets pid 1 finish
+    exiting only once every process in the namespace is gone, so waiting for it is waiting
+    for them all.
+    """
+    command = list(command)
+    info_r, info_w = -1, -1
+    if command and os.path.basename(command[0]) == "bwrap":
+        info_r, info_w = os.pipe()
+        command[1:1] = ["--info-fd", str(info_w)]
+    argv = _prlimit_prefix(limits) + command
     started = time.monotonic()
-    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
-        proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,  # its own process group, killed as a whole
-            close_fds=True,
-        )
-    timed_out = False
-    status = 0
-    usage = None
     try:
+        with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,  # its own process group, killed as a whole
+                close_fds=True,
+                pass_fds=(info_w,) if info_w >= 0 else (),
+            )
+    finally:
+        if info_w >= 0:
+            os.close(info_w)
+    timed_out = False
+    inner_pidfd: int | None = None
+    try:
+        if info_r >= 0:
+            inner_pidfd = _sandbox_pidfd(info_r, min(limits.timeout_s, 30.0))
         # A pidfd wakes us the moment the child exits (Popen.wait(timeout) polls and sleeps).
         pidfd = os.pidfd_open(proc.pid)
         try:
-            with select.epoll() as poller:
-                poller.register(pidfd, select.EPOLLIN)
-                timed_out = not poller.poll(limits.timeout_s)
+            left = limits.timeout_s - (time.monotonic() - started)
+            timed_out = not _wait_readable(pidfd, max(left, 0.0))
         finally:
             os.close(pidfd)
     finally:
@@ -179,6 +222,11 @@ def run_limited(
         _kill_group(proc)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
+        if inner_pidfd is not None:
+            _wait_readable(inner_pidfd, 30.0)
+            os.close(inner_pidfd)
+        if info_r >= 0:
+            os.close(info_r)
     rc = proc.returncode
     return RunOutcome(
         returncode=None if timed_out else rc,

@@ -139,7 +139,8 @@ class _Lexer:
                 if j == n or any(ch in path for ch in "\t\r\n"):
                     # OpenSCAD would glue pieces of such a path together; nobody needs it.
                     self.violations.append((f"malformed {word} <{path.strip()}>", line))
-                out.append(Token(word, path, i, min(j + 1, n), line))
+                else:
+                    out.append(Token(word, path, i, j + 1, line))
                 line += text.count("\n", i, min(j + 1, n))
                 i = min(j + 1, n)
             else:
@@ -236,20 +237,30 @@ class PathChecker:
     def check_program(self, text: str, program_dir: Path) -> PathCheck:
         """Check the user's program, which OpenSCAD will read from `program_dir`."""
         result = PathCheck(program=text)
-        result.program = self._check_text(text, program_dir, result, top_level=True)
+        result.program = self._check_text(text, program_dir, result)
         return result
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _violation(self, result: PathCheck, message: str, line: int, where: Path | None) -> None:
+    def _display(self, file: Path) -> str:
+        """A session file's name relative to the session dir (what the model knows)."""
+        if self.session_dir and _within(file, [self.session_dir]):
+            return str(file.relative_to(self.session_dir))
+        return str(file)
+
+    def _violation(self, result: PathCheck, message: str, line: int, where: str | None) -> None:
         if where is None:
             result.violations.append(PathViolation(message, line))
         else:
             message = f"{message} (in file {where}, line {line})"
             result.violations.append(PathViolation(message, None))
 
-    def _check_text(self, text: str, base: Path, result: PathCheck, *, top_level: bool) -> str:
-        where = None if top_level else base  # for messages about nested files
+    def _check_text(
+        self, text: str, base: Path, result: PathCheck, *, file: Path | None = None
+    ) -> str:
+        """Check `text` (the user's program when `file` is None, else that session file)."""
+        top_level = file is None
+        where = None if file is None else self._display(file)
         lexer = _Lexer(text)
         tokens = lexer.tokens()
         for message, line in lexer.violations:
@@ -270,7 +281,7 @@ class PathChecker:
             text = text[:start] + new + text[end:]
         return text
 
-    def _check_include(self, tok: Token, base: Path, result: PathCheck, where: Path | None):
+    def _check_include(self, tok: Token, base: Path, result: PathCheck, where: str | None):
         path = tok.text.strip()
         if not path:
             return
@@ -324,7 +335,7 @@ class PathChecker:
             result.violations.append(PathViolation("included files are too large", None))
             return
         result.files_read.append(real)
-        self._check_text(data.decode("utf-8", "replace"), real.parent, result, top_level=False)
+        self._check_text(data.decode("utf-8", "replace"), real.parent, result, file=real)
 
     def _check_call(
         self,
@@ -332,7 +343,7 @@ class PathChecker:
         k: int,
         base: Path,
         result: PathCheck,
-        where: Path | None,
+        where: str | None,
         top_level: bool,
     ) -> list[tuple[int, int, str]]:
         name = tokens[k].text
@@ -376,7 +387,7 @@ class PathChecker:
         value: list[Token],
         base: Path,
         result: PathCheck,
-        where: Path | None,
+        where: str | None,
         line: int,
         top_level: bool,
     ) -> tuple[int, int, str] | None:
@@ -400,7 +411,7 @@ class PathChecker:
         if os.path.isabs(path):
             target = Path(path)
         elif _climbs(path):
-            self._violation(result, f'{name}("{path}"): \'..\' leaves the directory', line, where)
+            self._violation(result, f"{name}(\"{path}\"): '..' leaves the directory", line, where)
             return None
         elif top_level:
             if self.session_dir is None:
