@@ -614,6 +614,9 @@ def generate_program(model, tokenizer, messages: list[dict[str, str]], device: s
     prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True,
                                            return_tensors="pt", return_dict=True)
     input_ids = prompt["input_ids"].to(device)
+    context = getattr(model.config, "max_position_embeddings", None)
+    if context:   # never generate past the positions the model was built for
+        max_new_tokens = max(1, min(max_new_tokens, context - input_ids.shape[1]))
     with torch.no_grad():
         out = model.generate(input_ids, attention_mask=torch.ones_like(input_ids),
                              max_new_tokens=max_new_tokens, do_sample=False,
