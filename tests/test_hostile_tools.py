@@ -298,7 +298,12 @@ def test_million_cubes_time_out_and_leave_nothing(private_tmp: Path) -> None:
 def test_huge_fn_hits_the_memory_limit() -> None:
     result = compile_scad("sphere(10, $fn=1e9);\n")
     assert result.status == "resource_limit", result.summary()
-    assert any("memory" in e.message for e in result.errors)
+    assert "memory limit" in result.errors[0].message
+
+
+def test_user_text_cannot_fake_a_memory_error() -> None:
+    result = compile_scad('assert(false, "std::bad_alloc: out of memory");\n')
+    assert result.status == "runtime_error"
 
 
 def test_sixty_megabytes_of_echo_are_cut(private_tmp: Path) -> None:

@@ -85,6 +85,7 @@ Status = Literal[
 _OPENSCAD_FORMATS = ("stl", "off", "3mf", "amf", "csg", "ast")
 FORMATS = (*_OPENSCAD_FORMATS, "obj", "png")
 _MAX_DIAGNOSTICS = 200
+_USER_TEXT = re.compile(r"^(ECHO|ERROR|WARNING|TRACE|DEPRECATED):")
 _SUMMARY_LINES = 12
 
 
@@ -94,7 +95,7 @@ class OpenSCADNotFound(ScadAgentError):
 
 @dataclass
 class Limits:
-    timeout_s: float = 60.0  # wall clock, whole process group killed
+    timeout_s: float = 60.0  # wall clock for the compile (PNG included), process group killed
     cpu_s: int = 120  # RLIMIT_CPU
     memory_mb: int = 3072  # RLIMIT_AS
     max_output_mb: int = 50  # RLIMIT_FSIZE + checked after; truncated files deleted
@@ -446,13 +447,18 @@ def _classify(
         return "resource_limit", Diagnostic(
             "error", f"output larger than {limits.max_output_mb} MB (files or echo output)"
         )
-    non_echo = "\n".join(ln for ln in stderr.splitlines() if not ln.startswith("ECHO:"))
-    if failed and mentions_memory(non_echo):
+    # Lines without a message prefix come from the runtime, not from the user's strings
+    # (an assert message saying "out of memory" is no memory limit).
+    runtime_lines = "\n".join(ln for ln in stderr.splitlines() if not _USER_TEXT.match(ln))
+    if failed and mentions_memory(runtime_lines):
         return "resource_limit", Diagnostic(
             "error", f"memory limit of {limits.memory_mb} MB exceeded (is $fn huge?)"
         )
     if sig is not None:
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
         return "crash", Diagnostic("error", f"OpenSCAD crashed (killed by {name})")
     status = classify(diagnostics, hardwarnings=hardwarnings)
     if status == "empty" and any("not a 3D object" in d.message for d in diagnostics):
@@ -462,7 +468,7 @@ def _classify(
     if status is not None:
         return status, None  # type: ignore[return-value]
     if outcome.returncode != 0:
-        tail = " | ".join(non_echo.strip().splitlines()[-3:])[:300]
+        tail = " | ".join(runtime_lines.strip().splitlines()[-3:])[:300]
         return "runtime_error", Diagnostic(
             "error", f"OpenSCAD exited with code {outcome.returncode}: {tail}"
         )
@@ -532,7 +538,7 @@ def _run_and_classify(
         wrapped=job.use_bwrap or png,
     )
     if extra is not None:
-        diagnostics.append(extra)
+        diagnostics.insert(0, extra)  # the line that explains the status comes first
     return _Run(outcome, stderr, status, diagnostics)
 
 
