@@ -1,0 +1,292 @@
+"""Text handling shared by every stage: decoding, normalising, comments, tokens, customizer
+parameters and the cheap "is this OpenSCAD / is this mostly data" checks.
+
+OpenSCAD's lexer has `//` and `/* */` comments and double-quoted strings with backslash
+escapes; everything here walks text with that lexer in mind so that `"http://x"` inside a
+string is never taken for a comment.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------- decoding
+
+# Tried in order after the BOM check; cp1252 covers the usual Windows-edited files and
+# latin-1 never fails, so a text file always decodes (possibly with odd characters).
+FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
+
+
+def decode(data: bytes) -> tuple[str, str] | None:
+    """Bytes -> (text, encoding name), or None for binary data (NUL bytes outside UTF-16)."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                return None
+    if b"\x00" in data:
+        return None
+    for name in FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if name == "utf-8":
+            return text, name
+        # A single-byte guess: prefer charset_normalizer's opinion when it is installed.
+        guessed = _guess_encoding(data)
+        if guessed is not None:
+            return guessed
+        return text, name
+    return None  # unreachable: latin-1 decodes every byte string
+
+
+def _guess_encoding(data: bytes) -> tuple[str, str] | None:
+    try:
+        import charset_normalizer
+    except ImportError:
+        return None
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    return str(best), best.encoding
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def normalise(text: str) -> str:
+    """Unix newlines, no BOM or control characters, no trailing blanks, one final newline."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = _CONTROL.sub("", text)
+    text = _TRAILING_SPACE.sub("\n", text + "\n")
+    return text.strip("\n") + "\n" if text.strip() else ""
+
+
+# ---------------------------------------------------------------- comments and tokens
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str  # without the // or /* */ markers
+    line: int  # 1-based line where it starts
+    block: bool
+    code_before: bool  # code precedes it on the same line (a trailing comment)
+
+
+def split_comments(text: str) -> tuple[str, list[Comment]]:
+    """(code with every comment replaced by a space or its newlines, the comments)."""
+    out: list[str] = []
+    comments: list[Comment] = []
+    i, n, line = 0, len(text), 1
+    line_has_code = False
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            j = min(j + 1, n)
+            out.append(text[i:j])
+            line += text.count("\n", i, j)
+            line_has_code = True
+            i = j
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            comments.append(Comment(text[i + 2 : j], line, False, line_has_code))
+            out.append(" ")
+            i = j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            end = n if j < 0 else j + 2
+            body = text[i + 2 : end - 2 if j >= 0 else n]
+            comments.append(Comment(body, line, True, line_has_code))
+            newlines = text.count("\n", i, end)
+            out.append("\n" * newlines if newlines else " ")
+            line += newlines
+            i = end
+        else:
+            if c == "\n":
+                line += 1
+                line_has_code = False
+            elif not c.isspace():
+                line_has_code = True
+            out.append(c)
+            i += 1
+    return "".join(out), comments
+
+
+def strip_comments(text: str) -> str:
+    return split_comments(text)[0]
+
+
+_TOKEN = re.compile(
+    r'"(?:\\.|[^"\\])*"?'  # string (maybe unterminated)
+    r"|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"  # number
+    r"|\$?[A-Za-z_][A-Za-z0-9_]*"  # identifier / keyword / special variable
+    r"|<=|>=|==|!=|&&|\|\||\S"  # operators and punctuation
+)
+_NUMBER = re.compile(r"\.?\d")
+
+
+def tokens(code: str) -> list[str]:
+    """OpenSCAD tokens of comment-free code (use strip_comments first)."""
+    return _TOKEN.findall(code)
+
+
+def normalised_hash(text: str) -> str:
+    """Hash that ignores comments and layout: files that differ only there collide."""
+    return hashlib.sha256(" ".join(tokens(strip_comments(text))).encode()).hexdigest()
+
+
+def _clean_comment(body: str) -> str:
+    """Comment body -> plain text: drop decoration (*, =, -) lines and leading stars."""
+    lines = []
+    for raw in body.split("\n"):
+        s = raw.strip()
+        s = re.sub(r"^\*+\s?", "", s).strip()
+        if re.fullmatch(r"[*=\-_#/~+. ]*", s):
+            s = ""
+        lines.append(s)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def leading_comment(text: str) -> str:
+    """The comments before any code, as plain text with blank lines between paragraphs.
+    It ends at code or at a customizer group header (`/* [Size] */`: parameters start
+    there); a last paragraph sitting right on the first code line describes that line and
+    is left out when other paragraphs precede it."""
+    code, comments = split_comments(text)
+    first_code = next((i + 1 for i, ln in enumerate(code.split("\n")) if ln.strip()), None)
+    paragraphs: list[list[str]] = [[]]
+    next_line = None  # the line right after the previous comment
+    last_end = 0
+    for c in comments:
+        if first_code is not None and c.line >= first_code:
+            break
+        if c.block and _GROUP.match(c.text):
+            first_code = c.line  # parameters start here
+            break
+        cleaned = _clean_comment(c.text)
+        if (next_line is not None and c.line > next_line) or not cleaned:
+            paragraphs.append([])  # a blank line or an empty `//` line
+        if cleaned:
+            paragraphs[-1].append(cleaned)
+        last_end = c.line + c.text.count("\n")
+        next_line = last_end + 1
+    paragraphs = [p for p in paragraphs if p]
+    if len(paragraphs) > 1 and first_code is not None and last_end == first_code - 1:
+        paragraphs.pop()
+    return "\n\n".join("\n".join(p) for p in paragraphs)
+
+
+# ---------------------------------------------------------------- customizer parameters
+
+# name = value; // [spec]   (value may be a number, string, boolean or vector)
+_ASSIGNMENT = re.compile(r"^\s*(\$?[A-Za-z_]\w*)\s*=\s*(.+?)\s*;\s*$")
+_GROUP = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]\s*$")
+_STOP_WORDS = re.compile(r"^\s*(module|function)\b")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: str  # the literal as written
+    spec: str | None  # what the customizer reads from `// [...]`: range or choices
+    description: str | None  # the comment line(s) right above the assignment
+    group: str | None  # the `/* [Group] */` it belongs to
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"name": self.name, "default": self.default, "spec": self.spec,
+                "description": self.description, "group": self.group}
+
+
+def customizer_parameters(text: str) -> list[Parameter]:
+    """Top-level assignments before the first module/function, the way Thingiverse's and
+    OpenSCAD's customizer read them: `/* [Group] */` headers, a `// description` line above
+    and an optional `// [min:step:max]` or `// [a, b, c]` spec after the value. Parameters
+    in the `[Hidden]` group are left out."""
+    params: list[Parameter] = []
+    group: str | None = None
+    pending: list[str] = []
+    for raw_line in text.split("\n"):
+        code, comments = split_comments(raw_line)
+        if _STOP_WORDS.match(code):
+            break
+        block_groups = [m.group(1) for c in comments if c.block
+                        for m in [_GROUP.match(c.text)] if m]
+        if block_groups and not code.strip():
+            group = block_groups[-1]
+            pending = []
+            continue
+        match = _ASSIGNMENT.match(code)
+        if match:
+            trailing = next((c.text.strip() for c in comments if c.code_before), None)
+            spec = None
+            if trailing and _GROUP.match(trailing):
+                spec = _GROUP.match(trailing).group(1)  # type: ignore[union-attr]
+            elif trailing and not pending:
+                pending = [trailing]
+            if (group or "").lower() != "hidden":
+                params.append(Parameter(match.group(1), match.group(2).strip(), spec,
+                                        " ".join(pending) or None, group))
+            pending = []
+        elif comments and not code.strip():
+            pending.append(" ".join(_clean_comment(c.text) for c in comments).strip())
+        elif not code.strip():
+            pending = []
+        else:
+            pending = []
+    return params
+
+
+# ---------------------------------------------------------------- cheap content checks
+
+_OPENSCAD_WORDS = frozenset(
+    "cube sphere cylinder polyhedron polygon circle square translate rotate "
+    "scale mirror multmatrix union difference intersection linear_extrude rotate_extrude "
+    "hull minkowski offset projection color resize import surface text children".split()
+)
+# Signatures of other formats people save with a .scad name (or that a search turns up).
+_NOT_OPENSCAD = re.compile(
+    r"\A\s*(?:solid\s+\S*\s*\n\s*facet|<\?xml|<!doctype|<html|#include\s*[<\"]|"
+    r"import\s+\w+\s*\n|def\s+\w+\(|\{\s*\")",
+    re.I,
+)
+
+
+def looks_like_openscad(text: str) -> bool:
+    """True when the code calls an OpenSCAD module or defines one, and no other format's
+    signature opens the file."""
+    if _NOT_OPENSCAD.match(text):
+        return False
+    toks = tokens(strip_comments(text))
+    for i, tok in enumerate(toks[:-1]):
+        calls = tok in _OPENSCAD_WORDS and toks[i + 1] in ("(", "{")
+        defines = tok in ("module", "function") and toks[i + 1][:1].isalpha()
+        if calls or defines or (tok in ("include", "use") and toks[i + 1] == "<"):
+            return True
+    return False
+
+
+def data_fraction(toks: list[str]) -> float:
+    """Share of tokens that are numbers or list punctuation: near 1 for point clouds."""
+    if not toks:
+        return 0.0
+    data = sum(1 for t in toks if t in ",[]-" or _NUMBER.match(t))
+    return data / len(toks)
+
+
+_READS = re.compile(r"\b(?:include|use)\s*<|\b(?:import|surface)\s*\(")
+
+
+def reads_files(text: str) -> bool:
+    """Whether the program includes/uses/imports other files (compile needs its folder)."""
+    return bool(_READS.search(strip_comments(text)))
