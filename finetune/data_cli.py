@@ -14,6 +14,12 @@ app = typer.Typer(help="Build training data: synthetic parts and datasets.",
                   no_args_is_help=True, add_completion=False)
 
 
+@app.callback()
+def data() -> None:
+    """Build training data: synthetic parts and datasets."""
+    # a callback keeps `data` a command group even while it holds a single command
+
+
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -34,6 +40,8 @@ def synth_cmd(
     workers: int = typer.Option(2, "--workers", min=1, help="Worker processes."),
     shard_size: int = typer.Option(0, "--shard-size", min=0,
                                    help="Records per shard file (0 = one records.jsonl)."),
+    system: bool = typer.Option(True, "--system/--no-system", help="Start every record with "
+                                "the agent's system prompt (as the agent sends it)."),
     list_families: bool = typer.Option(False, "--list-families", help="List families and exit."),
 ) -> None:
     """Generate synthetic (request, OpenSCAD program) records with specs."""
@@ -48,7 +56,8 @@ def synth_cmd(
     try:
         config = SynthConfig(n=n, out=out, seed=seed, families=_split(families),
                              kinds=_split(kinds), mix=[float(x) for x in _split(mix)],
-                             verify=verify, workers=workers, shard_size=shard_size)
+                             verify=verify, workers=workers, shard_size=shard_size,
+                             system=system)
         config.family_names()
         config.weights()
         config.verify_fraction()
@@ -78,3 +87,37 @@ def synth_cmd(
     else:
         typer.echo("verification: none")
     typer.echo(f"stats: {out / 'stats.json'}")
+
+
+@app.command("build")
+def build_cmd(
+    records: list[Path] = typer.Argument(..., help="Records JSONL files or directories "
+                                         "(synth, scrape shards, agent session dirs)."),
+    tokenizer: Path = typer.Option(..., "--tokenizer", help="Tokenizer (or model) directory."),
+    out: Path = typer.Option(..., "--out", help="Output dir: train.npz, validation.npz, "
+                             "stats.json."),
+    max_length: int = typer.Option(1024, "--max-length", help="Longer examples are dropped."),
+    validation_fraction: float = typer.Option(0.02, "--validation-fraction",
+                                              help="Share of program groups held out."),
+    split_by: str = typer.Option("program", "--split-by",
+                                 help="program (normalised hash) or minhash (near-duplicates)."),
+    seed: int = typer.Option(0, "--seed", help="Split seed."),
+) -> None:
+    """Tokenize records with a chat template and loss masks into training shards + stats."""
+    # owned by the finetune helper: the logic lives in finetune/data.py
+    from finetune.data import build_dataset
+    from finetune.tokenizer import load_tokenizer
+    from tools.errors import ScadAgentError
+
+    try:
+        built = build_dataset(records, load_tokenizer(tokenizer), max_length=max_length,
+                              validation_fraction=validation_fraction, split_by=split_by,
+                              seed=seed)
+    except ScadAgentError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    built.save(out)
+    s = built.stats
+    typer.echo(f"{s.examples['train']} train / {s.examples['validation']} validation examples, "
+               f"{s.tokens['train']} train tokens ({s.trained_tokens['train']} trained), "
+               f"{s.dropped_too_long} too long; stats: {out / 'stats.json'}")

@@ -74,7 +74,7 @@ def spec_for(shape: Shape, *, xyz: bool = False) -> dict:
 
 def step(rng: Random, lo: float, hi: float, by: float = 1.0) -> float:
     """A value from lo..hi on a grid of `by` (people ask for round numbers)."""
-    n = int(round((hi - lo) / by))
+    n = max(0, int(round((hi - lo) / by)))  # an empty range gives lo; valid() judges it
     value = lo + by * rng.randint(0, n)
     return round(value, 3)
 

@@ -42,6 +42,9 @@ class SynthConfig:
     verify: str = "auto"  # "all" | "none" | "auto" | a fraction like "0.1"
     workers: int = 2
     shard_size: int = 0  # 0 = one records.jsonl; else records-00000.jsonl, ...
+    # the agent sends agent.prompts.SYSTEM_PROMPT first (AgentConfig.system_prompt): train
+    # with it too, unless the model will be run without one
+    system: bool = True
 
     def family_names(self) -> list[str]:
         names = list(self.families) or list(FAMILIES)
@@ -162,6 +165,10 @@ def make_record(index: int, config: SynthConfig, names: Sequence[str],
     if rec is None:  # no follow-up applies / no breakage was detectable: a plain part instead
         kind = "create"
         rec = create_record(family, rng, f"{name}-create-{config.seed}-{index:06d}")
+    if config.system:
+        from agent.prompts import system_message
+
+        rec["messages"].insert(0, system_message())
     return rec, name, kind
 
 

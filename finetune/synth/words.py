@@ -159,7 +159,8 @@ class Words:
             return self.pick(forms)
         if n == 2 and self.chance(0.2):
             return f"{self.pick(['a pair of', 'two', 'a couple of'])} {plural}"
-        if n < len(NUMBER_WORDS) and self.chance(0.55):
+        # "4 3 mm holes" reads as one number: spell the count before a size
+        if n < len(NUMBER_WORDS) and (plural[0].isdigit() or self.chance(0.55)):
             return f"{NUMBER_WORDS[n]} {plural}"
         return f"{n} {plural}"
 
@@ -255,7 +256,11 @@ class Words:
             if c.np and (not c.adj or self.chance(0.5)):
                 nps.append(self.pick(c.np))
             else:
-                adjs.append(self.pick(c.adj))
+                adj = self.pick(c.adj)
+                if adj.startswith("with "):  # "with a 5 mm hole" is a noun phrase in disguise
+                    nps.append(adj[5:])
+                else:
+                    adjs.append(adj)
         head = lead + noun
         structure = self.rng.random()
         if not adjs and not nps:

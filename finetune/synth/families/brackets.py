@@ -62,11 +62,15 @@ class LBracket(Family):
         return v["base_holes"] + v["wall_holes"] > 0
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"], "base leg"),
-                Param("height", v["height"], "upright leg"),
-                Param("width", v["width"]), Param("thickness", v["thickness"]),
-                Param("base_holes", v["base_holes"]), Param("wall_holes", v["wall_holes"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+        ps = [Param("length", v["length"], "base leg"),
+              Param("height", v["height"], "upright leg"),
+              Param("width", v["width"]), Param("thickness", v["thickness"])]
+        # a leg without holes has no count at all: `for (i = [1 : 0])` would run backwards
+        if v["base_holes"]:
+            ps.append(Param("base_holes", v["base_holes"]))
+        if v["wall_holes"]:
+            ps.append(Param("wall_holes", v["wall_holes"]))
+        return ps + [Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
 
     def body(self, v: Values) -> str:
         lines = ["difference() {", "    union() {",

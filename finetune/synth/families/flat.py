@@ -39,7 +39,7 @@ def hole_size_words(w: Words, screw: str | None, hole_d: float) -> tuple[str, st
                        ("", f" ({screw})"), ("", f" sized for {screw}")])  # type: ignore[arg-type]
     d = w.mm(hole_d, cm=False)
     return w.pick([(f"{d} ", ""), (f"{fmt(hole_d)} mm ", ""), ("", f" of {d}"),
-                   ("", f", {d} in diameter"), ("", f" ({fmt(hole_d)} mm)")])  # type: ignore
+                   ("", f" {d} in diameter"), ("", f" ({fmt(hole_d)} mm)")])  # type: ignore
 
 
 def holes_np(w: Words, n: int, screw: str | None, hole_d: float, where: str = "",

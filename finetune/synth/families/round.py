@@ -79,7 +79,7 @@ class Spacer(Family):
         else:
             screw, hole = None, float(rng.choice([2.5, 3, 3.5, 4, 5, 6, 8, 10]))
         return {"length": step(rng, 2, 40) if rng.random() < 0.8 else step(rng, 20, 80, 5),
-                "outer_d": step(rng, hole + 2.5, hole * 2.5 + 6), "screw": screw,
+                "outer_d": step(rng, math.ceil(hole + 2.5), hole * 2.5 + 6), "screw": screw,
                 "hole_d": hole}
 
     def complete(self, v: Values, said: frozenset[str]) -> Values:
@@ -133,9 +133,11 @@ class Standoff(Spacer):
         hole = CLEARANCE[screw]
         if rng.random() < 0.15:
             screw, hole = None, float(rng.choice([2.5, 3, 3.2, 3.5]))
-        return {"length": step(rng, 3, 30), "outer_d": step(rng, hole + 2.5, hole + 5, 0.5),
+        return {"length": step(rng, 3, 30),
+                "outer_d": step(rng, math.ceil(hole + 2), math.ceil(hole) + 5, 0.5),
                 "screw": screw, "hole_d": hole,
-                "flange_d": 0.0 if rng.random() < 0.7 else step(rng, hole + 8, hole + 14)}
+                "flange_d": 0.0 if rng.random() < 0.7 else step(rng, math.ceil(hole) + 8,
+                                                                 math.ceil(hole) + 14)}
 
     def complete(self, v: Values, said: frozenset[str]) -> Values:
         if "od" not in said:
@@ -204,7 +206,8 @@ class Washer(Family):
             hole = CLEARANCE[screw]
         else:
             screw, hole = None, float(rng.choice([3, 4, 5, 6, 6.5, 8, 8.4, 10, 12, 13, 16]))
-        return {"outer_d": step(rng, hole + 4, hole * 3 + 6), "hole_d": hole, "screw": screw,
+        return {"outer_d": step(rng, math.ceil(hole + 4), hole * 3 + 6), "hole_d": hole,
+                "screw": screw,
                 "thickness": step(rng, 1, 4, 0.5)}
 
     def complete(self, v: Values, said: frozenset[str]) -> Values:
