@@ -237,3 +237,17 @@ def test_agent_trajectory_repairs_become_examples(tmp_path: Path) -> None:
         if event.get("kind") == "done":
             event["data"]["status"] = "no_part"
     assert trajectory_to_records(events, "s1") == []
+
+
+def test_data_build_command_writes_shards(tmp_path: Path, tokenizer) -> None:
+    from typer.testing import CliRunner
+
+    from finetune.data_cli import app
+
+    tokenizer.save_pretrained(tmp_path / "tok")
+    result = CliRunner().invoke(app, ["build", str(FIXTURE), "--tokenizer", str(tmp_path / "tok"),
+                                      "--out", str(tmp_path / "ds"), "--max-length", "512"])
+    assert result.exit_code == 0, result.output
+    loaded = BuiltDataset.load(tmp_path / "ds")
+    assert len(loaded.train) + len(loaded.validation) == 160
+    assert loaded.stats.sources == {"synth": 160}
