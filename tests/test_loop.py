@@ -196,3 +196,19 @@ def test_explicit_spec_wins_over_inferred(tmp_path: Path) -> None:
     steps = list(session.send(PROMPT))
     assert steps[-1].data["spec"]["genus"] == 2
     assert steps[-1].data["status"] == "ok"
+
+
+def test_constraining_backend_gets_the_grammar_and_bare_replies(tmp_path: Path) -> None:
+    backend = ScriptedBackend([GOOD], constrains=True)
+    session = Session(tmp_path / "s", backend, AgentConfig(backend="scripted", render=False))
+    steps = list(session.send(PROMPT))
+    assert backend.calls[0]["grammar"] is True
+    reply = next(s for s in steps if s.kind == "reply")
+    assert reply.data["extraction"] == "constrained"
+    assert steps[-1].data["status"] == "ok"
+    # --no-grammar: no grammar sent, the reply goes through normal extraction
+    plain = ScriptedBackend([fenced(GOOD)], constrains=True)
+    session = Session(tmp_path / "t", plain,
+                      AgentConfig(backend="scripted", render=False, grammar=False))
+    assert list(session.send(PROMPT))[-1].data["status"] == "ok"
+    assert plain.calls[0]["grammar"] is False
