@@ -69,6 +69,13 @@ class TurnContext(Protocol):
         ...
 
     @property
+    def first_report(self) -> MeshReport | None:
+        """The part after the session's first prompt: an explicit (eval) spec's `grow` is
+        measured from it, while `grow` read from a follow-up is measured from the previous
+        part."""
+        ...
+
+    @property
     def is_follow_up(self) -> bool: ...
 
     @property
@@ -221,6 +228,16 @@ def _generate(backend: Backend, messages: list[Message], n: int, config: AgentCo
     return replies
 
 
+def _check(spec: dict, report: MeshReport, ctx: TurnContext) -> SpecResult:
+    explicit_grow = (ctx.explicit_spec or {}).get("grow")
+    if explicit_grow is None:
+        return check_spec(spec, report, first=ctx.previous_report)
+    rest = check_spec({k: v for k, v in spec.items() if k != "grow"}, report,
+                      first=ctx.previous_report)
+    grow = check_spec({"grow": explicit_grow}, report, first=ctx.first_report)
+    return SpecResult(passed=rest.passed and grow.passed, checks=rest.checks + grow.checks)
+
+
 def _judge(candidate: Candidate, ctx: TurnContext, spec: dict, config: AgentConfig,
            budget: _Budget) -> None:
     """Compile and check one candidate in place."""
@@ -243,7 +260,7 @@ def _judge(candidate: Candidate, ctx: TurnContext, spec: dict, config: AgentConf
         return
     started = time.monotonic()
     candidate.report = analyze_mesh(candidate.compile.stl)
-    candidate.spec_result = check_spec(spec, candidate.report, first=ctx.previous_report)
+    candidate.spec_result = _check(spec, candidate.report, ctx)
     candidate.check_s = time.monotonic() - started
     budget.timings["check_s"] += candidate.check_s
     candidate.failures = truncated + [

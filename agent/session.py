@@ -198,11 +198,12 @@ class Session:
     @property
     def previous_report(self) -> MeshReport | None:
         current = self.current
-        if current is None:
-            return None
-        if current.report:
-            return MeshReport.from_dict(current.report)
-        return None
+        return MeshReport.from_dict(current.report) if current and current.report else None
+
+    @property
+    def first_report(self) -> MeshReport | None:
+        done = self.history()
+        return MeshReport.from_dict(done[0].report) if done and done[0].report else None
 
     @property
     def is_follow_up(self) -> bool:

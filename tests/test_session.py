@@ -144,3 +144,17 @@ def test_write_atomic_replaces_whole_file(tmp_path: Path) -> None:
     write_atomic(target, "two")
     assert target.read_text() == "two"
     assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
+
+
+def test_explicit_grow_is_measured_from_the_first_part(tmp_path: Path) -> None:
+    wider = "cube([30, 20, 40]);"
+    session = new_session(tmp_path, [fenced(CUBE), fenced(TALL), fenced(wider)],
+                          max_repairs=0)
+    last(session, "a 20 mm cube")
+    last(session, "make it taller")
+    # an eval's spec: grow counts from the first prompt's part (20 -> 40), while this
+    # turn leaves the height as it was
+    session.spec = {"grow": {"axis": "z", "min_ratio": 1.9}}
+    third = last(session, "make it wider")
+    grow = next(c for c in third["checks"] if c["key"] == "grow")
+    assert grow["passed"] and grow["actual"] == pytest.approx(2.0)
