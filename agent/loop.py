@@ -238,6 +238,16 @@ def _check(spec: dict, report: MeshReport, ctx: TurnContext) -> SpecResult:
     return SpecResult(passed=rest.passed and grow.passed, checks=rest.checks + grow.checks)
 
 
+def _extract(reply: str, constrained: bool) -> Extraction:
+    """A grammar-constrained reply is the program itself, or the program in one fence
+    (backends with fenced grammars); anything else goes through the heuristics."""
+    if constrained and "```" not in reply:
+        program = reply.strip()
+        return Extraction(program, "constrained") if program else Extraction(
+            None, "no program: empty reply")
+    return extract_program(reply)
+
+
 def _judge(candidate: Candidate, ctx: TurnContext, spec: dict, config: AgentConfig,
            budget: _Budget) -> None:
     """Compile and check one candidate in place."""
@@ -370,11 +380,7 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
         judged: dict[str, Candidate] = {}  # identical programs are compiled once
         round_best: Candidate | None = None
         for index, reply in enumerate(replies):
-            extraction = (Extraction(reply.strip() or None, "constrained")
-                          if grammar is not None else extract_program(reply))
-            if grammar is not None and not reply.strip():
-                extraction = Extraction(None, "no program: empty reply")
-            candidate = Candidate(attempt, index, reply, extraction)
+            candidate = Candidate(attempt, index, reply, _extract(reply, grammar is not None))
             yield from _candidate_steps(candidate, model_s / max(1, len(replies)),
                                         usage if index == 0 else {})
             key = _normalized(candidate.program)

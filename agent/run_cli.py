@@ -77,7 +77,8 @@ class Progress:
         elif step.kind == "reply" and d.get("program") is None:
             say(f"  [yellow]reply {d['candidate']}: {escape(d['extraction'])}[/yellow]")
         elif step.kind == "compile" and not d["ok"]:
-            first = (d["summary"] or "").splitlines()[:3]
+            first = [line for line in (d["summary"] or "").splitlines()
+                     if not line.startswith("status:")][:3]
             say(f"  [red]compile {d['status']}[/red] {escape(' / '.join(first))}")
         elif step.kind == "checks" and d.get("program") is not None:
             if d["passed"]:
@@ -91,6 +92,17 @@ class Progress:
             say(f"[red]error:[/red] {escape(d['message'])}")
 
 
+def _short(value: Any) -> str:
+    """A check's measured value for one line: numbers to 4 significant digits."""
+    if isinstance(value, bool) or value is None:
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | tuple):
+        return " x ".join(_short(v) for v in value)
+    return str(value)
+
+
 def summary_lines(session: Session, done: dict[str, Any], wall_s: float) -> list[str]:
     lines = []
     status = done.get("status")
@@ -100,8 +112,12 @@ def summary_lines(session: Session, done: dict[str, Any], wall_s: float) -> list
     lines.append(f"{label} after {done.get('repairs_used', 0)} repair(s), {wall_s:.1f} s "
                  f"(stopped: {done.get('stop')})")
     for check in done.get("checks", []):
-        mark = "[green]pass[/green]" if check["passed"] else "[red]FAIL[/red]"
-        lines.append(f"  {mark} {escape(check['key'])}: {escape(str(check['message']))}")
+        if check["passed"]:
+            lines.append(f"  [green]pass[/green] {escape(check['key'])} = "
+                         f"{escape(_short(check['actual']))}")
+        else:
+            lines.append(f"  [red]FAIL[/red] {escape(check['key'])}: "
+                         f"{escape(str(check['message']))}")
     for kind, path in sorted((done.get("files") or {}).items()):
         lines.append(f"  {kind}: {escape(path)}")
     if session.out_dir is not None and session.current is not None:

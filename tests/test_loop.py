@@ -212,3 +212,30 @@ def test_constraining_backend_gets_the_grammar_and_bare_replies(tmp_path: Path) 
                       AgentConfig(backend="scripted", render=False, grammar=False))
     assert list(session.send(PROMPT))[-1].data["status"] == "ok"
     assert plain.calls[0]["grammar"] is False
+
+
+def test_constrained_fenced_reply_is_unwrapped(tmp_path: Path) -> None:
+    backend = ScriptedBackend([fenced(GOOD)], constrains=True)
+    session = Session(tmp_path / "s", backend, AgentConfig(backend="scripted", render=False))
+    assert list(session.send(PROMPT))[-1].data["program"] == GOOD
+
+
+def test_repair_message_format_is_stable(tmp_path: Path) -> None:
+    """The synth helper trains on this exact layout: diagnostics with the quoted line,
+    failed checks, one instruction line."""
+    from agent.prompts import repair_message
+    from tools.openscad import compile_scad
+
+    result = compile_scad(SYNTAX, out_dir=tmp_path)
+    message = repair_message(SYNTAX, result, ["genus: expected 4 through-holes, found 2"])
+    lines = message.splitlines()
+    assert lines[0] == "OpenSCAD: syntax_error"
+    assert lines[1].startswith("  ERROR line 3: ")
+    assert lines[2] == "    3 | translate([5, 5, -1] cylinder(d=3, h=7);"
+    assert lines[-3:] == ["Failed checks:", "  - genus: expected 4 through-holes, found 2",
+                          "Reply with the corrected complete OpenSCAD program only."]
+    assert message == repair_message(SYNTAX, result, ["genus: expected 4 through-holes, "
+                                                      "found 2"])
+    assert repair_message("", None, ["no program: prose only"]) == (
+        "Failed checks:\n  - no program: prose only\n"
+        "Reply with one complete OpenSCAD program only, no prose.")
