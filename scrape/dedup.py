@@ -85,13 +85,9 @@ def shingle_hashes(program: str, size: int = 5) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     if len(_token_hashes) > _MAX_MEMO:
         _token_hashes.clear()
-    ids = []
-    for tok in toks:
-        h = _token_hashes.get(tok)
-        if h is None:
-            h = _token_hashes[tok] = zlib.crc32(tok.encode())
-        ids.append(h)
-    arr = np.array(ids, dtype=np.uint64)
+    for tok in set(toks).difference(_token_hashes):
+        _token_hashes[tok] = zlib.crc32(tok.encode())
+    arr = np.fromiter(map(_token_hashes.__getitem__, toks), dtype=np.uint64, count=len(toks))
     width = max(1, len(arr) - size + 1)
     acc = np.zeros(width, dtype=np.uint64)
     for j in range(min(size, len(arr))):

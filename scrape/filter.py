@@ -39,8 +39,9 @@ class FilterConfig:
     mesh: bool = True
 
     def fingerprint(self) -> str:
-        """What a stored compile verdict depends on."""
-        return json.dumps([self.compile_timeout_s, self.hardwarnings, self.mesh, 1])
+        """What a stored compile verdict depends on (timeouts are never stored: they depend
+        on the machine's load, so the timeout is not part of it)."""
+        return json.dumps([self.hardwarnings, self.mesh, 1])
 
 
 def cheap_check(record: Record, config: FilterConfig) -> str | None:

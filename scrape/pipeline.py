@@ -202,7 +202,8 @@ class Pipeline:
                                unit="file", disable=not self.config.progress):
                 key = futures[future]
                 verdicts[key] = future.result()
-                self.state.put_verdict(key, verdicts[key])  # a rerun will not compile it again
+                if verdicts[key]["compile"]["status"] != "timeout":  # a rerun may have time
+                    self.state.put_verdict(key, verdicts[key])  # a rerun will not compile it
         statuses: Counter[str] = Counter()
         kept = []
         for record in survivors:

@@ -99,8 +99,9 @@ def test_remix_chain_merges_below_the_near_threshold() -> None:
     remix = record("r", remix_program, bundle="thing:2", ancestors=["thing:1"])
     stranger = record("s", remix_program, bundle="thing:3")
     config = DedupConfig()
-    sig = config  # the two programs are similar, but not near-duplicates
-    assert deduplicate([parent, stranger], sig).counts() == {"exact": 0, "near": 0, "remix": 0}
+    # similar programs, but below the near-duplicate threshold: both kept without a link
+    assert deduplicate([parent, stranger], config).counts() == {"exact": 0, "near": 0,
+                                                                "remix": 0}
     result = deduplicate([parent, remix], config)
     assert [r.id for r in result.kept] == [parent.id]
     assert result.counts()["remix"] == 1

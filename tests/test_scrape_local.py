@@ -151,3 +151,19 @@ def test_debian_examples_and_mcad_end_to_end(tmp_path: Path) -> None:
     from finetune.data import read_records  # the trainer reads the export as it is
 
     assert [r["id"] for r in read_records([train])] == [r["id"] for r in records]
+
+
+def test_timeouts_are_not_remembered(tmp_path: Path) -> None:
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    (folder / "slow.scad").write_text(  # seconds of CGAL: far past a 0.3 s limit
+        "minkowski() { sphere(r = 5, $fn = 96); rotate([20, 30, 40]) cube(10); }\n")
+    config = PipelineConfig(out_dir=tmp_path / "out", progress=False,
+                            sources=SourceSettings(local_license="MIT"),
+                            filter=FilterConfig(compile_timeout_s=0.3))
+    spec = [f"local:{folder}"]
+    first = run_pipeline(spec, config, log=lambda m: None)
+    assert first.dropped == {"compile:timeout": 1}
+    second = run_pipeline(spec, config, log=lambda m: None)
+    assert second.compile["cached"] == 0  # a busy machine's timeout is tried again
+    assert first.licenses_seen == {"MIT": 1}

@@ -174,6 +174,16 @@ def test_license_texts_headers_and_files(tmp_path: Path) -> None:
     assert license_file_for(nested, nested.parent) is None  # never looks above the root
 
 
+def test_gallery_pages_are_cc0_only_on_openscad_org() -> None:
+    from scrape.sources.gallery import GallerySource, code_blocks
+
+    assert GallerySource("https://openscad.org/examples.html").license == "CC0-1.0"
+    assert GallerySource("https://example.com/blog").license is None
+    assert GallerySource("https://example.com/blog", license="MIT").license == "MIT"
+    snippets, title = code_blocks("<title>T</title><h3>Cup</h3><pre>a &lt; b<br>c</pre>")
+    assert title == "T" and [(s.code, s.title) for s in snippets] == [("a < b\nc", "Cup")]
+
+
 def test_debian_copyright_of_installed_mcad_and_examples() -> None:
     copyright_file = debian_copyright_for(MCAD)
     assert copyright_file == Path("/usr/share/doc/openscad-mcad/copyright")
