@@ -140,6 +140,16 @@ def test_unsaid_values_fall_back_to_defaults() -> None:
     assert seen > 30
 
 
+def test_every_family_offers_follow_ups() -> None:
+    for name, family in FAMILIES.items():
+        made = [edit_record(family, Random(f"follow-{name}-{i}"), "e") for i in range(10)]
+        made = [r for r in made if r]
+        assert len(made) >= 5, name
+        for rec in made:
+            programs = [m["content"] for m in rec["messages"] if m["role"] == "assistant"]
+            assert len(set(programs)) == len(programs), (name, rec["messages"])
+
+
 @pytest.mark.parametrize("name,seed", [("block", 3), ("plate", 5), ("l_bracket", 1),
                                        ("cylinder", 4), ("open_box", 2)])
 def test_edit_records_change_the_part_as_the_spec_says(name: str, seed: int) -> None:

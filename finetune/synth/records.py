@@ -36,10 +36,10 @@ def create_record(family: Family, rng: Random, rec_id: str) -> dict[str, Any]:
                   [user(part.prompt), assistant(part.program)], part.spec)
 
 
-def pick_edit(family: Family, v: Values, w: Words) -> Edit | None:
-    """One applicable follow-up that changes the program, or None."""
+def pick_edit(family: Family, v: Values, w: Words, seen: set[str]) -> Edit | None:
+    """One applicable follow-up that gives a program not seen yet in the conversation."""
     options = [e for e in family.edits(v, w)
-               if family.valid(e.values) and family.program(e.values) != family.program(v)]
+               if family.valid(e.values) and family.program(e.values) not in seen]
     return w.rng.choice(options) if options else None
 
 
@@ -69,12 +69,14 @@ def edit_record(family: Family, rng: Random, rec_id: str, turns: int | None = No
     messages = [user(part.prompt), assistant(part.program)]
     v = part.values
     done: list[Edit] = []
+    seen = {part.program}
     for _ in range(turns):
-        edit = pick_edit(family, v, w)
+        edit = pick_edit(family, v, w, seen)
         if edit is None:
             break
         done.append(edit)
         v = edit.values
+        seen.add(family.program(v))
         messages += [user(edit.request), assistant(family.program(v))]
     if not done:
         return None

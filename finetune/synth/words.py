@@ -181,6 +181,9 @@ class Words:
             return " by ".join(nums) + self.unit()
         if style < 0.78:
             return " × ".join(nums) + self.pick([" mm", "mm"])
+        if style < 0.84:
+            unit = self.unit()
+            return " by ".join(n + unit for n in nums)
         if style < 0.90:
             unit = self.pick([" mm", "mm"])
             return " x ".join(n + unit for n in nums)
@@ -268,7 +271,9 @@ class Words:
         elif structure < 0.40:
             body = with_article_maybe(self, head)
             if adjs:
-                body += ", " + join_list(self, adjs)
+                # "a cylinder 30 mm in diameter" as often as "a cylinder, 30 mm in diameter"
+                sep = " " if adjs[0][0].isdigit() and self.chance(0.5) else ", "
+                body += sep + join_list(self, adjs)
             if nps:
                 body += (", with " if adjs else " with ") + join_list(self, nps)
         elif structure < 0.55:
@@ -298,6 +303,9 @@ class Words:
             if nps:
                 body += " and has " + join_list(self, nps)
         else:
+            # terse list: "a washer, 20 mm outer diameter, 8.4 mm hole, 2 mm thick"
+            if self.chance(0.5):
+                nps = [re.sub(r"^an? (?=\d|M\d)", "", n) for n in nps]
             parts = adjs + nps
             body = with_article_maybe(self, head) + ", " + ", ".join(parts)
         return self.frame(body)

@@ -18,7 +18,17 @@ from finetune.synth.families.makers import (
 )
 from finetune.synth.families.mech import Flange, Gear, HingeLeaf, Knob, PipeAdapter, Pulley
 from finetune.synth.families.round import HexNut, Ring, Spacer, Standoff, Tube, Washer
-from finetune.synth.families.shapes import Cone, Cup, Dome, Funnel, Prism, Wedge
+from finetune.synth.families.shapes import (
+    Cone,
+    Cup,
+    Dome,
+    Funnel,
+    HexPrism,
+    Prism,
+    Pyramid,
+    Torus,
+    Wedge,
+)
 from finetune.synth.family import Family
 
 FAMILIES: dict[str, Family] = {
@@ -26,7 +36,7 @@ FAMILIES: dict[str, Family] = {
     for f in (
         Block(), Cylinder(), Sphere(), Plate(), Bar(), LBracket(), ShelfBracket(), Spacer(),
         Standoff(), Washer(), HexNut(), Tube(), Ring(), OpenBox(), Enclosure(),
-        Prism(), Wedge(), Cone(), Funnel(), Dome(), Cup(),
+        Prism(), Wedge(), Cone(), Funnel(), Dome(), Cup(), Torus(), Pyramid(), HexPrism(),
         Gear(), Pulley(), Flange(), Knob(), PipeAdapter(), HingeLeaf(),
         WallHook(), Clip(), CableComb(), PhoneStand(), Sign(), Tag(), TBracket(), CornerBrace(),
     )

@@ -51,6 +51,17 @@ def size_clause(w: Words, l_: float, w_: float, h: float, third: str = "tall",
     )
 
 
+def bigger_hole(family: Family, v: Values, w: Words) -> list[Edit]:
+    """'make the hole bigger' for parts with one central hole_d."""
+    new = v["hole_d"] + w.rng.choice([1.0, 2.0, 3.0])
+    n = dict(v, hole_d=new)
+    if not family.valid(n):
+        return []
+    return [Edit(w.pick(["make the hole bigger", f"make the hole {w.mm(new)}",
+                         f"enlarge the hole to {w.mm(new)}", "a bigger hole please",
+                         f"widen the bore to {w.mm(new)}"]), n)]
+
+
 class Block(Family):
     name = "block"
     title = "Block"
@@ -157,6 +168,8 @@ class Block(Family):
                                         f"put a {fmt(d)} mm hole through the centre",
                                         f"drill a {w.mm(d)} hole through the center",
                                         f"add a {w.mm(d)} vertical hole in the middle"]), n))
+        else:
+            out += bigger_hole(self, v, w)
         return out
 
 
@@ -252,6 +265,8 @@ class Cylinder(Family):
                     f"put a {fmt(d)} mm hole down the centre", f"bore a {w.mm(d)} hole through it",
                     f"make it hollow with a {w.mm(d)} hole", f"add a {fmt(d)}mm axial hole"]),
                     dict(v, hole_d=d)))
+        else:
+            out += bigger_hole(self, v, w)
         return out
 
 

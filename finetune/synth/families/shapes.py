@@ -9,7 +9,8 @@ from finetune.synth import edits
 from finetune.synth.edits import HEIGHT, Dimension
 from finetune.synth.families.basic import polygon_area
 from finetune.synth.family import Edit, Family, Shape, Values, step
-from finetune.synth.scad import Param
+from finetune.synth.hardware import CLEARANCE
+from finetune.synth.scad import Param, hole_comment
 from finetune.synth.words import Clause, Words, fmt
 
 # a 2D profile in the XY plane turned so that it extrudes along +X, profile X -> Y, Y -> Z
@@ -332,3 +333,152 @@ class Cup(Family):
                                     f"put a {fmt(d)} mm hole in the floor",
                                     f"add a {w.mm(d)} drain hole"]), dict(v, drain_d=d)))
         return out
+
+
+class Torus(Family):
+    name = "torus"
+    title = "Torus"
+    fn = 48
+    groups = {}
+    NOUNS = ("torus", "torus", "donut", "doughnut", "ring torus", "round ring", "o-ring shape")
+
+    def defaults(self) -> Values:
+        return {"outer_d": 40.0, "tube_d": 8.0}
+
+    def sample(self, rng: Random) -> Values:
+        od = step(rng, 15, 120)
+        return {"outer_d": od, "tube_d": step(rng, 2, od / 3)}
+
+    def valid(self, v: Values) -> bool:
+        return v["outer_d"] - 2 * v["tube_d"] >= 3
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("outer_d", v["outer_d"]),
+                Param("tube_d", v["tube_d"], "thickness of the ring")]
+
+    def body(self, v: Values) -> str:
+        return "rotate_extrude()\n    translate([(outer_d - tube_d) / 2, 0]) circle(d = tube_d);"
+
+    def shape(self, v: Values) -> Shape:
+        od, td = v["outer_d"], v["tube_d"]
+        vol = 2 * math.pi**2 * ((od - td) / 2) * (td / 2) ** 2 * 0.995
+        return Shape((od, od, td), genus=1, volume=vol, volume_tol=0.04)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        od, td = w.mm(v["outer_d"]), w.mm(v["tube_d"])
+        inner = w.mm(v["outer_d"] - 2 * v["tube_d"])
+        size = w.pick([
+            Clause(adj=[f"{od} across", f"{od} outer diameter", f"{od} in diameter"],
+                   np=[f"an outer diameter of {od}", f"a {od} outside diameter"], lead=[od]),
+            Clause(np=[f"an inner diameter of {inner} and an outer diameter of {od}",
+                       f"a {inner} hole in the middle and a {od} outside diameter"],
+                   adj=[f"{od} outside, {inner} inside"]),
+        ])
+        tube = Clause(adj=[f"{td} thick", f"with a {td} thick tube"],
+                      np=[f"a {td} tube", f"a {td} cross-section", f"a tube diameter of {td}"])
+        return w.compose(w.pick(self.NOUNS), [size, tube], keep_order=w.chance(0.6))
+
+    resizable = ((Dimension("tube_d", "z", "thick", "thicker", "thinner", "thickness"), 2, 30),)
+
+
+class Pyramid(Family):
+    name = "pyramid"
+    title = "Pyramid"
+    fn = None
+    groups = {}
+    NOUNS = ("pyramid", "square pyramid", "square-based pyramid", "pyramid",
+             "four-sided pyramid")
+
+    def defaults(self) -> Values:
+        return {"base": 40.0, "height": 30.0}
+
+    def sample(self, rng: Random) -> Values:
+        return {"base": step(rng, 10, 120), "height": step(rng, 5, 120)}
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("base", v["base"], "side of the square base"),
+                Param("height", v["height"])]
+
+    def body(self, v: Values) -> str:
+        return "linear_extrude(height = height, scale = 0)\n    square(base, center = true);"
+
+    def shape(self, v: Values) -> Shape:
+        b, h = v["base"], v["height"]
+        return Shape((b, b, h), genus=0, volume=b * b * h / 3, volume_tol=0.02)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        b, h = w.mm(v["base"]), w.mm(v["height"])
+        base = Clause(adj=[f"with a {b} square base", f"{b} square at the base",
+                           f"{b} on each side of the base"],
+                      np=[f"a {b} square base", f"a base of {b} x {b}", f"{b} base sides"],
+                      lead=[f"{b} base"])
+        height = Clause(adj=[f"{h} tall", f"{h} high"], np=[f"a height of {h}"],
+                        lead=[f"{h} tall"])
+        return w.compose(w.pick(self.NOUNS), [base, height], keep_order=w.chance(0.6))
+
+    resizable = ((Dimension("height", "z", "tall", "taller", "shorter", "height"), 5, 150),)
+
+
+class HexPrism(Family):
+    name = "hex_prism"
+    title = "Hexagonal prism"
+    fn = 48
+    groups = {}
+    NOUNS = ("hexagonal prism", "hex prism", "hex bar", "hexagonal rod", "hexagonal block",
+             "six-sided prism", "hex column")
+    HOLLOW = ("hex standoff", "hexagonal spacer", "hex spacer", "hexagonal standoff",
+              "hex prism with a hole")
+
+    def defaults(self) -> Values:
+        return {"across_flats": 10.0, "length": 30.0, "hole_d": 0.0, "screw": None}
+
+    def sample(self, rng: Random) -> Values:
+        af = step(rng, 5, 40)
+        v: Values = {"across_flats": af, "length": step(rng, 5, 120, 5), "hole_d": 0.0,
+                     "screw": None}
+        if rng.random() < 0.35:
+            screw = rng.choice(["M2.5", "M3", "M3", "M4", "M5"])
+            v["screw"], v["hole_d"] = screw, CLEARANCE[screw]
+        return v
+
+    def valid(self, v: Values) -> bool:
+        return not v["hole_d"] or v["hole_d"] <= v["across_flats"] - 2.5
+
+    def params(self, v: Values) -> list[Param]:
+        ps = [Param("across_flats", v["across_flats"]), Param("length", v["length"])]
+        if v["hole_d"]:
+            ps.append(Param("hole_d", v["hole_d"], hole_comment(v["screw"])))
+        return ps
+
+    def body(self, v: Values) -> str:
+        hexagon = "cylinder(d = across_flats / cos(30), h = length, $fn = 6);"
+        if not v["hole_d"]:
+            return hexagon
+        return ("difference() {\n    " + hexagon + "\n"
+                "    translate([0, 0, -1]) cylinder(d = hole_d, h = length + 2);\n}")
+
+    def shape(self, v: Values) -> Shape:
+        af, L = v["across_flats"], v["length"]
+        area = math.sqrt(3) / 2 * af * af
+        if v["hole_d"]:
+            area -= polygon_area(v["hole_d"], self.fn or 48)
+        return Shape((af / math.cos(math.pi / 6), af, L), genus=1 if v["hole_d"] else 0,
+                     volume=area * L, volume_tol=0.02)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        af = w.mm(v["across_flats"])
+        clauses = [Clause(adj=[f"{af} across the flats", f"{af} across flats", f"{af} AF"],
+                          np=[f"{af} across the flats", f"a {af} width across flats"]),
+                   Clause(adj=[f"{w.mm(v['length'])} long", f"{w.mm(v['length'])} tall"],
+                          np=[f"a length of {w.mm(v['length'])}"],
+                          lead=[f"{w.mm(v['length'])} long"])]
+        if v["hole_d"]:
+            noun = w.pick(self.HOLLOW)
+            s = v["screw"]
+            clauses.append(Clause(np=[f"an {s} hole through it", f"a hole for {s} screws",
+                                      f"an {s} clearance hole"], adj=[f"for {s} screws"]))
+        else:
+            noun = w.pick(self.NOUNS)
+        return w.compose(noun, clauses, keep_order=w.chance(0.6))
+
+    resizable = ((Dimension("length", "z", "long", "longer", "shorter", "length"), 5, 150),)
