@@ -43,6 +43,8 @@ HOLE_ADJECTIVES = frozenset({
     "center", "centre", "central", "corner", "more", "extra", "additional", "new", "of",
     "pair", "m", "cylindrical", "vent", "ventilation", "axial", "radial", "pilot",
 })
+HOLE_MODIFIERS = frozenset({"diameter", "size", "sizes", "spacing", "pattern", "depth",
+                            "distance", "pitch", "positions", "position", "radius"})
 VAGUE = frozenset({"some", "several", "many", "few", "multiple", "couple", "various"})
 # A hole that may not go through, or a count that multiplies: genus unknowable.
 NOT_THROUGH = frozenset({"blind", "deep", "recess", "recessed", "pocket", "partial", "dimple"})
@@ -72,9 +74,21 @@ PLURAL_OBJECTS = frozenset({
     "boxes", "rings", "washers", "spacers", "bodies", "halves", "components", "wheels",
     "balls", "plates", "discs", "disks", "cones", "pyramids", "tiles", "coins",
 })
+SIDE_WORDS = frozenset({"side", "sides", "wall", "walls", "radial", "cross", "across"})
+# A prompt made only of these (plus numbers and units) names a plain solid: genus 0.
+PLAIN_HEADS = frozenset({"cube", "sphere", "ball", "cylinder", "block", "plate", "slab",
+                         "brick", "cuboid", "disc", "disk", "rod", "bar", "tile"})
+PLAIN_WORDS = frozenset({
+    "a", "an", "one", "the", "make", "me", "please", "simple", "solid", "plain", "small",
+    "large", "big", "flat", "round", "rectangular", "square", "x", "by", "of", "with", "and",
+    "in", "is", "its", "it", "diameter", "dia", "radius", "tall", "high", "height", "thick",
+    "thickness", "long", "length", "wide", "width", "deep", "depth", "side", "sides", "edge",
+    "edges", "each", "on", "per", "size", "about", "exactly", "mm", "that", "has",
+})
 RESIZE_WORDS = frozenset({
     "taller", "higher", "shorter", "lower", "wider", "narrower", "longer", "thicker",
     "thinner", "bigger", "larger", "smaller", "scale", "scaled", "tall", "high", "height",
+    "thick", "wide", "long", "deep",
     "width", "length", "thickness", "twice", "double", "half", "triple", "times", "increase",
     "decrease", "reduce", "grow", "shrink", "size", "deeper", "shallower", "extend",
 })
@@ -221,12 +235,16 @@ def count_holes(text: str) -> HoleCount:
         if any(w in NOT_THROUGH for w in window_after[:4]):
             unclear = True
         if count is None:
-            # "the holes", "holes for M3 screws": number unknown (singular "hole" in
-            # "the hole" refers back to one already counted, so it adds nothing)
+            if tok.endswith("s"):
+                unclear = True  # "the holes", "holes for M3 screws": how many?
+                continue
+            # singular without a count word: "8 mm hole" is one hole, but "the hole"
+            # refers back to one already counted and "hole diameter" is a modifier
             prev = toks[i - 1] if i else ""
-            if tok.endswith("s") or prev not in ("the", "that", "this", "its"):
-                unclear = unclear or tok.endswith("s")
-            continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if prev in ("the", "that", "this", "its", "each") or nxt in HOLE_MODIFIERS:
+                continue
+            count = 1
         if tok.endswith("s") and count == 1 and toks[j] in ("a", "an"):
             unclear = True  # "a few holes" caught above; "a holes" is garbled
         total += count
@@ -304,7 +322,6 @@ def _round_size(text: str) -> tuple[float | None, float | None, str]:
         (r"(?:outer |outside )?radius\s*(?:of|is|=|:)?\s*" + _LEN + _NOT_AXIAL, 2.0),
         (_LEN + r"\s*(?:in |outer |outside )?radius\b", 2.0),
         (_LEN + r"\s*across\b", 1.0),
-        (_LEN + r"\s*wide\b", 1.0),
     ):
         for m in re.finditer(pattern, text):
             if _is_hole_context(text, m.start(), m.end()):
@@ -350,11 +367,11 @@ def _head(toks: list[str]) -> str | None:
 
 def infer_size(text: str) -> list[list[float]] | None:
     """Sorted [lo, hi] extents when the prompt states the part's overall size clearly."""
-    norm = normalize(text)
+    norm = normalize(text).replace("open top", "open")  # an open-top box: nothing on top
     toks = _TOKEN.findall(norm)
-    if PROTRUSIONS & set(toks):
-        return None
     head = _head(toks)
+    if PROTRUSIONS & set(toks) - {head}:
+        return None
     dims: list[float] | None = None
     round_axes = 0
     triple = _triple(norm)
@@ -401,7 +418,7 @@ def infer_bodies(text: str) -> int | None:
     m = re.search(r"\b(two|three|four|2|3|4) separate (parts|pieces|objects|bodies)\b", norm)
     if m:
         return _count_of(m.group(1))
-    if {"lid", "cap", "cover", "separate", "apart", "spaced", "set", "kit"} & set(toks):
+    if {"lid", "cap", "cover", "separate", "apart", "set", "kit"} & set(toks):
         return None  # may be one body or several
     shapes = "|".join(sorted(CUBE_HEADS | SPHERE_HEADS | CYLINDER_HEADS | BOX_HEADS | {"cone"}))
     if PLURAL_OBJECTS & set(toks) or re.search(
@@ -463,6 +480,15 @@ def _absolute_height(text: str) -> float | None:
     return _scaled(number, unit, None)
 
 
+def _plain_solid(toks: list[str]) -> bool:
+    """Nothing but a primitive solid and its dimensions ("a cylinder 30 mm in diameter and
+    10 mm tall"): no feature word anywhere, so it has no through-hole."""
+    if _head(toks) not in PLAIN_HEADS:
+        return False
+    return all(t in PLAIN_WORDS or t in PLAIN_HEADS or t in UNITS
+               or re.fullmatch(r"\d+(?:\.\d+)?|[^\w\s]", t) for t in toks)
+
+
 def _pure_resize(toks: list[str]) -> bool:
     words = set(toks)
     return bool(RESIZE_WORDS & words) and not (FEATURE_WORDS & words)
@@ -481,7 +507,10 @@ def infer_spec(text: str, previous: HasTopology | None = None, *, follow_up: boo
     annular = _head(toks) in ANNULAR_HEADS
     if not follow_up:
         if holes.mentioned and annular:
-            pass  # holes through a tube's wall add to its own: the total is a guess
+            # "a washer with an 8 mm hole": the hole is its own; holes through a tube's
+            # wall would add to it, and then the total is a guess
+            if holes.total == 1 and not (SIDE_WORDS & set(toks)):
+                spec["genus"] = 1
         elif holes.mentioned:
             if holes.total is not None and not holes.relative:
                 spec["genus"] = holes.total
@@ -493,6 +522,8 @@ def infer_spec(text: str, previous: HasTopology | None = None, *, follow_up: boo
             r"\b(ring|tube|pipe) of\b", normalize(text)
         ):
             spec["genus"] = 1
+        if "genus" not in spec and _plain_solid(toks):
+            spec["genus"] = 0
         size = infer_size(text)
         bodies = infer_bodies(text)
         if bodies is not None:

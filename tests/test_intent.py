@@ -45,6 +45,13 @@ def _within(ranges: list[list[float]], values: list[float]) -> bool:
         ("a plate without any holes", 0),
         ("two countersunk M4 through holes", 2),
         ("a washer", 1),
+        ("a flat washer, 20 mm outer diameter, 8.4 mm hole, 2 mm thick", 1),
+        ("a plate with 4 holes, hole diameter 3 mm", 4),
+        ("a 60x40x5 plate, 10 mm hole in the center", 1),
+        ("a 20 mm cube", 0),
+        ("a cylinder 30 mm in diameter and 10 mm tall", 0),
+        ("a sphere 30 mm in diameter", 0),
+        ("a 100 x 20 x 3 mm bar", 0),
         ("a tube 20 mm outer diameter 50 mm long", 1),
     ],
 )
@@ -62,8 +69,9 @@ def test_hole_counts(prompt: str, genus: int) -> None:
         "a block with a 5 mm deep hole",
         "a block with a blind hole",
         "a box with holes for M3 screws",
-        "a 20 mm cube",
+        "a 20 mm cube with rounded edges",  # not a plain solid, no hole named
         "a mug",
+        "a tube with a hole in its side",
         "a ring of 6 holes and a tube",
     ],
 )
@@ -212,3 +220,29 @@ def test_merge_specs_explicit_wins() -> None:
     merged = merge_specs({"watertight": True, "genus": 2}, {"genus": 4, "bodies": 1})
     assert merged == {"watertight": True, "genus": 4, "bodies": 1}
     assert merge_specs({"genus": 1}, None) == {"genus": 1}
+
+
+def test_never_contradicts_the_public_eval_suite() -> None:
+    """Where intent and a case's spec both set a key on the first prompt, they agree (size
+    ranges overlap): a wrong expectation would send a correct part to "repair"."""
+    from evals.suite import SuiteError, default_suite_path, load_suite
+
+    try:
+        cases = load_suite(default_suite_path())
+    except SuiteError as exc:
+        pytest.skip(f"public suite not available here: {exc}")
+    compared = 0
+    for case in cases:
+        inferred = infer_spec(case.prompt)
+        final_only = {"size", "size_xyz", "genus", "volume"} if case.turns else set()
+        for key, value in inferred.items():
+            if key not in case.spec or key in final_only:
+                continue
+            compared += 1
+            if key == "size":
+                want = sorted(case.spec[key], reverse=True)
+                assert all(max(a[0], b[0]) <= min(a[1], b[1])
+                           for a, b in zip(value, want, strict=True)), case.id
+            else:
+                assert value == case.spec[key], (case.id, key)
+    assert compared >= 20
