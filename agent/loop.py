@@ -335,6 +335,12 @@ def _repair_messages(base: list[Message], candidate: Candidate) -> tuple[list[Me
                    {"role": "user", "content": message}], message
 
 
+def _error_step(attempt: int, exc: Exception, best: Candidate | None, budget: _Budget) -> Step:
+    return Step("error", attempt, {"message": str(exc), "type": type(exc).__name__,
+                                   "best": best.summary() if best else None,
+                                   **budget.snapshot()})
+
+
 def run_turn(session: TurnContext, backend: Backend, text: str,
              config: AgentConfig) -> Iterator[Step]:
     """Run one user turn; the last Step is "done" (or "error" if the model failed)."""
@@ -350,8 +356,7 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
         grammar = (load_program_grammar()
                    if config.grammar and getattr(backend, "constrains", False) else None)
     except ScadAgentError as exc:
-        yield Step("error", 0, {"message": str(exc), "type": type(exc).__name__,
-                                **budget.snapshot()})
+        yield _error_step(0, exc, None, budget)
         return
     best: Candidate | None = None
     previous_program: str | None = None  # the program the last repair was asked to fix
@@ -371,9 +376,7 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
         try:
             replies = _generate(backend, messages, n, config, grammar, budget)
         except BackendError as exc:
-            yield Step("error", attempt, {"message": str(exc), "type": type(exc).__name__,
-                                          "best": best.summary() if best else None,
-                                          **budget.snapshot()})
+            yield _error_step(attempt, exc, best, budget)
             return
         model_s = budget.timings["model_s"] - model_before
         usage = {k: budget.tokens[k] - tokens_before[k] for k in budget.tokens}
@@ -390,7 +393,11 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
                 candidate.spec_result, candidate.failures = twin.spec_result, twin.failures
                 candidate.scad_path = twin.scad_path
             else:
-                _judge(candidate, session, spec, config, budget)
+                try:
+                    _judge(candidate, session, spec, config, budget)
+                except ScadAgentError as exc:  # a broken install: no attempt can work
+                    yield _error_step(attempt, exc, best, budget)
+                    return
                 judged[key] = candidate
             if candidate.program is not None:
                 yield _compile_step(candidate)
