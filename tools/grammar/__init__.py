@@ -58,8 +58,10 @@ def _string_compiled(ebnf: str) -> Any:
     return compiler.compile_grammar(xgr.Grammar.from_ebnf(ebnf))
 
 
-def accepts(program: str | bytes, grammar: str | None = None) -> bool:
-    """True when `grammar` (default: the bundled OpenSCAD grammar) derives `program` exactly.
+def accepts(program: str | bytes, grammar: str | None = None, *, complete: bool = True) -> bool:
+    """True when `grammar` (default: the bundled OpenSCAD grammar) derives `program` exactly,
+    or, with complete=False, when `program` is a prefix of something it derives (what a
+    constrained generation cut off by its token limit must be).
 
     The match runs xgrammar's GrammarMatcher character by character, as constrained decoding
     does, so it also proves the grammar compiles. Bytes are decoded with `decode_source`."""
@@ -71,4 +73,4 @@ def accepts(program: str | bytes, grammar: str | None = None) -> bool:
     matcher = xgr.GrammarMatcher(compiled, terminate_without_stop_token=True)
     if text and not matcher.accept_string(text):
         return False
-    return bool(matcher.is_terminated())
+    return bool(matcher.is_terminated()) if complete else True

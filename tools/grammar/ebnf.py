@@ -12,6 +12,9 @@ The differences that matter for our grammars, and what `to_gbnf` does about each
                                                                       a hint in xgrammar)
   macros (TagDispatch, Token, ...)      none                          GrammarSyntaxError
   rule options `name[temperature=..]`   none                          GrammarSyntaxError
+  a rule may span lines anywhere        a newline ends the rule unless  each rule on one line;
+                                        inside ( ) or after |           comments inside a
+                                                                        rule are dropped
 
 Everything else (`::=`, `#` comments, strings, classes, `* + ? {m,n}`, groups, `|`) is the
 same in both. Dropping a lookahead can only make the GBNF grammar accept more, never less.
@@ -140,7 +143,7 @@ _CONTROL = {"e": 0x1B, "a": 0x07, "v": 0x0B, "f": 0x0C, "b": 0x08, "0": 0x00}
 
 def to_gbnf(ebnf: str) -> str:
     """Translate xgrammar EBNF into llama.cpp's GBNF dialect (see the module docstring)."""
-    tokens = tokenize(ebnf)
+    tokens = _one_line_rules(tokenize(ebnf))
     out: list[str] = []
     skip_depth = 0  # > 0 while inside a lookahead group, which GBNF cannot express
     for index, tok in enumerate(tokens):
@@ -177,6 +180,31 @@ def to_gbnf(ebnf: str) -> str:
     return text
 
 
+def _one_line_rules(tokens: list[Token]) -> list[Token]:
+    """Drop comments inside rule bodies and turn the line breaks there into spaces; a line
+    break stays only where the next thing is a rule head, a comment line or the end."""
+    heads = {index for _, index in _definitions(tokens)}
+    out: list[Token] = []
+    for index, tok in enumerate(tokens):
+        if tok.kind not in ("ws", "comment"):
+            out.append(tok)
+            continue
+        following = next(
+            (j for j in range(index + 1, len(tokens)) if tokens[j].kind not in ("ws", "comment")),
+            None,
+        )
+        between_rules = following is None or following in heads
+        if tok.kind == "comment":
+            if between_rules:
+                out.append(tok)
+        elif "\n" in tok.text and not between_rules:
+            if not (out and out[-1].kind == "ws"):
+                out.append(Token("ws", " ", tok.offset))
+        else:
+            out.append(tok)
+    return out
+
+
 def _gbnf_body(body: str, *, in_class: bool) -> str:
     """Rewrite the escapes of one string or class body into ones GBNF accepts."""
     out: list[str] = []
@@ -202,7 +230,7 @@ def _gbnf_body(body: str, *, in_class: bool) -> str:
             i += 2 + m.end()
         elif e in "uU":
             width = 4 if e == "u" else 8
-            out.append(body[i : i + 2 + width])
+            out.append(_hex_escape(int(body[i + 2 : i + 2 + width], 16)))
             i += 2 + width
         else:  # \- \/ \' \? \^ \$ \. ... : the character itself
             out.append(_hex_escape(ord(e)) if in_class or e in "\"\\" else e)
