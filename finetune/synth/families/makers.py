@@ -136,8 +136,7 @@ class Clip(Family):
         return wing >= v["hole_d"] + 3 and v["width"] >= v["hole_d"] + 3
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("pipe_d", v["pipe_d"]), Param("wall", v["wall"]), Param("width", v["width"]),
-              Param("opening", round(v["pipe_d"] * 0.7, 1), "snap-in gap")]
+        ps = [Param("pipe_d", v["pipe_d"]), Param("wall", v["wall"]), Param("width", v["width"])]
         if v["base"]:
             ps += [Param("base", v["base"], "foot length"),
                    Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
@@ -150,7 +149,8 @@ class Clip(Family):
             lines.append("        translate([-base / 2, -r, 0]) cube([base, wall, width]);")
         lines += ["    }",
                   "    translate([0, 0, -1]) cylinder(d = pipe_d, h = width + 2);",
-                  "    translate([-opening / 2, 0, -1]) cube([opening, r + 1, width + 2]);"]
+                  "    // snap-in gap, 70% of the pipe diameter",
+                  "    translate([-pipe_d * 0.35, 0, -1]) cube([pipe_d * 0.7, r + 1, width + 2]);"]
         if v["base"]:
             lines += ["    for (x = [-(base + 2 * r) / 4, (base + 2 * r) / 4])",
                       "        translate([x, -r - 1, width / 2]) rotate([-90, 0, 0])"
@@ -159,7 +159,7 @@ class Clip(Family):
 
     def shape(self, v: Values) -> Shape:
         R = self.outer(v) / 2
-        o = round(v["pipe_d"] * 0.7, 1)
+        o = v["pipe_d"] * 0.7
         top = math.sqrt(R * R - (o / 2) ** 2)
         x = max(2 * R, v["base"])
         return Shape((x, R + top, v["width"]), genus=2 if v["base"] else 0,
@@ -485,43 +485,43 @@ class TBracket(Family):
     name = "t_bracket"
     title = "T bracket"
     fn = 32
-    groups = {"size": (("length", "stem", "width", "thickness"), 0.3),
+    groups = {"size": (("length", "height", "width", "thickness"), 0.3),
               "hole": (("screw", "hole_d"), 0.25)}
     NOUNS = ("T bracket", "T-bracket", "T plate", "flat T bracket", "T-shaped mending plate",
              "tee bracket", "T-shaped bracket", "flat tee plate")
 
     def defaults(self) -> Values:
-        return {"length": 60.0, "stem": 50.0, "width": 15.0, "thickness": 3.0, "screw": "M4",
+        return {"length": 60.0, "height": 65.0, "width": 15.0, "thickness": 3.0, "screw": "M4",
                 "hole_d": 4.5, "center_hole": False}
 
     def sample(self, rng: Random) -> Values:
         screw, hole = sample_hole(rng, ("M3", "M4", "M4", "M5"))
-        return {"length": step(rng, 40, 120, 5), "stem": step(rng, 30, 100, 5),
+        return {"length": step(rng, 40, 120, 5), "height": step(rng, 45, 120, 5),
                 "width": step(rng, 10, 25), "thickness": step(rng, 2, 5, 0.5),
                 "screw": screw, "hole_d": hole, "center_hole": rng.random() < 0.4}
 
     def valid(self, v: Values) -> bool:
         return (v["width"] >= v["hole_d"] + 5 and v["length"] >= 2 * v["width"] + 10
-                and v["stem"] >= v["width"] + v["hole_d"] + 4)
+                and v["height"] >= 2 * v["width"] + v["hole_d"] + 4)
 
     def holes(self, v: Values) -> int:
         return 4 if v["center_hole"] else 3
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"], "top bar"), Param("stem", v["stem"]),
+        return [Param("length", v["length"], "top bar"), Param("height", v["height"], "overall"),
                 Param("width", v["width"]), Param("thickness", v["thickness"]),
                 Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
 
     def body(self, v: Values) -> str:
-        points = ["[width / 2, stem + width / 2]", "[length - width / 2, stem + width / 2]",
+        points = ["[width / 2, height - width / 2]", "[length - width / 2, height - width / 2]",
                   "[length / 2, width / 2]"]
         if v["center_hole"]:
-            points.append("[length / 2, stem + width / 2]")
+            points.append("[length / 2, height - width / 2]")
         return ("difference() {\n"
                 "    union() {\n"
-                "        translate([0, stem, 0]) cube([length, width, thickness]);\n"
-                "        translate([(length - width) / 2, 0, 0]) cube([width, stem + width,"
-                " thickness]);\n"
+                "        translate([0, height - width, 0]) cube([length, width, thickness]);\n"
+                "        translate([(length - width) / 2, 0, 0])"
+                " cube([width, height, thickness]);\n"
                 "    }\n"
                 f"    for (p = [{', '.join(points[:2])},\n"
                 f"              {', '.join(points[2:])}])\n"
@@ -529,17 +529,17 @@ class TBracket(Family):
                 "}")
 
     def shape(self, v: Values) -> Shape:
-        L, S, W, t = v["length"], v["stem"], v["width"], v["thickness"]
-        vol = (L * W + W * S - self.holes(v) * polygon_area(v["hole_d"], self.fn or 32)) * t
-        return Shape((L, S + W, t), genus=self.holes(v), volume=vol, volume_tol=0.02)
+        L, H, W, t = v["length"], v["height"], v["width"], v["thickness"]
+        vol = (L * W + W * (H - W) - self.holes(v) * polygon_area(v["hole_d"], self.fn or 32)) * t
+        return Shape((L, H, t), genus=self.holes(v), volume=vol, volume_tol=0.02)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         clauses: list[Clause] = []
         if "size" in said:
-            total = v["stem"] + v["width"]
+            total = v["height"]
             clauses.append(Clause(adj=[f"{w.mm(v['length'])} across and {w.mm(total)} high",
                                        f"{w.dims([v['length'], total])}"],
-                                  lead=[w.dims([v["length"], v["stem"] + v["width"]])]))
+                                  lead=[w.dims([v["length"], total])]))
             clauses.append(Clause(adj=[f"{w.mm(v['width'])} wide arms, {w.mm(v['thickness'])} "
                                        "thick"],
                                   np=[f"{w.mm(v['width'])} wide arms",
