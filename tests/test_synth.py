@@ -104,7 +104,7 @@ def holes_said(prompt: str) -> int | None:
             n = int(word) if word.isdigit() else COUNT_WORDS[word]
         rest = prompt[m.end():]
         tail = rest[:CLAUSE_END.search(rest).start()].lower()  # type: ignore[union-attr]
-        if n == 1 and "each corner" in tail:  # "a hole in each corner"
+        if n == 1 and re.search(r"(each|every) corner", tail):  # "a hole in each corner"
             n = 4
         elif re.search(r"(each|per) (leg|side|arm)", tail):
             n *= 2

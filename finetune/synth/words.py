@@ -322,9 +322,25 @@ class Words:
             closer = "."
         text = opener + body + closer
         text = fix_articles(text)
-        if self.chance(0.45):
+        style = self.rng.random()
+        if style < 0.45:
             text = text[0].upper() + text[1:]
+        elif style < 0.53:
+            text = text.lower()  # people type "m3 holes" too
+        if self.chance(0.03):
+            text = self.typo(text)
         return text
+
+    def typo(self, text: str) -> str:
+        """Drop or double one letter of a longer word (never touches numbers)."""
+        words = [m for m in re.finditer(r"[A-Za-z]{6,}", text)]
+        if not words:
+            return text
+        m = self.rng.choice(words)
+        i = m.start() + self.rng.randint(1, len(m.group(0)) - 2)
+        if self.chance(0.5):
+            return text[:i] + text[i + 1:]
+        return text[:i] + text[i] + text[i:]
 
 
 def with_article_maybe(w: Words, phrase: str) -> str:

@@ -34,6 +34,8 @@ HOLE_NOUNS = ("hole", "hole", "hole", "mounting hole", "screw hole", "through-ho
 def hole_size_words(w: Words, screw: str | None, hole_d: float) -> tuple[str, str]:
     """(prefix for 'hole', suffix after 'holes'): ('M3 ', '') or ('', ' for M3 screws')..."""
     if screw:
+        if w.chance(0.08):  # the clearance size itself: "3.4 mm holes" for M3
+            return (f"{fmt(CLEARANCE[screw])} mm ", "")
         return w.pick([(f"{screw} ", ""), (f"{screw} ", ""), ("", f" for {screw} screws"),
                        ("", f" for {screw} bolts"), (f"{screw} clearance ", ""),
                        ("", f" ({screw})"), ("", f" sized for {screw}")])  # type: ignore[arg-type]
@@ -177,14 +179,17 @@ class Plate(Family):
         pattern = v["pattern"]
         screw, d = v["screw"], v["hole_d"]
         if pattern == "corners":
-            where = w.pick(["near the corners", "in the corners", "at the corners",
-                            "in each corner", "one in each corner", "at each corner",
-                            "close to the corners", "in the four corners"])
-            if where in ("in each corner", "at each corner") and w.chance(0.5):
+            if w.chance(0.25):  # singular: "an M3 hole in each corner"
                 pre, post = hole_size_words(w, screw, d) if sized else ("", "")
+                where = w.pick(["in each corner", "at each corner", "in every corner"])
                 np_ = f"a {pre}{w.pick(HOLE_NOUNS)}{post} {where}"
             else:
+                where = w.pick(["near the corners", "in the corners", "at the corners",
+                                "close to the corners", "in the four corners",
+                                "in all four corners", "at the four corners"])
                 np_ = holes_np(w, 4, screw, d, where, sized)
+                if w.chance(0.15):
+                    np_ = holes_np(w, 4, screw, d, "", sized) + ", one in each corner"
             clauses.append(Clause(np=[np_, np_, "corner holes" if not sized else np_]))
         elif pattern == "row":
             n = v["cols"]
