@@ -178,6 +178,7 @@ def main() -> None:
         return
     machine = (
         f"{os.cpu_count()}-core CPU ({platform.machine()}), no GPU, shared with other jobs; "
+        f"load average {os.getloadavg()[0]:.1f} at the end; "
         f"OpenSCAD {openscad_version()}, sandbox {mode}, {args.repeat} rounds"
     )
     results = ROOT / "benchmarks" / "RESULTS.md"
