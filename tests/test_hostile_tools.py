@@ -285,14 +285,17 @@ def test_bwrap_hides_whether_outside_files_exist(monkeypatch) -> None:
 # ------------------------------------------------------------------ denial of service
 
 
-def test_million_cubes_time_out_and_leave_nothing(private_tmp: Path) -> None:
+@pytest.mark.parametrize("fmt", ["stl", "png"])
+def test_million_cubes_time_out_and_leave_nothing(mode: str, fmt: str, private_tmp: Path) -> None:
+    """Killed on time in both modes; for PNG that includes xvfb-run and its X server."""
     program = "for (i = [0:99], j = [0:99], k = [0:99]) translate([i, j, k] * 2) cube(1);\n"
-    result = compile_scad(program, limits=Limits(timeout_s=3))
-    assert result.status == "timeout"
+    result = compile_scad(program, formats=(fmt,), limits=Limits(timeout_s=2))
+    assert result.status == "timeout", result.summary()
     assert result.outputs == {} and result.returncode is None
-    assert "stopped after 3 s" in result.summary()
+    assert result.summary().splitlines()[1].startswith("error: stopped after 2 s")
     assert os.listdir(private_tmp) == []
     assert processes_mentioning(str(private_tmp)) == []
+    assert children_of_this_process() == []
 
 
 def test_huge_fn_hits_the_memory_limit() -> None:
