@@ -1,0 +1,358 @@
+"""The terminal interface: a Textual app over one agent Session.
+
+The turn runs in a thread worker (Session.send is blocking: model calls, OpenSCAD) and each
+Step is posted to the UI as a message, so the interface never blocks. Quitting mid-turn asks
+the worker to stop after the step in flight; closing the step generator marks the turn
+interrupted and saves the session (and session.json is rewritten after every step anyway,
+so even a killed process leaves a loadable session).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+
+from PIL import Image as PILImage
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, Input
+from textual.worker import get_current_worker
+
+from agent.backends import BACKENDS
+from agent.loop import Step
+from agent.session import Session
+from tools.errors import ScadAgentError
+from tools.render import render_png
+from tui.common import (
+    ProgressLine,
+    current_stl,
+    describe_step,
+    export_part,
+    load_agent,
+    turn_line,
+)
+from tui.widgets import (
+    BackendChoice,
+    BackendDialog,
+    ChecksTable,
+    Conversation,
+    PartPreview,
+    PathDialog,
+    ProgramView,
+    TurnProgress,
+)
+from tui.widgets.preview import PreviewMode
+
+PREVIEW_SIZE = (480, 360)  # pixels of the iso view shown in the terminal
+
+
+class StepPosted(Message):
+    """A Step from the turn worker."""
+
+    def __init__(self, step: Step) -> None:
+        super().__init__()
+        self.step = step
+
+
+class TurnEnded(Message):
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class PartReady(Message):
+    """The current part (after a turn, an undo, a load) with its rendered preview."""
+
+    def __init__(self, preview: PILImage.Image | None) -> None:
+        super().__init__()
+        self.preview = preview
+
+
+def render_preview(stl: Path | None) -> PILImage.Image | None:
+    """One iso view, loaded in memory (the session keeps its own 3-view part.png)."""
+    if stl is None or not stl.is_file():
+        return None
+    with tempfile.TemporaryDirectory(prefix="scad-tui-") as tmp:
+        png = Path(tmp) / "preview.png"
+        try:
+            render_png(stl, png, views=("iso",), size=PREVIEW_SIZE, labels=False)
+        except ScadAgentError:
+            return None
+        image = PILImage.open(png).convert("RGB")
+    return _crop_to_part(image)
+
+
+def _crop_to_part(image: PILImage.Image, pad: float = 0.04) -> PILImage.Image:
+    """Trim the renderer's empty margin: terminal cells are scarce pixels."""
+    from PIL import ImageChops
+
+    background = PILImage.new("RGB", image.size, image.getpixel((0, 0)))
+    box = ImageChops.difference(image, background).getbbox()
+    if box is None:
+        return image
+    margin = int(pad * max(image.size))
+    left, top, right, bottom = box
+    return image.crop((max(0, left - margin), max(0, top - margin),
+                       min(image.width, right + margin), min(image.height, bottom + margin)))
+
+
+class ScadAgentApp(App[None]):
+    """`session` must have a backend to run turns; a loaded one may get it from ctrl+b."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "scad-agent"
+    BINDINGS = [
+        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+r", "redo", "Redo turn", priority=True),
+        Binding("ctrl+s", "export", "Export", priority=True),
+        Binding("ctrl+o", "open", "Open", priority=True),
+        Binding("ctrl+b", "backend", "Backend", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, session: Session, *, preview: PreviewMode = "auto",
+                 export_dir: Path | None = None, config_file: Path | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.preview_mode: PreviewMode = preview
+        self.export_dir = Path(export_dir) if export_dir else Path.cwd()
+        self.config_file = config_file
+        self.busy = False
+        self._stop = threading.Event()
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Conversation(id="conversation")
+                yield TurnProgress(id="progress")
+                yield Input(placeholder="describe a part or a change, then Enter",
+                            id="prompt")
+            with Vertical(id="right"):
+                yield ProgramView(id="program")
+                with Horizontal(id="part"):
+                    yield PartPreview(self.preview_mode, id="preview")
+                    yield ChecksTable(id="checks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#conversation").border_title = "Conversation"
+        self.query_one("#program").border_title = "Program"
+        self.query_one("#preview").border_title = "Preview"
+        self.query_one("#checks").border_title = "Checks"
+        self._show_backend()
+        self._rebuild_conversation()
+        self.query_one("#prompt", Input).focus()
+
+    @property
+    def attempts(self) -> int:
+        return self.session.config.max_repairs + 1
+
+    def _show_backend(self) -> None:
+        model = self.session.config.backend_config.get("model")
+        name = self.session.config.backend if self.session.backend else "no backend"
+        self.sub_title = f"{name}: {Path(str(model)).name}" if model else name
+
+    def _rebuild_conversation(self) -> None:
+        log = self.query_one(Conversation)
+        log.clear_all()
+        for turn in self.session.turns:
+            log.add_user(turn.text)
+            log.add_progress(turn_line(turn))
+        if not self.session.turns:
+            log.add_note("Describe a part, e.g. \"a plate 60 x 40 x 5 mm with four 5 mm "
+                         "holes\". Follow-ups edit it. ctrl+z undoes a turn.")
+        self._refresh_part()
+
+    # ------------------------------------------------------------------ turns
+    @on(Input.Submitted, "#prompt")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        if self.start_turn(text):
+            event.input.value = ""
+
+    def start_turn(self, text: str) -> bool:
+        if self.busy:
+            self.notify("a turn is running; wait for it to finish", severity="warning")
+            return False
+        if self.session.backend is None:
+            self.notify("no model backend: choose one with ctrl+b", severity="error")
+            return False
+        self.busy = True
+        self._stop.clear()
+        self.query_one(Conversation).add_user(text)
+        self.query_one(TurnProgress).start(self.attempts)
+        self._run_turn(text)
+        return True
+
+    @work(thread=True, exclusive=True, group="turn", exit_on_error=False)
+    def _run_turn(self, text: str) -> None:
+        worker = get_current_worker()
+        error: str | None = None
+        steps = self.session.send(text)
+        try:
+            for step in steps:
+                self.post_message(StepPosted(step))
+                if self._stop.is_set() or worker.is_cancelled:
+                    break  # closing the generator marks the turn interrupted and saves
+        except ScadAgentError as exc:
+            error = str(exc)
+        except Exception as exc:  # a crash in a backend: show it, keep the app alive
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            steps.close()
+        self.post_message(TurnEnded(error))
+        self.post_message(PartReady(render_preview(current_stl(self.session))))
+
+    def on_step_posted(self, message: StepPosted) -> None:
+        step = message.step
+        progress = self.query_one(TurnProgress)
+        if step.kind == "attempt":
+            progress.attempt(step.attempt, self.attempts)
+        elif step.kind == "reply" and step.data.get("program"):
+            self.query_one(ProgramView).show(step.data["program"])  # what is being tried
+        line = describe_step(step, self.attempts)
+        if line is None:
+            return
+        self.query_one(Conversation).add_progress(line)
+        if step.kind in ("done", "error"):
+            progress.finish(line)
+        elif step.kind != "attempt":
+            progress.status(line)
+
+    def on_turn_ended(self, message: TurnEnded) -> None:
+        self.busy = False
+        if message.error is not None:
+            line = ProgressLine("error", f"error: {message.error}")
+            self.query_one(Conversation).add_progress(line)
+            self.query_one(TurnProgress).finish(line)
+
+    def on_part_ready(self, message: PartReady) -> None:
+        turn = self.session.current
+        self.query_one(ProgramView).show(turn.program if turn else None)
+        self.query_one(ChecksTable).show(turn.checks if turn else [])
+        self.query_one(PartPreview).show(message.preview)
+
+    @work(thread=True, group="preview", exit_on_error=False)
+    def _refresh_part(self) -> None:
+        self.post_message(PartReady(render_preview(current_stl(self.session))))
+
+    # ------------------------------------------------------------------ actions
+    def _idle(self, what: str) -> bool:
+        if self.busy:
+            self.notify(f"cannot {what} while a turn is running", severity="warning")
+        return not self.busy
+
+    def action_undo(self) -> None:
+        if not self._idle("undo"):
+            return
+        try:
+            back = self.session.undo()
+        except ScadAgentError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        where = f"back to turn {back.index}" if back else "no part now"
+        self.query_one(Conversation).add_note(f"undone: {where}")
+        self._refresh_part()
+
+    def action_redo(self) -> None:
+        """Run the last prompt again (after undoing its part, if it made the current one)."""
+        if not self._idle("redo"):
+            return
+        if not self.session.turns:
+            self.notify("nothing to redo yet", severity="warning")
+            return
+        last = self.session.turns[-1]
+        if self.session.backend is None:
+            self.notify("no model backend: choose one with ctrl+b", severity="error")
+            return
+        if self.session.current is last:
+            self.session.undo()
+        self.query_one(Conversation).add_note(f"redoing turn {last.index}")
+        self.start_turn(last.text)
+
+    def action_export(self) -> None:
+        default = self.export_dir / "part.stl"
+        self.push_screen(PathDialog("Export the current part", str(default),
+                                    "the extension picks the format: .stl .3mf .scad .obj "
+                                    ".glb", ok="Export", dialog_id="export-dialog"),
+                         self.export_to)
+
+    def export_to(self, target: Path | None) -> None:
+        if target is None:
+            return
+        try:
+            written = export_part(self.session.program, current_stl(self.session), target)
+        except (ScadAgentError, OSError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(f"exported {written}", markup=False)
+
+    def action_open(self) -> None:
+        if not self._idle("open a session"):
+            return
+        self.push_screen(PathDialog("Open a saved session", str(self.session.path),
+                                    "session.json or its directory", ok="Open",
+                                    dialog_id="open-dialog"),
+                         self.open_session)
+
+    def open_session(self, path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            loaded = Session.load(path, self.session.backend, self.session.config,
+                                  out_dir=self.session.out_dir)
+        except ScadAgentError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.session = loaded
+        self._rebuild_conversation()
+        self.notify(f"opened {loaded.path}", markup=False)
+
+    def action_backend(self) -> None:
+        if not self._idle("switch the backend"):
+            return
+        config = self.session.config
+        self.push_screen(BackendDialog(list(BACKENDS), config.backend,
+                                       config.backend_config.get("model"),
+                                       config.backend_config.get("endpoint")),
+                         self.switch_backend)
+
+    def switch_backend(self, choice: BackendChoice | None) -> None:
+        if choice is not None:
+            self.notify(f"loading {choice.backend}...", markup=False)
+            self._load_backend(choice)
+
+    @work(thread=True, group="backend", exclusive=True, exit_on_error=False)
+    def _load_backend(self, choice: BackendChoice) -> None:
+        # a local model can take a while to load: off the UI thread
+        try:
+            config, backend = load_agent(choice.backend, choice.model,
+                                         endpoint=choice.endpoint,
+                                         config_file=self.config_file)
+        except ScadAgentError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.call_from_thread(self._use_backend, config, backend)
+
+    def _use_backend(self, config, backend) -> None:
+        if self.busy:  # a turn started meanwhile: it keeps its backend; retry later
+            self.notify("a turn is running: switch again when it ends", severity="warning")
+            return
+        self.session.config = config
+        self.session.backend = backend
+        self._show_backend()
+        self.notify(f"backend: {self.sub_title}", markup=False)
+
+    async def action_quit(self) -> None:
+        if self.busy:
+            # the worker stops after the step in flight; the session is saved either way
+            self._stop.set()
+        self.exit()

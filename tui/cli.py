@@ -1,0 +1,104 @@
+"""`scad-agent tui`: the terminal interface over one design session.
+
+Exit codes follow `scad-agent run`: 2 bad usage or configuration, 3 the backend failed to
+start. The session is saved after every step; its path is printed on exit."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from agent.backends import BACKENDS, BackendError
+from tools.errors import ScadAgentError, require
+
+EXIT_USAGE, EXIT_BACKEND = 2, 3
+PREVIEW_MODES = ("auto", "image", "text")
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
+                  help="The terminal interface.")
+
+
+def new_session_dir(out: Path) -> Path:
+    """A fresh directory per TUI start, so an earlier session is never overwritten."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folder = out / "sessions" / f"tui-{stamp}"
+    suffix = 1
+    while folder.exists():
+        suffix += 1
+        folder = out / "sessions" / f"tui-{stamp}-{suffix}"
+    return folder
+
+
+@app.callback(invoke_without_command=True)
+def tui(
+    backend: Annotated[str | None, typer.Option(
+        help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Model path or id (hf/vllm), model name (openai), replies JSONL (scripted).")
+    ] = None,
+    endpoint: Annotated[str | None, typer.Option(
+        help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")] = None,
+    api_key_env: Annotated[str | None, typer.Option(
+        help="Environment variable holding the API key (openai).")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="AgentConfig as TOML or YAML.")] = None,
+    session_file: Annotated[Path | None, typer.Option(
+        "--session", help="Open this saved session (session.json or its directory).")] = None,
+    out: Annotated[Path, typer.Option(
+        help="Where new sessions and exports go.")] = Path("out"),
+    preview: Annotated[str, typer.Option(
+        help="Part preview: auto (terminal graphics if supported), image, or text "
+             "(half blocks).")] = "auto",
+) -> None:
+    """Describe parts and refine them in the terminal (undo, redo, export, switch model)."""
+    err = Console(stderr=True, highlight=False)
+    if preview not in PREVIEW_MODES:
+        err.print(f"[red]error:[/red] --preview must be one of {', '.join(PREVIEW_MODES)}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        require("textual", "tui")
+        require("textual_image", "tui")
+    except ScadAgentError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from exc
+
+    from agent.session import Session
+    from tui.common import load_agent
+
+    try:
+        config, model_backend = load_agent(backend, model, endpoint=endpoint,
+                                           api_key_env=api_key_env, config_file=config_file)
+    except BackendError as exc:
+        err.print(f"[red]backend:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_BACKEND) from exc
+    except ScadAgentError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    try:
+        if session_file is not None:
+            session = Session.load(session_file, model_backend, config)
+        else:
+            session = Session(new_session_dir(out), model_backend, config, out_dir=out)
+    except ScadAgentError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from exc
+
+    # textual-image asks the terminal about graphics and cell size on import, which only
+    # works before Textual takes the terminal over
+    import textual_image.widget  # noqa: F401
+
+    from tui.app import ScadAgentApp
+
+    interface = ScadAgentApp(session, preview=preview, export_dir=out,  # type: ignore[arg-type]
+                             config_file=config_file)
+    interface.run()
+    saved = interface.session.path
+    if saved.exists():
+        Console(highlight=False).print(
+            f"session saved: {escape(str(saved))} (resume: scad-agent tui --session "
+            f"{escape(str(saved))})")

@@ -1,0 +1,39 @@
+"""Live progress of the repair loop: attempt n of N and what the loop is doing."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+from tui.common import ProgressLine
+from tui.widgets.conversation import TONE_STYLES
+
+
+class TurnProgress(Horizontal):
+    """A bar that fills per attempt and a one-line status beside it."""
+
+    def compose(self) -> ComposeResult:
+        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="attempt-bar")
+        yield Label(Text("ready"), id="attempt-status")
+
+    def start(self, attempts: int) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=attempts, progress=0)
+        self.add_class("running")
+        self.status(ProgressLine("info", "starting the turn"))
+
+    def attempt(self, number: int, attempts: int) -> None:
+        self.query_one(ProgressBar).update(total=attempts, progress=number - 1)
+        self.status(ProgressLine("info", f"attempt {number} of {attempts}"))
+
+    def status(self, line: ProgressLine) -> None:
+        self.query_one("#attempt-status", Label).update(
+            Text(line.text, style=TONE_STYLES[line.tone], no_wrap=True, overflow="ellipsis"))
+
+    def finish(self, line: ProgressLine) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(progress=bar.total or 1)
+        self.remove_class("running")
+        self.status(line)
