@@ -271,6 +271,16 @@ def test_cli_shards_and_rejects_bad_options(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "--mix" in bad.output
 
 
+def test_sorted_size_ranges_that_overlap_are_merged() -> None:
+    # a knob 31 mm across and 30 mm tall: greedy sorted matching must not pair 31 with 30 +- 0.3
+    knob = FAMILIES["knob"]
+    v = dict(knob.defaults(), knob_d=31.0, height=30.0, grips=6)
+    size = knob.spec(v)["size"]
+    assert size[0] == size[1] == size[2]
+    plate = FAMILIES["plate"].spec(FAMILIES["plate"].defaults())["size"]
+    assert plate == [[59.1, 60.9], [39.4, 40.6], [3.6, 4.4]]
+
+
 def test_words_helpers() -> None:
     assert fmt(20.0) == "20" and fmt(3.4) == "3.4" and fmt(2.50) == "2.5"
     assert article("8 mm hole") == "an" and article("18 mm ring") == "an"

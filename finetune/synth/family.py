@@ -65,11 +65,31 @@ def spec_for(shape: Shape, *, xyz: bool = False) -> dict:
     if xyz:
         spec["size_xyz"] = ranges
     else:
-        spec["size"] = sorted(ranges, key=lambda r: -(r[0] + r[1]))
+        spec["size"] = merge_overlaps(sorted(ranges, key=lambda r: -(r[0] + r[1])))
     if shape.volume is not None:
         v, t = shape.volume, shape.volume_tol
         spec["volume"] = [round(v * (1 - t), 1), round(v * (1 + t), 1)]
     return spec
+
+
+def merge_overlaps(ranges: list[list[float]]) -> list[list[float]]:
+    """Overlapping ranges become their union.
+
+    A sorted size check pairs the largest extent with the range of the largest midpoint; a
+    30 mm tall knob 30 mm across (x in 27-31, z in 29.7-30.3) could then be paired wrongly.
+    Equal ranges for dimensions that may swap places make the pairing irrelevant."""
+    out = [list(r) for r in ranges]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                if a != b and a[0] <= b[1] and b[0] <= a[1]:
+                    union = [min(a[0], b[0]), max(a[1], b[1])]
+                    out[i], out[j] = union, list(union)
+                    changed = True
+    return out
 
 
 def step(rng: Random, lo: float, hi: float, by: float = 1.0) -> float:
