@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import struct
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -391,3 +393,19 @@ def test_temp_dirs_are_removed(tmp_path: Path, monkeypatch) -> None:
     compile_scad("cube(1);", out_dir=tmp_path / "o")
     compile_scad("cube(1)", out_dir=tmp_path / "o")
     assert os.listdir(tmp_path / "t") == []
+
+
+def test_default_out_dir_lives_until_the_process_exits() -> None:
+    code = (
+        "from tools.openscad import compile_scad\n"
+        "r = compile_scad('cube(1);')\n"
+        "assert r.stl.is_file()\n"
+        "print(r.stl)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
+    )
+    stl = Path(done.stdout.strip())
+    assert stl.name == "model.stl"
+    assert not stl.exists() and not stl.parent.parent.exists()

@@ -33,6 +33,7 @@ SCAD_AGENT_NO_BWRAP=1 turns bubblewrap off.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import math
 import numbers
@@ -42,6 +43,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -348,6 +350,21 @@ def _load_source(source: str | Path, cap: int) -> _Source | Diagnostic:
     return _Source(_clean_text(text, notes), "main.scad", "model", None, notes)
 
 
+_out_parent_lock = threading.Lock()
+_out_parent: list[Path] = []  # at most one: this process's parent of default out dirs
+
+
+def _default_out_parent() -> Path:
+    """One dir per process for outputs nobody asked to keep; removed when the process exits
+    (a caller that compiles thousands of programs only to read `.ok` must not fill /tmp)."""
+    with _out_parent_lock:
+        if not _out_parent or not _out_parent[0].is_dir():
+            parent = Path(tempfile.mkdtemp(prefix="scad-out-"))
+            atexit.register(shutil.rmtree, parent, ignore_errors=True)
+            _out_parent[:] = [parent]
+        return _out_parent[0]
+
+
 def _temp_parent() -> Path:
     parent = Path(os.environ.get(TMPDIR_ENV) or tempfile.gettempdir())
     parent.mkdir(parents=True, exist_ok=True)
@@ -494,7 +511,7 @@ def _finish_outputs(
     if not produced:
         return {}, notes
     if out_dir is None:
-        out_dir = Path(tempfile.mkdtemp(prefix="scad-out-"))
+        out_dir = Path(tempfile.mkdtemp(dir=_default_out_parent()))
     out_dir.mkdir(parents=True, exist_ok=True)
     final: dict[str, Path] = {}
     for fmt, path in produced.items():
@@ -565,8 +582,10 @@ def compile_scad(
     """Compile `source` (program text, or a Path to a .scad file) with the real OpenSCAD.
 
     A Path source without session_dir uses the file's own directory as the session dir, so
-    its neighbouring includes work. Never raises for a bad program (see the module doc);
-    raises ScadAgentError only for caller bugs (unknown format, wrong source type).
+    its neighbouring includes work. Without out_dir, outputs go to a fresh temp dir that is
+    removed when the process exits: pass out_dir to keep them. Never raises for a bad
+    program (see the module doc); raises ScadAgentError only for caller bugs (unknown
+    format, wrong source type).
     """
     started = time.monotonic()
     fmts = _check_formats(formats)
