@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -47,7 +48,8 @@ def train_cmd(
         final = train(load_recipe(recipe, set_), resume=resume)
     except ScadAgentError as exc:
         _fail(exc)
-    typer.echo(f"model: {final}")
+    if os.environ.get("RANK", "0") == "0":   # one line, also under accelerate/torchrun
+        typer.echo(f"model: {final}")
 
 
 @app.command("validate")

@@ -89,7 +89,7 @@ class TrainConfig:
     betas: list[float] = field(default_factory=lambda: [0.9, 0.95])
     grad_clip: float = 1.0             # max grad norm; 0 = off
     max_steps: int = 1000
-    max_minutes: float = 0.0           # wall-clock budget, 0 = none; LR follows what ends first
+    max_minutes: float = 0.0           # training-time budget (evals/saves excluded), 0 = none
     eval_every: int = 100
     eval_batches: int = 20             # validation batches per evaluation (0 = whole split)
     compile_eval_prompts: int = 0      # held-out prompts generated + compiled per eval; 0 = off

@@ -92,6 +92,30 @@ def train_tokenizer(
     return fast
 
 
+def save_portable(tokenizer: PreTrainedTokenizerFast, out_dir: Path) -> None:
+    """save_pretrained, then make tokenizer_config.json readable by transformers 4.x too.
+
+    transformers 5 writes tokenizer_class "TokenizersBackend" and a list under
+    "extra_special_tokens"; 4.x (which vLLM or another serving stack may pin) knows neither.
+    The 4.x spellings below load identically in 5.x.
+    """
+    import json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer.save_pretrained(out_dir)
+    path = out_dir / "tokenizer_config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["tokenizer_class"] = "PreTrainedTokenizerFast"
+    extra = config.pop("extra_special_tokens", None)
+    if isinstance(extra, list):
+        config["additional_special_tokens"] = extra
+    elif extra:
+        config["extra_special_tokens"] = extra
+    if tokenizer.chat_template:
+        config["chat_template"] = tokenizer.chat_template   # 4.x before chat_template.jinja
+    path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def build_tokenizer(
     records: Iterable[dict],
     out_dir: Path,
@@ -100,8 +124,7 @@ def build_tokenizer(
 ) -> PreTrainedTokenizerFast:
     """Train on the records' texts and save the tokenizer files into `out_dir`."""
     tokenizer = train_tokenizer(record_texts(records), vocab_size, model_max_length)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer.save_pretrained(out_dir)
+    save_portable(tokenizer, out_dir)
     return tokenizer
 
 

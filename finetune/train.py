@@ -17,6 +17,7 @@ on its own share of every step's batches; gradients are averaged by DDP / FSDP.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 CHECKPOINT_FILE = "checkpoint.pt"
 EXPORT_FLOAT_DTYPE = "float32"   # exported configs ask loaders for float32 (CPU inference)
+COMPILE_EVAL_TIMEOUT_S = 10.0
 
 
 class TrainingError(ScadAgentError):
@@ -70,6 +72,10 @@ class TrainState:
 
 def log_print(message: str) -> None:
     print(message, flush=True)
+
+
+def quiet(_: str) -> None:
+    """The log of ranks other than 0."""
 
 
 # ---------------------------------------------------------------- environment
@@ -98,6 +104,11 @@ def check_hardware(recipe: Recipe) -> None:
         )
     if recipe.train.precision == "float16" and not torch.cuda.is_available():
         raise TrainingError("train.precision float16 needs a CUDA GPU; use float32 on CPU")
+
+
+def fsdp_enabled() -> bool:
+    """True inside `accelerate launch` with an FSDP config (accelerate sets this variable)."""
+    return os.environ.get("ACCELERATE_USE_FSDP", "false").lower() in ("1", "true")
 
 
 def seed_everything(seed: int) -> None:
@@ -174,6 +185,7 @@ def prepare_data(recipe: Recipe, tokenizer, out_dir: Path,
     if is_built_dataset(cache):
         return BuiltDataset.load(cache)
     t0 = time.perf_counter()
+    log(f"building the dataset from {', '.join(d.train)} into {cache}")
     built = build_dataset(
         d.train, tokenizer, max_length=d.max_length,
         validation_fraction=d.validation_fraction, validation_paths=d.validation,
@@ -227,6 +239,8 @@ def base_model(recipe: Recipe, device: str):
         kwargs["quantization_config"] = transformers.BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=compute,
+            # FSDP shards tensors of one dtype: store the 4-bit blocks as the compute dtype
+            bnb_4bit_quant_storage=compute,
         )
         kwargs["dtype"] = compute
     elif m.quantization == "8bit":
@@ -235,8 +249,9 @@ def base_model(recipe: Recipe, device: str):
         kwargs["dtype"] = torch.float16
     else:
         kwargs["dtype"] = _dtype(m.dtype, device)
-    if m.quantization != "none":
-        # one full model per process: DDP/FSDP ranks each place theirs on their own GPU
+    if m.quantization != "none" and not fsdp_enabled():
+        # one full model per process: each DDP rank places its copy on its own GPU (FSDP
+        # loads on CPU and shards onto the GPUs itself)
         kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", 0))}
     model = transformers.AutoModelForCausalLM.from_pretrained(m.base, **kwargs)
     if m.quantization != "none":
@@ -318,27 +333,45 @@ class Trainer:
         if not self.resume and (self.out_dir / "checkpoints").exists():
             raise TrainingError(f"{self.out_dir} already holds checkpoints: pass --resume to "
                                 "continue, or choose another output_dir")
-        (self.out_dir / "recipe.json").write_text(json.dumps(r.to_dict(), indent=2))
+        if self.rank == 0:
+            (self.out_dir / "recipe.json").write_text(json.dumps(r.to_dict(), indent=2))
+        first = contextlib.nullcontext()
+        if self.world > 1:   # started by `accelerate launch` / torchrun
+            accelerate = require("accelerate", "train")
+            self.accelerator = accelerate.Accelerator(cpu=self.device == "cpu")
+            self.device = str(self.accelerator.device)
+            first = self.accelerator.main_process_first()   # rank 0 writes the caches
 
-        self.tokenizer = prepare_tokenizer(r, self.out_dir, self.log)
-        self.data = prepare_data(r, self.tokenizer, self.out_dir, self.log)
+        with first:
+            self.tokenizer = prepare_tokenizer(r, self.out_dir, self.log)
+            self.data = prepare_data(r, self.tokenizer, self.out_dir,
+                                     self.log if self.rank == 0 else quiet)
         self.train_examples = self._maybe_pack(self.data.train)
         self.val_examples = self._maybe_pack(self.data.validation, allow_empty=True)
         seed_everything(r.train.seed)
         self.model = scratch_model(r, self.tokenizer) if r.from_scratch \
             else base_model(r, self.device)
-        if r.model.quantization == "none":
+        if r.model.quantization == "none" and not fsdp_enabled():
             self.model.to(self.device)
+        if self.accelerator is not None:
+            if fsdp_enabled() and r.lora.enabled:
+                # frozen base and trainable adapters must sit in separate FSDP units
+                from peft.utils.other import fsdp_auto_wrap_policy
+
+                plugin = self.accelerator.state.fsdp_plugin
+                plugin.auto_wrap_policy = fsdp_auto_wrap_policy(self.model)
+            # FSDP shards parameters: the optimizer must be built on the wrapped model
+            self.model = self.accelerator.prepare(self.model)
         self.optimizer = make_optimizer(r, self.model)
-        if self.world > 1:
-            accelerate = require("accelerate", "train")
-            self.accelerator = accelerate.Accelerator()
-            self.model, self.optimizer = self.accelerator.prepare(self.model, self.optimizer)
-            self.device = str(self.accelerator.device)
+        if self.accelerator is not None:
+            self.optimizer = self.accelerator.prepare(self.optimizer)
         n_params = sum(p.numel() for p in self.model.parameters())
         n_train = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
-        self.log(f"model: {n_params / 1e6:.2f}M parameters, {n_train / 1e6:.3f}M trained, "
-                 f"device {self.device}, {torch.get_num_threads()} threads")
+        if self.rank == 0:
+            where = f"{self.world} processes ({self.accelerator.distributed_type})" \
+                if self.accelerator else f"{torch.get_num_threads()} threads"
+            self.log(f"model: {n_params / 1e6:.2f}M parameters, {n_train / 1e6:.3f}M trained, "
+                     f"device {self.device}, {where}")
         if checkpoint is not None:
             self._load_checkpoint(checkpoint)
         if r.train.tensorboard and self.rank == 0:
@@ -368,39 +401,57 @@ class Trainer:
         return dirs[-1] if dirs else None
 
     def save_checkpoint(self) -> Path:
+        """Trainable weights + optimizer + RNG + step + data position, written atomically.
+
+        Single process and DDP (identical replicas): one file from rank 0. FSDP (sharded
+        weights and optimizer): accelerate's save_state, which every rank takes part in.
+        """
         import torch
 
-        if self.rank != 0:
-            return self.out_dir
         final = self.out_dir / "checkpoints" / f"step-{self.state.step:06d}"
         tmp = final.with_name(final.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        torch.save({
-            "trainable": trainable_state(self._unwrapped()),
-            "optimizer": self.optimizer.state_dict(),
-            "rng": rng_state(),
-            "state": asdict(self.state),
-            "recipe": self.recipe.to_dict(),
-        }, tmp / CHECKPOINT_FILE)
-        shutil.rmtree(final, ignore_errors=True)
-        tmp.rename(final)   # a crash mid-save leaves the previous checkpoint intact
-        for old in self._checkpoint_dirs()[: -self.recipe.train.keep_checkpoints]:
-            shutil.rmtree(old, ignore_errors=True)
+        if self.rank == 0:
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+        self._barrier()
+        blob: dict[str, Any] = {"rng": rng_state(), "state": asdict(self.state),
+                                "recipe": self.recipe.to_dict()}
+        if fsdp_enabled():
+            self.accelerator.save_state(str(tmp / "accelerate"))
+        else:
+            blob["trainable"] = trainable_state(self._unwrapped())
+            blob["optimizer"] = self.optimizer.state_dict()
+        if self.rank == 0:
+            torch.save(blob, tmp / CHECKPOINT_FILE)
+            shutil.rmtree(final, ignore_errors=True)
+            tmp.rename(final)   # a crash mid-save leaves the previous checkpoint intact
+            for old in self._checkpoint_dirs()[: -self.recipe.train.keep_checkpoints]:
+                shutil.rmtree(old, ignore_errors=True)
+        self._barrier()
         return final
 
     def _load_checkpoint(self, path: Path) -> None:
         import torch
 
         blob = torch.load(path / CHECKPOINT_FILE, map_location="cpu", weights_only=False)
-        missing = self._unwrapped().load_state_dict(blob["trainable"], strict=False)
-        if missing.unexpected_keys:
-            raise TrainingError(f"checkpoint {path} does not match the recipe's model "
-                                f"(unexpected {missing.unexpected_keys[:3]})")
-        self.optimizer.load_state_dict(blob["optimizer"])
+        if "trainable" in blob:
+            missing = self._unwrapped().load_state_dict(blob["trainable"], strict=False)
+            if missing.unexpected_keys:
+                raise TrainingError(f"checkpoint {path} does not match the recipe's model "
+                                    f"(unexpected {missing.unexpected_keys[:3]})")
+            self.optimizer.load_state_dict(blob["optimizer"])
+        elif self.accelerator is not None:
+            self.accelerator.load_state(str(path / "accelerate"))
+        else:
+            raise TrainingError(f"{path} was saved by a sharded (FSDP) run: resume it with "
+                                "the same `accelerate launch` command")
         set_rng_state(blob["rng"])
         self.state = TrainState(**blob["state"])
         self.log(f"resumed from {path} at step {self.state.step}")
+
+    def _barrier(self) -> None:
+        if self.accelerator is not None:
+            self.accelerator.wait_for_everyone()
 
     def _unwrapped(self):
         return self.accelerator.unwrap_model(self.model) if self.accelerator else self.model
@@ -440,8 +491,6 @@ class Trainer:
         return max(parts)
 
     def _autocast(self):
-        import contextlib
-
         import torch
 
         p = self.recipe.train.precision
@@ -481,7 +530,9 @@ class Trainer:
                         out.loss.backward()
                     loss_sum += float(out.loss.detach())
                     window_tokens += int(batch["attention_mask"].sum())
-                if t.grad_clip > 0:
+                if t.grad_clip > 0 and self.accelerator is not None:
+                    self.accelerator.clip_grad_norm_(model.parameters(), t.grad_clip)
+                elif t.grad_clip > 0:
                     torch.nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
                 self.optimizer.step()
                 self.optimizer.zero_grad(set_to_none=True)
@@ -555,16 +606,20 @@ class Trainer:
             record["val_loss"] = round(val, 5)
             self.state.last_val_loss = val
         k = self.recipe.train.compile_eval_prompts
-        if k and (compile_eval or self.recipe.train.eval_every) and self.rank == 0:
+        # generation on rank 0 alone would hang FSDP, whose every forward needs all ranks
+        if k and (compile_eval or self.recipe.train.eval_every) and self.rank == 0 \
+                and not fsdp_enabled():
             record.update(self.compile_rate(k))
         return record if len(record) > 1 else {}
 
     def compile_rate(self, k: int) -> dict[str, Any]:
         """Greedy-generate K held-out prompts; share whose program compiles (status ok)."""
         try:
-            from tools.openscad import compile_scad
+            from tools.openscad import Limits, compile_scad
         except ImportError:
             return {}
+        # an early model's program can be a denial of service (huge loops): cap each compile
+        limits = Limits(timeout_s=COMPILE_EVAL_TIMEOUT_S, cpu_s=int(COMPILE_EVAL_TIMEOUT_S))
         records = self.data.validation_records[:k]
         if not records:
             return {}
@@ -576,7 +631,7 @@ class Trainer:
             last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
             program = generate_program(model, self.tokenizer, messages[: last_user + 1],
                                        self.device)
-            ok += compile_scad(program).ok
+            ok += compile_scad(program, limits=limits).ok
         return {"compile_rate": ok / len(records), "compile_prompts": len(records)}
 
     # -- export
@@ -584,15 +639,18 @@ class Trainer:
     def export(self) -> Path:
         """Write the final model: a full HF dir (scratch) or the adapter (LoRA)."""
         final = Path(self.recipe.export.dir) if self.recipe.export.dir else self.out_dir / "final"
-        if self.rank != 0:
-            return final
         model = self._unwrapped()
+        # under FSDP the full weights exist only once gathered: every rank must take part
+        state = self.accelerator.get_state_dict(self.model) if fsdp_enabled() else None
+        if self.rank != 0:
+            self._barrier()
+            return final
         model.eval()
         if self.recipe.from_scratch:
             export_model(model, self.tokenizer, final, self.recipe.export.dtype)
         else:
             adapter = final / "adapter"
-            model.save_pretrained(adapter)
+            model.save_pretrained(adapter, state_dict=state)
             self.tokenizer.save_pretrained(adapter)
             if self.recipe.export.merge_lora:
                 from finetune.merge import merge_adapter
@@ -603,6 +661,7 @@ class Trainer:
                    "stats": self.data.stats.to_dict()}
         (final / "training.json").write_text(json.dumps(summary, indent=2))
         self.log(f"exported to {final}")
+        self._barrier()
         return final
 
 
@@ -649,7 +708,9 @@ def export_model(model, tokenizer, out: Path, dtype: str = "float16") -> Path:
         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id, do_sample=False, max_new_tokens=1024,
     ).save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    from finetune.tokenizer import save_portable
+
+    save_portable(tokenizer, out)
     return out
 
 

@@ -161,6 +161,11 @@ def test_scratch_training_learns_and_exports_a_standard_hf_model(scratch_run: Pa
         tok.eos_token_id
     assert tok.apply_chat_template(PROMPT, tokenize=False, add_generation_prompt=True) == \
         f"<|bos|><|user|>{PROMPT[0]['content']}<|assistant|>"
+    # spelled so that transformers 4.x (a serving stack's pin) reads it too
+    tok_config = json.loads((final / "tokenizer_config.json").read_text())
+    assert tok_config["tokenizer_class"] == "PreTrainedTokenizerFast"
+    assert "<|user|>" in tok_config["additional_special_tokens"]
+    assert tok_config["chat_template"] == tok.chat_template
 
 
 def test_exported_model_runs_in_the_agents_hf_backend(scratch_run: Path) -> None:
