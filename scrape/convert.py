@@ -21,7 +21,8 @@ MAX_PARAMS = 12
 MIN_DESCRIPTION_CHARS = 20
 # Lines about law, contact details or bookkeeping are not part of a description; a
 # paragraph of legal prose (a license notice) goes as a whole.
-_NOTICE = re.compile(r"copyright|\(c\)|©|licen[cs]e|spdx|rights reserved|public domain", re.I)
+_NOTICE = re.compile(r"copyright|\(c\)|©|licen[cs]e|spdx|rights reserved|public domain|"
+                     r"\b[la]?gpl|\bmit\b|\bbsd\b|\bcc0\b|creative commons", re.I)
 _LEGAL_PROSE = re.compile(r"warranty|under law|free software|permission is hereby", re.I)
 _BOOKKEEPING = re.compile(r"https?://|www\.|@\w+\.\w+|^\s*(?:author|version|date|created|"
                           r"modified|written by)\b", re.I)

@@ -9,6 +9,7 @@ cheap and always rerun, so the corpus is a pure function of the state.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -80,10 +81,9 @@ class Pipeline:
     def client(self) -> PoliteClient:
         if self._client is None:
             http = self.config.http
-            if http.cache_dir is None:
-                http.cache_dir = self.config.state_dir / "http-cache"
-            http.host_limits = {**default_host_limits(self.config.sources), **http.host_limits}
-            self._client = PoliteClient(http)
+            self._client = PoliteClient(dataclasses.replace(
+                http, cache_dir=http.cache_dir or self.config.state_dir / "http-cache",
+                host_limits={**default_host_limits(self.config.sources), **http.host_limits}))
         return self._client
 
     def close(self) -> None:

@@ -34,8 +34,10 @@ or empty):
     norm_hash     str   of the program without comments and layout (exact-dup key)
     n_lines, n_bytes  int
     fetched_at    str   ISO 8601 UTC time of the fetch
-    compile       dict|null  {status, wall_time_s, n_warnings, n_errors, errors: [str],
-                              openscad_version} from tools.openscad.compile_scad
+    compile       dict|null  {status, wall_time_s, n_errors, n_warnings, errors: [str],
+                              warnings: [str], openscad_version, library: bool} from
+                              tools.openscad.compile_scad (null with --no-compile);
+                              library: status "empty" but modules/functions defined
     mesh          dict|null  tools.mesh.MeshReport.to_dict() plus "problems": [str]
     duplicates    list[str]  ids of the copies dropped in favour of this record
     schema        int   1

@@ -185,6 +185,17 @@ def leading_comment(text: str) -> str:
 _ASSIGNMENT = re.compile(r"^\s*(\$?[A-Za-z_]\w*)\s*=\s*(.+?)\s*;\s*$")
 _GROUP = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]\s*$")
 _STOP_WORDS = re.compile(r"^\s*(module|function)\b")
+_SCALAR = re.compile(r"^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|true|false)$")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _is_literal(value: str) -> bool:
+    """Customizers only offer literal values: numbers, strings, booleans, vectors of them."""
+    flat = _STRING.sub("0", value)  # a string may hold commas and brackets
+    items = [i.strip() for i in flat.replace("[", ",").replace("]", ",").split(",")]
+    items = [i for i in items if i]
+    return bool(items) and all(_SCALAR.match(i) for i in items) and \
+        (flat.startswith("[") or len(items) == 1)
 
 
 @dataclass(frozen=True)
@@ -203,8 +214,8 @@ class Parameter:
 def customizer_parameters(text: str) -> list[Parameter]:
     """Top-level assignments before the first module/function, the way Thingiverse's and
     OpenSCAD's customizer read them: `/* [Group] */` headers, a `// description` line above
-    and an optional `// [min:step:max]` or `// [a, b, c]` spec after the value. Parameters
-    in the `[Hidden]` group are left out."""
+    and an optional `// [min:step:max]` or `// [a, b, c]` spec after the value. Left out
+    like the customizer does: the `[Hidden]` group, $-variables and computed values."""
     params: list[Parameter] = []
     group: str | None = None
     pending: list[str] = []
@@ -226,9 +237,10 @@ def customizer_parameters(text: str) -> list[Parameter]:
                 spec = _GROUP.match(trailing).group(1)  # type: ignore[union-attr]
             elif trailing and not pending:
                 pending = [trailing]
-            if (group or "").lower() != "hidden":
-                params.append(Parameter(match.group(1), match.group(2).strip(), spec,
-                                        " ".join(pending) or None, group))
+            name, default = match.group(1), match.group(2).strip()
+            if ((group or "").lower() != "hidden" and not name.startswith("$")
+                    and _is_literal(default)):
+                params.append(Parameter(name, default, spec, " ".join(pending) or None, group))
             pending = []
         elif comments and not code.strip():
             pending.append(" ".join(_clean_comment(c.text) for c in comments).strip())

@@ -96,6 +96,10 @@ def test_customizer_hidden_group_and_trailing_description() -> None:
     params = customizer_parameters(src)
     assert [(p.name, p.spec, p.description, p.group) for p in params] == [
         ("width", "5:1:50", None, "Size"), ("height", None, "plate height", "Size")]
+    # only literal values are parameters, as in the customizer; $-variables are not
+    src = ('$vpr = [90, 0, 0];\nlabel = "a, [b]";\nsize = [1, [2, 3]];\nr = size[0] / 2;\n'
+           'f = font();\nok = true;\ncube(1);\n')
+    assert [p.name for p in customizer_parameters(src)] == ["label", "size", "ok"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
