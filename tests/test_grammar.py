@@ -354,6 +354,14 @@ def test_grammar_rules_are_all_defined_and_used() -> None:
     assert set(defined) - referenced_names(text) == {"root"}
 
 
+def test_vllm_reads_the_grammar_as_ebnf_not_lark() -> None:
+    # vLLM converts a grammar from Lark unless some line, once `#...` and `//...` are cut
+    # off, holds `::=` (vllm/v1/structured_output/utils.py, grammar_is_likely_lark).
+    lines = [re.sub(r"(#|//).*$", "", line).strip() for line in load_grammar().splitlines()]
+    assert any("::=" in line for line in lines)
+    assert "[^]" not in load_grammar()  # older xgrammar releases may not read it
+
+
 # ------------------------------------------------------------------ GBNF
 
 GBNF_NAME = re.compile(r"^[a-zA-Z0-9-]+$")
