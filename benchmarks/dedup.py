@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scrape.dedup import DedupConfig, cluster, exact_clusters  # noqa: E402
-from scrape.text import normalised_hash  # noqa: E402
+from scrape.text import code_tokens, normalised_hash  # noqa: E402
 
 PRIMITIVES = [
     "cube([{a}, {b}, {c}]);", "sphere(r = {a}, $fn = {n});",
@@ -97,7 +97,7 @@ def main() -> None:
     exact_s = time.perf_counter() - start
 
     start = time.perf_counter()
-    roots, _ = cluster(programs, [normalised_hash(p) for p in programs], None, DedupConfig())
+    roots, _ = cluster([code_tokens(p) for p in programs], None, DedupConfig())
     near_s = time.perf_counter() - start
 
     exact_found = len(programs) - len(set(exact))

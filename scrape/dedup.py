@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from scrape.schema import Record
-from scrape.text import strip_comments, tokens
+from scrape.text import code_tokens, tokens_hash
 from tools.errors import require
 
 Reason = Literal["exact", "near", "remix"]
@@ -78,9 +78,8 @@ _token_hashes: dict[str, int] = {}  # crc32 per token, memoised: most tokens rep
 _MAX_MEMO = 1_000_000
 
 
-def shingle_hashes(program: str, size: int = 5) -> np.ndarray:
-    """32-bit hashes of the distinct `size`-token shingles of the comment-free program."""
-    toks = tokens(strip_comments(program))
+def shingle_hashes(toks: Sequence[str], size: int = 5) -> np.ndarray:
+    """32-bit hashes of the distinct `size`-token shingles of a token list (code_tokens)."""
     if not toks:
         return np.zeros(0, dtype=np.uint64)
     if len(_token_hashes) > _MAX_MEMO:
@@ -103,11 +102,11 @@ class MinHasher:
         self.config = config
         self._template = self.ds.MinHash(num_perm=config.num_perm, seed=config.seed)
 
-    def signature(self, program: str) -> Any:
+    def signature(self, toks: Sequence[str]) -> Any:
         mh = self.ds.MinHash(num_perm=self.config.num_perm, seed=self.config.seed,
                              hashfunc=int, permutations=self._template.permutations,
                              scheme=self._template.scheme)
-        mh.update_batch(shingle_hashes(program, self.config.shingle_size).tolist())
+        mh.update_batch(shingle_hashes(toks, self.config.shingle_size).tolist())
         return mh
 
 
@@ -117,24 +116,24 @@ def exact_clusters(keys: Sequence[str]) -> list[int]:
     return [first.setdefault(k, i) for i, k in enumerate(keys)]
 
 
-def cluster(programs: Sequence[str], norm_hashes: Sequence[str],
-            families: Sequence[str | None] | None = None,
+def cluster(token_lists: Sequence[Sequence[str]], families: Sequence[str | None] | None = None,
             config: DedupConfig | None = None, progress: bool = False
             ) -> tuple[list[int], list[Any]]:
-    """Cluster root per program (exact, then near, then remix edges) and the signatures."""
+    """Cluster root per program, given each one's code_tokens (exact, then near, then remix
+    edges), and the MinHash signatures. Tokenizing once serves both hashes."""
     from tqdm import tqdm
 
     config = config or DedupConfig()
-    n = len(programs)
+    n = len(token_lists)
     uf = _UnionFind(n)
-    for i, root in enumerate(exact_clusters(norm_hashes)):
+    for i, root in enumerate(exact_clusters([tokens_hash(list(t)) for t in token_lists])):
         uf.union(i, root)
     reps = [i for i in range(n) if uf.find(i) == i]
     hasher = MinHasher(config)
     signatures: list[Any] = [None] * n
     lsh = hasher.ds.MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
     for i in tqdm(reps, desc="dedup: minhash", unit="file", disable=not progress):
-        signatures[i] = hasher.signature(programs[i])
+        signatures[i] = hasher.signature(token_lists[i])
         for j in lsh.query(signatures[i]):
             if signatures[i].jaccard(signatures[j]) >= config.threshold:
                 uf.union(i, j)
@@ -178,8 +177,8 @@ def deduplicate(records: Sequence[Record], config: DedupConfig | None = None,
     if not records:
         return DedupResult([])
     families = remix_families(records)
-    roots, signatures = cluster([r.program for r in records], [r.norm_hash for r in records],
-                                families, config, progress)
+    roots, signatures = cluster([code_tokens(r.program) for r in records], families, config,
+                                progress)
     members: dict[int, list[int]] = defaultdict(list)
     for i, root in enumerate(roots):
         members[root].append(i)

@@ -133,9 +133,18 @@ def tokens(code: str) -> list[str]:
     return _TOKEN.findall(code)
 
 
+def code_tokens(text: str) -> list[str]:
+    """The program's tokens without comments: what dedup compares."""
+    return tokens(strip_comments(text))
+
+
+def tokens_hash(toks: list[str]) -> str:
+    return hashlib.sha256(" ".join(toks).encode()).hexdigest()
+
+
 def normalised_hash(text: str) -> str:
     """Hash that ignores comments and layout: files that differ only there collide."""
-    return hashlib.sha256(" ".join(tokens(strip_comments(text))).encode()).hexdigest()
+    return tokens_hash(code_tokens(text))
 
 
 def _clean_comment(body: str) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 from scrape.dedup import DedupConfig, deduplicate, shingle_hashes
 from scrape.extract import extract
 from scrape.schema import RawFile, Record
+from scrape.text import code_tokens
 
 GEAR = """
 module gear(teeth = 12, pitch = 5, thickness = 4, bore = 3) {
@@ -64,11 +65,11 @@ def test_extract_collects_every_description() -> None:
 
 
 def test_shingles_are_deterministic_and_layout_free() -> None:
-    a = shingle_hashes(GEAR)
-    b = shingle_hashes("// comment\n" + GEAR.replace("    ", "\t"))
+    a = shingle_hashes(code_tokens(GEAR))
+    b = shingle_hashes(code_tokens("// comment\n" + GEAR.replace("    ", "\t")))
     assert a.dtype == np.uint64 and len(a) > 50
     assert np.array_equal(a, b)
-    assert len(shingle_hashes("cube(1);")) == 1  # shorter than one shingle: one hash
+    assert len(shingle_hashes(code_tokens("cube(1);"))) == 1  # shorter than one shingle: one hash
 
 
 def test_exact_near_and_unrelated() -> None:
