@@ -84,7 +84,8 @@ def test_wording_covers_units_counts_and_openers() -> None:
 COUNT_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
 HOLE_COUNT = re.compile(
-    r"\b(a pair of|a couple of|a single|an?|\d+|" + "|".join(COUNT_WORDS) + r")\s+"
+    r"\b(a pair of|a couple of|a single|an?|\d+(?![\d.]|\s*(?:mm|millimet|cm|centimet))|"
+    + "|".join(COUNT_WORDS) + r")\s+"
     r"((?:(?:M\d+(?:\.\d+)?|clearance|mounting|screw|evenly|equally|spaced|[\d.]+\s?mm|"
     r"[\d.]+|millimet(?:er|re)s?)\s+){0,3})"
     r"(?:holes?|through-holes?)\b(?! strip)", re.I)

@@ -10,13 +10,23 @@ from finetune.synth.families.makers import (
     CableComb,
     Clip,
     CornerBrace,
+    EndCap,
+    Handle,
     PhoneStand,
     Sign,
     Tag,
     TBracket,
     WallHook,
 )
-from finetune.synth.families.mech import Flange, Gear, HingeLeaf, Knob, PipeAdapter, Pulley
+from finetune.synth.families.mech import (
+    Flange,
+    Gear,
+    HingeLeaf,
+    Knob,
+    PipeAdapter,
+    Pulley,
+    Spool,
+)
 from finetune.synth.families.round import HexNut, Ring, Spacer, Standoff, Tube, Washer
 from finetune.synth.families.shapes import (
     Cone,
@@ -37,8 +47,9 @@ FAMILIES: dict[str, Family] = {
         Block(), Cylinder(), Sphere(), Plate(), Bar(), LBracket(), ShelfBracket(), Spacer(),
         Standoff(), Washer(), HexNut(), Tube(), Ring(), OpenBox(), Enclosure(),
         Prism(), Wedge(), Cone(), Funnel(), Dome(), Cup(), Torus(), Pyramid(), HexPrism(),
-        Gear(), Pulley(), Flange(), Knob(), PipeAdapter(), HingeLeaf(),
+        Gear(), Pulley(), Flange(), Knob(), PipeAdapter(), HingeLeaf(), Spool(),
         WallHook(), Clip(), CableComb(), PhoneStand(), Sign(), Tag(), TBracket(), CornerBrace(),
+        Handle(), EndCap(),
     )
 }
 

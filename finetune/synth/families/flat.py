@@ -65,17 +65,19 @@ class Plate(Family):
 
     def defaults(self) -> Values:
         return {"length": 60.0, "width": 40.0, "thickness": 4.0, "pattern": "none",
-                "screw": "M3", "hole_d": 3.4, "cols": 2, "rows": 2, "corner_r": 0.0}
+                "screw": "M3", "hole_d": 3.4, "cols": 2, "rows": 2, "corner_r": 0.0,
+                "slot_len": 20.0, "slot_w": 5.0}
 
     def sample(self, rng: Random) -> Values:
         screw, hole_d = sample_hole(rng)
-        pattern = rng.choices(["none", "corners", "row", "grid", "center"],
-                              weights=[0.12, 0.45, 0.15, 0.15, 0.13])[0]
+        pattern = rng.choices(["none", "corners", "row", "grid", "center", "slot"],
+                              weights=[0.12, 0.42, 0.14, 0.14, 0.11, 0.07])[0]
         v: Values = {"length": step(rng, 20, 200, 5) if rng.random() < 0.7 else step(rng, 20, 150),
                      "width": step(rng, 15, 120, 5), "thickness": step(rng, 1.5, 10, 0.5),
                      "pattern": pattern, "screw": screw, "hole_d": hole_d,
                      "cols": rng.randint(2, 5), "rows": rng.randint(1, 3),
-                     "corner_r": step(rng, 2, 6, 1) if rng.random() < 0.25 else 0.0}
+                     "corner_r": step(rng, 2, 6, 1) if rng.random() < 0.25 else 0.0,
+                     "slot_w": float(rng.choice([3, 4, 5, 6, 8])), "slot_len": step(rng, 10, 60)}
         if pattern == "row":
             v["cols"], v["rows"] = rng.randint(2, 8), 1
         if pattern == "center":
@@ -90,7 +92,7 @@ class Plate(Family):
 
     def holes(self, v: Values) -> int:
         return {"none": 0, "corners": 4, "row": v["cols"], "grid": v["cols"] * v["rows"],
-                "center": 1}[v["pattern"]]
+                "center": 1, "slot": 1}[v["pattern"]]
 
     def valid(self, v: Values) -> bool:
         L, W, d = v["length"], v["width"], v["hole_d"]
@@ -99,6 +101,9 @@ class Plate(Family):
             return False
         if v["pattern"] == "center":
             return d <= min(L, W) - 8
+        if v["pattern"] == "slot":
+            return (v["slot_len"] <= L - 12 and v["slot_w"] <= W - 10
+                    and v["slot_len"] >= v["slot_w"] + 3)
         if v["pattern"] == "none":
             return True
         if v["corner_r"] > inset - 0.5 and v["pattern"] in ("corners", "grid"):
@@ -121,6 +126,8 @@ class Plate(Family):
         pattern = v["pattern"]
         if pattern == "none":
             return ps
+        if pattern == "slot":
+            return ps + [Param("slot_len", v["slot_len"]), Param("slot_w", v["slot_w"])]
         ps.append(Param("hole_d", v["hole_d"], hole_comment(v["screw"])))
         if pattern == "center":
             return ps
@@ -139,6 +146,10 @@ class Plate(Family):
         cut = "cylinder(d = hole_d, h = thickness + 2);"
         loop = {
             "center": f"translate([length / 2, width / 2, -1]) {cut}",
+            "slot": "hull()\n"
+                    "    for (x = [-1, 1])\n"
+                    "        translate([length / 2 + x * (slot_len - slot_w) / 2, width / 2, -1])\n"
+                    "            cylinder(d = slot_w, h = thickness + 2);",
             "corners": "for (x = [inset, length - inset], y = [inset, width - inset])\n"
                        f"    translate([x, y, -1]) {cut}",
             "row": "for (i = [0 : holes - 1])\n"
@@ -156,7 +167,11 @@ class Plate(Family):
     def shape(self, v: Values) -> Shape:
         area = rounded_rect_area(v["length"], v["width"], v["corner_r"], self.fn or 32)
         n = self.holes(v)
-        area -= n * polygon_area(v["hole_d"], self.fn or 32)
+        if v["pattern"] == "slot":
+            sw = v["slot_w"]
+            area -= (v["slot_len"] - sw) * sw + polygon_area(sw, self.fn or 32)
+        else:
+            area -= n * polygon_area(v["hole_d"], self.fn or 32)
         return Shape((v["length"], v["width"], v["thickness"]), genus=n,
                      volume=area * v["thickness"])
 
@@ -211,6 +226,14 @@ class Plate(Family):
             clauses.append(Clause(np=[f"a {hd} hole in the middle", f"a {hd} hole in the centre",
                                       f"a central {hd} hole", f"a {hd} hole at the center",
                                       f"one {hd} hole in the middle"]))
+        elif pattern == "slot":
+            sl, sw = w.mm(v["slot_len"]), w.mm(v["slot_w"])
+            where = w.pick([" in the middle", " in the centre", " through the center", "",
+                            " down the middle"])
+            clauses.append(Clause(np=[f"a {fmt(v['slot_len'])} x {sw} slot{where}",
+                                      f"a {sl} long, {sw} wide slot{where}",
+                                      f"a slot {sl} long and {sw} wide{where}",
+                                      f"an elongated hole {sl} by {sw}{where}"]))
         if v["corner_r"]:
             r = w.mm(v["corner_r"])
             clauses.append(Clause(adj=[f"with {r} rounded corners"],

@@ -643,3 +643,122 @@ def height_words(w: Words, t: float) -> Clause:
     v = w.mm(t)
     return Clause(adj=[f"{v} thick"], np=[f"a thickness of {v}"], lead=[f"{v} thick"])
 
+
+
+class Handle(Family):
+    name = "handle"
+    title = "Drawer handle"
+    fn = 32
+    groups = {"size": (("height", "grip_d"), 0.4), "hole": (("screw", "pilot_d"), 0.3)}
+    NOUNS = ("drawer handle", "handle", "drawer pull", "cabinet handle", "pull handle",
+             "door handle", "bar handle", "cupboard handle")
+
+    def defaults(self) -> Values:
+        return {"spacing": 96.0, "height": 30.0, "grip_d": 10.0, "post_d": 10.0,
+                "screw": "M4", "pilot_d": 3.3, "hole_depth": 12.0}
+
+    def sample(self, rng: Random) -> Values:
+        screw = rng.choice(["M3", "M4", "M4", "M5"])
+        grip = step(rng, 8, 16)
+        return {"spacing": float(rng.choice([32, 64, 76, 96, 96, 128, 160])),
+                "height": step(rng, 20, 45), "grip_d": grip, "post_d": grip,
+                "screw": screw, "pilot_d": {"M3": 2.5, "M4": 3.3, "M5": 4.2}[screw],
+                "hole_depth": step(rng, 8, 15)}
+
+    def valid(self, v: Values) -> bool:
+        return v["height"] >= v["grip_d"] + v["hole_depth"] / 2 + 5 and v[
+            "hole_depth"] <= v["height"] - v["grip_d"] / 2 - 3
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("spacing", v["spacing"], "between the screw holes"),
+                Param("height", v["height"]), Param("grip_d", v["grip_d"]),
+                Param("pilot_d", v["pilot_d"], f"pilot hole for {v['screw']} screws"),
+                Param("hole_depth", v["hole_depth"])]
+
+    def body(self, v: Values) -> str:
+        return ("difference() {\n"
+                "    union() {\n"
+                "        for (x = [0, spacing]) translate([x, 0, 0])"
+                " cylinder(d = grip_d, h = height);\n"
+                "        translate([-grip_d / 2, 0, height - grip_d / 2]) rotate([0, 90, 0])\n"
+                "            cylinder(d = grip_d, h = spacing + grip_d);\n"
+                "    }\n"
+                "    // blind screw holes from below\n"
+                "    for (x = [0, spacing]) translate([x, 0, -1])"
+                " cylinder(d = pilot_d, h = hole_depth + 1);\n"
+                "}")
+
+    def shape(self, v: Values) -> Shape:
+        g = v["grip_d"]
+        return Shape((v["spacing"] + g, g, v["height"]), genus=0)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        s = w.mm(v["spacing"])
+        clauses = [Clause(np=[f"{s} hole spacing", f"{s} between the screw holes",
+                              f"a {s} hole spacing", f"screw holes {s} apart"],
+                          adj=[f"with {s} centres", f"for {s} hole centers",
+                               f"{s} center to center"], lead=[s])]
+        if "size" in said:
+            clauses.append(Clause(adj=[f"{w.mm(v['height'])} tall", f"sticking out "
+                                       f"{w.mm(v['height'])}"],
+                                  np=[f"a {w.mm(v['grip_d'])} thick grip",
+                                      f"a {w.mm(v['grip_d'])} round bar"]))
+        if "hole" in said:
+            clauses.append(Clause(np=[f"holes for {v['screw']} screws underneath",
+                                      f"{v['screw']} pilot holes {w.mm(v['hole_depth'])} deep"]))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
+
+    resizable = ((HEIGHT, 15, 60),)
+
+
+class EndCap(Family):
+    name = "end_cap"
+    title = "End cap"
+    fn = 64
+    groups = {"wall": (("wall",), 0.4), "height": (("height",), 0.3)}
+    NOUNS = ("end cap", "cap", "pipe end cap", "tube cap", "leg cap", "round cap",
+             "protective cap", "chair leg cap", "rod end cap")
+
+    def defaults(self) -> Values:
+        return {"inner_d": 25.0, "wall": 2.0, "height": 15.0, "top": 2.0}
+
+    def sample(self, rng: Random) -> Values:
+        return {"inner_d": step(rng, 6, 80, 0.5 if rng.random() < 0.3 else 1),
+                "wall": rng.choice([1.2, 1.5, 2.0, 2.0, 2.5, 3.0]),
+                "height": step(rng, 6, 40), "top": rng.choice([1.5, 2.0, 2.0, 3.0])}
+
+    def valid(self, v: Values) -> bool:
+        return v["height"] >= v["top"] + 4
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("inner_d", v["inner_d"], "fits over the tube"), Param("wall", v["wall"]),
+                Param("height", v["height"]), Param("top", v["top"], "closed end thickness")]
+
+    def body(self, v: Values) -> str:
+        return ("difference() {\n"
+                "    cylinder(d = inner_d + 2 * wall, h = height);\n"
+                "    translate([0, 0, -1]) cylinder(d = inner_d, h = height - top + 1);\n"
+                "}")
+
+    def shape(self, v: Values) -> Shape:
+        od = v["inner_d"] + 2 * v["wall"]
+        n = self.fn or 64
+        vol = polygon_area(od, n) * v["height"] - polygon_area(v["inner_d"], n) * (
+            v["height"] - v["top"])
+        return Shape((od, od, v["height"]), genus=0, volume=vol, volume_tol=0.02)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        d = w.mm(v["inner_d"], cm=False)
+        what = w.pick(["tube", "pipe", "rod", "table leg", "pole"])
+        clauses = [Clause(adj=[f"for a {d} {what}", f"that fits over a {d} {what}",
+                               f"for {d} {what}s"],
+                          np=[f"a {d} inner diameter", f"an inside diameter of {d}"],
+                          lead=[d])]
+        if "height" in said:
+            clauses.append(Clause(adj=[f"{w.mm(v['height'])} tall", f"{w.mm(v['height'])} deep"],
+                                  np=[f"a height of {w.mm(v['height'])}"]))
+        if "wall" in said:
+            clauses.append(Clause(np=[f"{w.mm(v['wall'])} walls", f"a {w.mm(v['wall'])} wall"]))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.6))
+
+    resizable = ((HEIGHT, 6, 60),)

@@ -449,3 +449,57 @@ class HingeLeaf(Family):
             out.append(Edit(w.pick([f"make the holes fit {screw} screws",
                                     f"change the holes to {screw}"]), n))
         return out
+
+
+class Spool(Family):
+    name = "spool"
+    title = "Spool"
+    fn = 64
+    groups = {"bore": (("bore",), 0.2)}
+    NOUNS = ("spool", "bobbin", "thread spool", "cable spool", "reel", "wire spool",
+             "filament spool")
+
+    def defaults(self) -> Values:
+        return {"flange_d": 50.0, "core_d": 25.0, "width": 30.0, "flange_t": 3.0, "bore": 8.0}
+
+    def sample(self, rng: Random) -> Values:
+        fd = step(rng, 20, 120, 5)
+        return {"flange_d": fd, "core_d": step(rng, max(8, fd * 0.3), fd * 0.7),
+                "width": step(rng, 10, 60, 5), "flange_t": step(rng, 1.5, 4, 0.5),
+                "bore": float(rng.choice([3, 5, 6, 8, 10, 12, 20]))}
+
+    def valid(self, v: Values) -> bool:
+        return (v["bore"] <= v["core_d"] - 4 and v["core_d"] <= v["flange_d"] - 6
+                and v["width"] > 2 * v["flange_t"] + 3)
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("flange_d", v["flange_d"]), Param("core_d", v["core_d"]),
+                Param("width", v["width"], "overall"), Param("flange_t", v["flange_t"]),
+                Param("bore", v["bore"])]
+
+    def body(self, v: Values) -> str:
+        return ("rotate_extrude()\n"
+                "    polygon([[bore / 2, 0], [flange_d / 2, 0], [flange_d / 2, flange_t],\n"
+                "             [core_d / 2, flange_t], [core_d / 2, width - flange_t],\n"
+                "             [flange_d / 2, width - flange_t], [flange_d / 2, width],"
+                " [bore / 2, width]]);")
+
+    def shape(self, v: Values) -> Shape:
+        fd = v["flange_d"]
+        return Shape((fd, fd, v["width"]), genus=1)
+
+    def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
+        clauses = [Clause(adj=[f"{w.mm(v['flange_d'])} across", f"{w.mm(v['flange_d'])} in "
+                               "diameter"],
+                          np=[f"{w.mm(v['flange_d'])} flanges", f"a {w.mm(v['flange_d'])} "
+                              "flange diameter"], lead=[w.mm(v["flange_d"])]),
+                   Clause(np=[f"a {w.mm(v['core_d'])} core", f"a {w.mm(v['core_d'])} hub",
+                              f"a core diameter of {w.mm(v['core_d'])}"]),
+                   height_clause(w, v["width"], ("wide", "long", "tall"), "width"),
+                   Clause(np=[f"{w.mm(v['flange_t'])} thick flanges",
+                              f"flanges {w.mm(v['flange_t'])} thick"])]
+        if "bore" in said:
+            clauses.append(bore_words(w, v["bore"]))
+        return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
+
+    resizable = ((Dimension("width", "z", "wide", "wider", "narrower", "width"), 10, 80),)
