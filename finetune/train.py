@@ -182,7 +182,11 @@ def prepare_data(recipe: Recipe, tokenizer, out_dir: Path,
     cache = out_dir / "data"
     if len(d.train) == 1 and is_built_dataset(d.train[0]):
         return BuiltDataset.load(Path(d.train[0]))
-    if is_built_dataset(cache):
+    # the cache is valid only for the data settings and tokenizer that built it
+    key = json.dumps({**asdict(d), "vocab": len(tokenizer),
+                      "template": tokenizer.chat_template}, sort_keys=True)
+    if is_built_dataset(cache) and (cache / "source.json").exists() \
+            and (cache / "source.json").read_text() == key:
         return BuiltDataset.load(cache)
     t0 = time.perf_counter()
     log(f"building the dataset from {', '.join(d.train)} into {cache}")
@@ -192,6 +196,7 @@ def prepare_data(recipe: Recipe, tokenizer, out_dir: Path,
         max_examples=d.max_examples, seed=d.seed,
     )
     built.save(cache)
+    (cache / "source.json").write_text(key)
     s = built.stats
     log(f"data: {s.examples.get('train', 0)} train / {s.examples.get('validation', 0)} "
         f"validation examples, {s.tokens.get('train', 0)} train tokens "

@@ -300,3 +300,19 @@ def test_cli_shorthand_runs_train(tmp_path: Path) -> None:
     assert (out / "final" / "config.json").exists()
     bad = CliRunner().invoke(app, ["train", str(tmp_path / "missing.yaml")])
     assert bad.exit_code == 1 and "recipe not found" in bad.output
+
+
+def test_data_cache_is_rebuilt_when_the_data_settings_change(tmp_path: Path) -> None:
+    from finetune.data import read_records
+    from finetune.tokenizer import record_texts, train_tokenizer
+    from finetune.train import prepare_data
+
+    tok = train_tokenizer(record_texts(read_records([FIXTURE])), vocab_size=300)
+    first = prepare_data(load_recipe("scad-tiny", [*SCRATCH, "data.max_length=1024"]),
+                         tok, tmp_path, quiet)
+    again = prepare_data(load_recipe("scad-tiny", [*SCRATCH, "data.max_length=1024"]),
+                         tok, tmp_path, quiet)
+    assert again.stats.dropped_too_long == first.stats.dropped_too_long == 0
+    shorter = prepare_data(load_recipe("scad-tiny", [*SCRATCH, "data.max_length=60"]),
+                           tok, tmp_path, quiet)
+    assert shorter.stats.dropped_too_long > 0 and shorter.stats.max_length == 60
