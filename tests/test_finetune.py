@@ -308,9 +308,9 @@ def test_data_cache_is_rebuilt_when_the_data_settings_change(tmp_path: Path) -> 
     from finetune.train import prepare_data
 
     tok = train_tokenizer(record_texts(read_records([FIXTURE])), vocab_size=300)
-    first = prepare_data(load_recipe("scad-tiny", [*SCRATCH, "data.max_length=1024"]),
+    first = prepare_data(load_recipe("scad-tiny", [*SCRATCH, "data.max_length=256"]),
                          tok, tmp_path, quiet)
-    again = prepare_data(load_recipe("scad-tiny", [*SCRATCH, "data.max_length=1024"]),
+    again = prepare_data(load_recipe("scad-tiny", [*SCRATCH, "data.max_length=256"]),
                          tok, tmp_path, quiet)
     assert again.stats.dropped_too_long == first.stats.dropped_too_long == 0
     shorter = prepare_data(load_recipe("scad-tiny", [*SCRATCH, "data.max_length=60"]),
