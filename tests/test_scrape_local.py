@@ -163,7 +163,7 @@ def test_timeouts_are_not_remembered(tmp_path: Path) -> None:
                             filter=FilterConfig(compile_timeout_s=0.3))
     spec = [f"local:{folder}"]
     first = run_pipeline(spec, config, log=lambda m: None)
-    assert first.dropped == {"compile:timeout": 1}
+    assert first.dropped == {"compile:timeout": 1}, (first.compile, first.dropped)
     second = run_pipeline(spec, config, log=lambda m: None)
     assert second.compile["cached"] == 0  # a busy machine's timeout is tried again
     assert first.licenses_seen == {"MIT": 1}
