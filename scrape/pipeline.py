@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from scrape.dedup import DedupConfig, Duplicate, deduplicate
 from scrape.extract import extract, record_id
@@ -36,6 +37,7 @@ from scrape.state import StateDB
 from scrape.stats import Stats
 
 SHARD_PATTERN = "corpus-{:05d}.jsonl"
+T = TypeVar("T")
 
 
 @dataclass
@@ -95,8 +97,8 @@ class Pipeline:
     # ------------------------------------------------------------ the run
 
     def run(self, specs: Sequence[str]) -> Stats:
-        sources = [make_source(spec, self.config.sources) for spec in specs]  # fail fast
         try:
+            sources = [make_source(spec, self.config.sources) for spec in specs]  # fail fast
             raws = self._timed("fetch", lambda: [r for s in sources for r in self.fetch(s)])
             records = self._timed("extract", lambda: self.extract(raws))
             kept = self._timed("filter", lambda: self.filter(records))
@@ -110,7 +112,7 @@ class Pipeline:
         self.stats.save(self.config.out_dir / "stats.json")
         return self.stats
 
-    def _timed(self, stage: str, fn: Callable[[], object]) -> object:
+    def _timed(self, stage: str, fn: Callable[[], T]) -> T:
         start = time.monotonic()
         value = fn()
         self.stats.seconds[stage] = round(time.monotonic() - start, 3)
@@ -144,19 +146,19 @@ class Pipeline:
     def extract(self, raws: list[RawFile]) -> list[Record]:
         records = []
         for raw in raws:
-            if raw.origin_dir is None:
-                raw.origin_dir = str(self._mirror(raw))
             out = extract(raw)
             if isinstance(out, str):
                 self._drop(record_id(raw), raw.url, out)
                 continue
+            if raw.origin_dir is None:  # a network file: compiled beside its bundle's files
+                out.session_dir = str(self._mirror(raw).parent)
             self.stats.licenses_seen[out.license or "unknown"] += 1
             records.append(out)
         self.stats.stages["extracted"] = len(records)
         return records
 
     def _mirror(self, raw: RawFile) -> Path:
-        """Write a network file where its bundle's other files are; returns the bundle dir."""
+        """Write a network file where its bundle's other files are; returns its path."""
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", raw.bundle)[:80]
         digest = hashlib.sha1(f"{raw.source}\0{raw.bundle}".encode()).hexdigest()[:8]
         bundle_dir = self.config.state_dir / "files" / f"{slug}-{digest}"
@@ -166,7 +168,7 @@ class Pipeline:
         target = bundle_dir.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(raw.content)
-        return bundle_dir
+        return target
 
     # ------------------------------------------------------------ filter
 

@@ -59,7 +59,7 @@ class Stats:
             rate = c.get("rate")
             lines.append(f"compile: {c.get('ok', 0)}/{c.get('compiled', 0)} ok"
                          + (f" ({rate:.1%})" if rate is not None else "")
-                         + f", {c.get('cached', 0)} from earlier runs, "
+                         + f", {c.get('cached', 0)} not compiled again (earlier runs, copies), "
                          f"{c.get('seconds', 0.0):.1f} s")
             if c.get("statuses"):
                 lines.append("  statuses: " + ", ".join(

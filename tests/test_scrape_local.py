@@ -156,8 +156,9 @@ def test_debian_examples_and_mcad_end_to_end(tmp_path: Path) -> None:
 def test_timeouts_are_not_remembered(tmp_path: Path) -> None:
     folder = tmp_path / "slow"
     folder.mkdir()
-    (folder / "slow.scad").write_text(  # seconds of CGAL: far past a 0.3 s limit
-        "minkowski() { sphere(r = 5, $fn = 96); rotate([20, 30, 40]) cube(10); }\n")
+    (folder / "slow.scad").write_text(  # ~6 s of CGAL booleans: far past a 0.3 s limit
+        "difference() { sphere(r = 10, $fn = 120); for (i = [0 : 15]) "
+        "rotate([i * 23, i * 11, 0]) cube([30, 1, 1], center = true); }\n")
     config = PipelineConfig(out_dir=tmp_path / "out", progress=False,
                             sources=SourceSettings(local_license="MIT"),
                             filter=FilterConfig(compile_timeout_s=0.3))
