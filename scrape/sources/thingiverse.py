@@ -2,7 +2,7 @@
 tags, creator), remix ancestors and `.scad` files, customizer things first.
 
 The API wants a bearer token (THINGIVERSE_TOKEN by default) and allows 300 requests per
-5 minutes: the pipeline gives its host a 1 request/second bucket. A thing whose license is
+5 minutes: the pipeline gives its host a 0.99 request/second bucket without burst. A thing whose license is
 not allowed is not downloaded.
 """
 
