@@ -2,8 +2,8 @@
 tags, creator), remix ancestors and `.scad` files, customizer things first.
 
 The API wants a bearer token (THINGIVERSE_TOKEN by default) and allows 300 requests per
-5 minutes: the pipeline gives its host a 0.99 request/second bucket without burst. A thing whose license is
-not allowed is not downloaded.
+5 minutes: the pipeline gives its host a 0.99 request/second bucket without burst. A
+thing whose license is not allowed is not downloaded.
 """
 
 from __future__ import annotations
