@@ -30,9 +30,14 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 # verbs exposed at top level rather than as a group (scad-agent compile FILE)
 TOP_LEVEL_FROM: dict[str, str] = {"compile": "tools.cli", "check": "tools.cli"}
+# groups whose most common verb may be left out: `scad-agent scrape examples --out DIR`
+# means `scad-agent scrape run examples --out DIR`.
+DEFAULT_VERB: dict[str, str] = {"scrape": "run", "eval": "run"}
 
 
 def _register() -> None:
+    if app.registered_commands:
+        return  # already wired (main() called twice in one process, e.g. by tests)
     for verb, (module, help_text) in SUBCOMMANDS.items():
         try:
             sub = importlib.import_module(module).app
@@ -60,6 +65,12 @@ def main(argv: list[str] | None = None) -> None:
     known = set(SUBCOMMANDS) | set(TOP_LEVEL_FROM) | {"run", "--help", "-h"}
     if argv and argv[0] not in known:
         argv.insert(0, "run")
+    elif len(argv) > 1 and argv[0] in DEFAULT_VERB and not argv[1].startswith("-"):
+        group = app.registered_groups
+        verbs = {c.name or c.callback.__name__ for g in group if g.name == argv[0]
+                 for c in g.typer_instance.registered_commands}
+        if argv[1] not in verbs:
+            argv.insert(1, DEFAULT_VERB[argv[0]])
     app(args=argv, prog_name="scad-agent")
 
 
