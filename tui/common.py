@@ -108,6 +108,33 @@ def turn_line(turn: Turn) -> ProgressLine:
     return ProgressLine("error", f"{turn.status}: {turn.error or 'no part'}")
 
 
+# ------------------------------------------------------------------ checks
+
+CHECK_COLUMNS = ("check", "result", "actual", "expected")
+
+
+def format_value(value: Any, *, ranges: bool = False) -> str:
+    """Compact text: `60 x 40 x 5` for a vector; with `ranges` (expected values, where the
+    spec writes [low, high] pairs), `58.8..61.2` for a pair of numbers."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | tuple):
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        if ranges and numbers and len(value) == 2:
+            return f"{format_value(value[0])}..{format_value(value[1])}"
+        return " x ".join(format_value(v, ranges=ranges) for v in value)
+    return str(value)
+
+
+def check_rows(checks: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """(check, pass/FAIL, actual, expected) per check dict (tools.spec CheckResult)."""
+    return [(str(c.get("key")), "pass" if c.get("passed") else "FAIL",
+             format_value(c.get("actual")), format_value(c.get("expected"), ranges=True))
+            for c in checks]
+
+
 # ------------------------------------------------------------------ backends
 
 

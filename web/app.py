@@ -1,0 +1,333 @@
+"""The Gradio web demo: chat on the left; the part in 3D, its parameters, checks, program and
+downloads on the right. Every browser session has its own agent Session (web.state).
+
+Serving files safely: Gradio copies every file a handler returns into its cache dir, which
+`build_demo` puts under the server's work dir, and serves files only from allowed or created
+paths; `launch_demo` allows just the work dir and blocks the repository and the home directory
+(blocked paths win over everything else in Gradio). Session directories are 128-bit random
+names, so one user's file URLs cannot be derived from another's.
+
+No network: analytics off, no share link unless asked (and then only with a password), system
+fonts instead of Google Fonts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.backends import Backend
+from agent.config import AgentConfig
+from agent.session import Turn
+from tools.errors import ScadAgentError, require
+from tui.common import CHECK_COLUMNS, ProgressLine, check_rows, describe_step
+from web.params import Param
+from web.state import (
+    TweakError,
+    WebSession,
+    apply_params,
+    new_web_session,
+    part_view,
+    remove_web_session,
+    undo,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+GRADIO_MIN = (6, 7)  # earlier releases had path traversal bugs in Model3D and file routes
+CACHE_DIR = "gradio-cache"
+EXAMPLES = [
+    "a plate 60 x 40 x 5 mm with four 5 mm holes",
+    "a cylinder 20 mm across and 30 mm tall with a 6 mm bore",
+    "an L bracket 40 mm long, 30 mm tall, 4 mm thick",
+]
+TONE_ICONS = {"info": "•", "ok": "✓", "warning": "⚠", "error": "✗"}
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|~>")
+
+
+@dataclass
+class WebSettings:
+    work_dir: Path
+    backend: Backend
+    config: AgentConfig
+    max_queue: int = 16  # waiting events beyond this are turned away
+    turn_concurrency: int = 1  # model turns at once (one model, usually one GPU)
+    compile_concurrency: int = 2  # parameter recompiles at once
+    max_file_size: str = "1mb"  # uploads (the demo takes none; Gradio's route exists)
+    state_ttl_s: float = 24 * 3600.0
+    blocked_extra: list[Path] = field(default_factory=list)
+
+
+def md_escape(text: str) -> str:
+    """Model or OpenSCAD text shown literally in Markdown: HTML special characters become
+    entities and Markdown punctuation is backslash-escaped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def md_line(line: ProgressLine) -> str:
+    return f"{TONE_ICONS[line.tone]} {md_escape(line.text)}"
+
+
+def gradio_module():
+    gr = require("gradio", "web")
+    version = tuple(int(p) for p in gr.__version__.split(".")[:2] if p.isdigit())
+    if version < GRADIO_MIN:
+        raise ScadAgentError(f"gradio {gr.__version__} is too old: the web demo needs "
+                             f">= {'.'.join(map(str, GRADIO_MIN))} (security fixes); "
+                             "pip install -U 'scad-agent[web]'")
+    return gr
+
+
+def file_access(work_dir: Path, extra_blocked: list[Path] | None = None,
+                ) -> tuple[list[str], list[str]]:
+    """(allowed_paths, blocked_paths) for launch(). Gradio lets a blocked path win even over
+    an allowed one, so a root that contains the work dir cannot be blocked; the allow list
+    (just the work dir) still keeps it private."""
+    work = Path(work_dir).resolve()
+    blocked = []
+    for root in [REPO_ROOT, Path.home(), *(extra_blocked or [])]:
+        root = Path(root).resolve()
+        if not work.is_relative_to(root):
+            blocked.append(str(root))
+    return [str(work)], blocked
+
+
+def build_demo(settings: WebSettings):  # -> gr.Blocks
+    """The page. Call before launch_demo; sets Gradio's cache dir under the work dir."""
+    work_dir = Path(settings.work_dir).resolve()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    # components read the cache location when they are created: set it first
+    os.environ["GRADIO_TEMP_DIR"] = str(work_dir / CACHE_DIR)
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    gr = gradio_module()
+
+    def ensure(web: WebSession | None) -> WebSession:
+        return web if web is not None else new_web_session(work_dir, settings.backend,
+                                                           settings.config)
+
+    def download(path: Path | None):
+        return gr.DownloadButton(value=str(path) if path else None, interactive=bool(path))
+
+    def part_outputs(web: WebSession | None, *, rebuild_params: bool) -> list[Any]:
+        """Values for PART outputs (and the parameter state when the controls must change)."""
+        view = part_view(web) if web is not None else None
+        if view is None or view.program is None:
+            values: list[Any] = [None, "", [], "*No part yet.*", download(None),
+                                 download(None), download(None)]
+        else:
+            values = [str(view.glb) if view.glb else None, view.program,
+                      [list(row) for row in check_rows(view.checks)],
+                      md_escape(view.summary), download(view.stl), download(view.threemf),
+                      download(view.scad)]
+        if rebuild_params:
+            version = 0
+            if web is not None:
+                web.version += 1
+                version = web.version
+            params = [p.to_dict() for p in view.params] if view is not None else []
+            values.append({"version": version, "params": params})
+        return values
+
+    def busy_outputs(count: int) -> list[Any]:
+        gr.Warning("Busy with your previous request: wait for it to finish.")
+        return [gr.skip()] * count
+
+    with gr.Blocks(title="scad-agent", analytics_enabled=False, fill_width=True,
+                   delete_cache=(3600, 86400)) as demo:
+        session_state = gr.State(None, time_to_live=settings.state_ttl_s,
+                                 delete_callback=remove_web_session)
+        gr.Markdown("### scad-agent · describe a part; follow-ups change it")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=4, min_width=380):
+                chatbot = gr.Chatbot(label="Conversation", elem_id="chat", height=540,
+                                     feedback_options=None, buttons=["copy"],
+                                     placeholder="Describe a part to start.")
+                prompt = gr.Textbox(placeholder="e.g. " + EXAMPLES[0], show_label=False,
+                                    elem_id="prompt", lines=1, max_lines=4, max_length=2000,
+                                    autofocus=True)
+                with gr.Row():
+                    send_button = gr.Button("Send", variant="primary", elem_id="send")
+                    undo_button = gr.Button("Undo", elem_id="undo")
+                gr.Examples(EXAMPLES, inputs=prompt, label="Examples")
+            with gr.Column(scale=6, min_width=480):
+                viewer = gr.Model3D(label="Part", elem_id="viewer", height=400,
+                                    clear_color=(0.96, 0.965, 0.975, 1.0), interactive=False,
+                                    camera_position=(-60, 55, None))
+                summary = gr.Markdown("*No part yet.*", elem_id="part-summary")
+                with gr.Row():
+                    stl_button = gr.DownloadButton("STL", elem_id="download-stl",
+                                                   interactive=False, size="md")
+                    threemf_button = gr.DownloadButton("3MF", elem_id="download-3mf",
+                                                       interactive=False, size="md")
+                    scad_button = gr.DownloadButton("SCAD", elem_id="download-scad",
+                                                    interactive=False, size="md")
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=1, min_width=240, elem_id="parameters"):
+                        gr.Markdown("**Parameters** (recompile without the model)")
+                        params_state = gr.State({"version": 0, "params": []})
+
+                        @gr.render(inputs=[params_state], triggers=[demo.load,
+                                                                    params_state.change])
+                        def parameter_controls(state: dict) -> None:
+                            render_controls(state)
+
+                    with gr.Column(scale=1, min_width=240):
+                        checks = gr.Dataframe(headers=list(CHECK_COLUMNS), value=[],
+                                              type="array", interactive=False,
+                                              label="Checks", elem_id="checks",
+                                              column_count=len(CHECK_COLUMNS))
+                code = gr.Code(label="Program (OpenSCAD, C highlighting)", language="c",
+                               interactive=False, lines=12, elem_id="program")
+
+        part = [viewer, code, checks, summary, stl_button, threemf_button, scad_button]
+
+        # ------------------------------------------------------------ a model turn
+        def send(text: str, history: list[dict], web: WebSession | None) -> Iterator[list]:
+            """Streams the conversation only; show_part (chained after it) updates the part.
+            (A streamed gr.skip() leaves Model3D without its canvas in Gradio 6.31.)"""
+            text = (text or "").strip()
+            if not text:
+                yield [gr.skip()] * 3
+                return
+            web = ensure(web)
+            if not web.lock.acquire(blocking=False):
+                yield busy_outputs(3)
+                return
+            try:
+                history = [*(history or []), {"role": "user", "content": md_escape(text)},
+                           {"role": "assistant", "content": "…"}]
+                lines: list[str] = []
+                yield ["", history, web]
+                steps = web.session.send(text)
+                try:
+                    for step in steps:
+                        line = describe_step(step, web.attempts)
+                        if line is not None:
+                            lines.append(md_line(line))
+                            history[-1] = {"role": "assistant", "content": "\n".join(lines)}
+                            yield ["", history, web]
+                except ScadAgentError as exc:
+                    lines.append(md_line(ProgressLine("error", f"error: {exc}")))
+                    history[-1] = {"role": "assistant", "content": "\n".join(lines)}
+                    yield ["", history, web]
+                finally:
+                    steps.close()
+            finally:
+                web.lock.release()
+
+        def show_part(web: WebSession | None) -> list:
+            return part_outputs(web, rebuild_params=True)
+
+        for trigger in (prompt.submit, send_button.click):
+            trigger(send, [prompt, chatbot, session_state], [prompt, chatbot, session_state],
+                    concurrency_limit=settings.turn_concurrency, concurrency_id="turn",
+                    show_progress="minimal").then(show_part, [session_state],
+                                                  [*part, params_state])
+
+        # ------------------------------------------------------------ undo
+        def on_undo(history: list[dict], web: WebSession | None) -> list:
+            count = 2 + len(part) + 1
+            if web is None or web.session.current is None:
+                gr.Warning("Nothing to undo.")
+                return [gr.skip()] * count
+            if not web.lock.acquire(blocking=False):
+                return busy_outputs(count)
+            try:
+                back: Turn | None = undo(web)
+            finally:
+                web.lock.release()
+            where = f"back to turn {back.index}" if back else "no part now"
+            history = [*(history or []), {"role": "assistant",
+                                          "content": f"↩ undone: {where}"}]
+            return [history, web, *part_outputs(web, rebuild_params=True)]
+
+        undo_button.click(on_undo, [chatbot, session_state],
+                          [chatbot, session_state, *part, params_state])
+
+        # ------------------------------------------------------------ parameters
+        def render_controls(state: dict) -> None:
+            """Runs inside gr.render, in the Parameters column: one control per knob."""
+            params = [Param.from_dict(p) for p in (state or {}).get("params", [])]
+            if not params:
+                gr.Markdown("*The program's top-level values appear here.*")
+                return
+            controls = [control(gr, p) for p in params]
+
+            def on_change(history: list[dict], web: WebSession | None, *values: Any) -> list:
+                count = 2 + len(part)
+                if web is None:
+                    return [gr.skip()] * count
+                if not web.lock.acquire(blocking=False):
+                    return busy_outputs(count)
+                try:
+                    applied = apply_params(
+                        web, {p.name: v for p, v in zip(params, values, strict=True)})
+                except TweakError as exc:
+                    gr.Warning(str(exc))
+                    return [gr.skip()] * count
+                finally:
+                    web.lock.release()
+                if applied is None:
+                    return [gr.skip()] * count
+                turn = applied[0]
+                note = f"⚙ {md_escape(turn.text)}: recompiled without the model"
+                history = [*(history or []), {"role": "assistant", "content": note}]
+                return [history, web, *part_outputs(web, rebuild_params=False)]
+
+            for widget, param in zip(controls, params, strict=True):
+                events = [widget.release] if param.kind == "slider" else (
+                    [widget.submit, widget.blur] if param.kind in ("number", "text")
+                    else [widget.input])
+                for event in events:
+                    event(on_change, [chatbot, session_state, *controls],
+                          [chatbot, session_state, *part], concurrency_id="compile",
+                          concurrency_limit=settings.compile_concurrency,
+                          trigger_mode="always_last", show_progress="minimal")
+
+    demo.queue(max_size=settings.max_queue,
+               default_concurrency_limit=settings.compile_concurrency, api_open=False)
+    return demo
+
+
+def control(gr, param: Param):  # -> a gradio component
+    """One input for one parameter (web.params decides the kind)."""
+    common = {"label": param.name, "info": param.description, "elem_id": f"param-{param.name}",
+              "interactive": True}
+    if param.kind == "slider":
+        return gr.Slider(minimum=param.minimum, maximum=param.maximum, step=param.step,
+                         value=param.value, **common)
+    if param.kind == "dropdown":
+        return gr.Dropdown(choices=[(label, value) for label, value in param.choices],
+                           value=param.value, **common)
+    if param.kind == "checkbox":
+        return gr.Checkbox(value=bool(param.value), **common)
+    if param.kind == "number":
+        return gr.Number(value=param.value, **common)
+    return gr.Textbox(value=str(param.value), max_length=200, **common)
+
+
+def theme(gr):
+    """System fonts: the default theme would make every browser fetch Google Fonts."""
+    return gr.themes.Soft(primary_hue="blue",
+                          font=["ui-sans-serif", "system-ui", "sans-serif"],
+                          font_mono=["ui-monospace", "SFMono-Regular", "monospace"])
+
+
+def launch_demo(demo, settings: WebSettings, *, host: str, port: int | None,
+                auth: tuple[str, str] | None, share: bool, block: bool = True):
+    """Start the server (returns at once with block=False; demo.close() stops it)."""
+    gr = gradio_module()
+    if share and auth is None:
+        raise ScadAgentError("a share link makes the demo public: it needs a password")
+    allowed, blocked = file_access(settings.work_dir, settings.blocked_extra)
+    return demo.launch(
+        server_name=host, server_port=port, auth=auth, share=share,
+        allowed_paths=allowed, blocked_paths=blocked, max_file_size=settings.max_file_size,
+        show_error=False, quiet=True, inbrowser=False, prevent_thread_lock=not block,
+        ssr_mode=False, pwa=False, mcp_server=False, enable_monitoring=False,
+        footer_links=["gradio"], theme=theme(gr),
+        auth_message="scad-agent: sign in to use this demo." if auth else None,
+    )

@@ -1,0 +1,115 @@
+"""`scad-agent web`: the Gradio demo, on 127.0.0.1 unless told otherwise.
+
+A public share link (--share) needs --auth USER:PASS (or SCAD_AGENT_WEB_AUTH): the command
+refuses to start without it, before anything is loaded. Exit codes follow `scad-agent run`:
+2 bad usage or configuration, 3 the backend failed to start."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from agent.backends import BACKENDS, BackendError
+from tools.errors import ScadAgentError
+
+EXIT_USAGE, EXIT_BACKEND = 2, 3
+AUTH_ENV = "SCAD_AGENT_WEB_AUTH"
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
+                  help="The Gradio web demo.")
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ScadAgentError("--auth must be USER:PASS with both parts non-empty")
+    return user, password
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.callback(invoke_without_command=True)
+def web(
+    share: Annotated[bool, typer.Option(
+        help="Ask Gradio for a public share link (needs --auth and internet access).")
+    ] = False,
+    auth: Annotated[str | None, typer.Option(
+        envvar=AUTH_ENV, show_envvar=True,
+        help="USER:PASS required to use the demo (every page, file and API route).")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+    backend: Annotated[str | None, typer.Option(
+        help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Model path or id (hf/vllm), model name (openai), replies JSONL (scripted).")
+    ] = None,
+    endpoint: Annotated[str | None, typer.Option(
+        help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")] = None,
+    api_key_env: Annotated[str | None, typer.Option(
+        help="Environment variable holding the API key (openai).")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="AgentConfig as TOML or YAML.")] = None,
+    work_dir: Annotated[Path | None, typer.Option(
+        help="Where browser sessions keep their files (default: a fresh temp dir).")] = None,
+    max_queue: Annotated[int, typer.Option(help="Requests allowed to wait.")] = 16,
+    concurrency: Annotated[int, typer.Option(help="Model turns running at once.")] = 1,
+) -> None:
+    """Serve the demo: chat, 3D viewer, parameters, checks and downloads."""
+    err = Console(stderr=True, highlight=False)
+
+    def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+        err.print(f"[red]error:[/red] {escape(message)}")
+        return typer.Exit(code)
+
+    try:
+        credentials = parse_auth(auth)
+    except ScadAgentError as exc:
+        raise fail(str(exc)) from exc
+    if share and credentials is None:
+        raise fail("--share publishes the demo on a public URL: it needs --auth USER:PASS "
+                   f"(or {AUTH_ENV}) so that strangers cannot use it")
+    if max_queue < 1 or concurrency < 1:
+        raise fail("--max-queue and --concurrency must be at least 1")
+    if not is_loopback(host) and credentials is None:
+        err.print(f"[yellow]warning:[/yellow] listening on {escape(host)} without --auth: "
+                  "anyone who can reach this address can use the demo")
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+    from tui.common import load_agent
+    from web.app import WebSettings, build_demo, gradio_module, launch_demo
+
+    try:
+        gradio_module()
+    except ScadAgentError as exc:
+        raise fail(str(exc)) from exc
+    try:
+        config, model_backend = load_agent(backend, model, endpoint=endpoint,
+                                           api_key_env=api_key_env, config_file=config_file)
+    except BackendError as exc:
+        raise fail(f"backend: {exc}", EXIT_BACKEND) from exc
+    except ScadAgentError as exc:
+        raise fail(str(exc)) from exc
+    folder = work_dir or Path(tempfile.mkdtemp(prefix="scad-agent-web-"))
+    settings = WebSettings(work_dir=folder, backend=model_backend, config=config,
+                           max_queue=max_queue, turn_concurrency=concurrency)
+    demo = build_demo(settings)
+    Console(highlight=False).print(
+        f"scad-agent web on http://{escape(host)}:{port} (sessions in {escape(str(folder))})")
+    launch_demo(demo, settings, host=host, port=port, auth=credentials, share=share)
