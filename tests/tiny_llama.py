@@ -3,8 +3,8 @@
 Tests (and the finetune helpers) need a model that loads through the ordinary Hugging Face
 path -- `AutoModelForCausalLM.from_pretrained(dir)` / `AutoTokenizer.from_pretrained(dir)` --
 without downloading anything. The weights are random (seeded, so every build is identical);
-the tokenizer is a byte-level BPE trained on OpenSCAD-ish text with digits split one per
-token, as the real small models in this project use, and carries a chat template.
+the tokenizer is the project's own (finetune.tokenizer: byte-level BPE, digits split one per
+token) trained on OpenSCAD-ish text, with a generic chat template.
 
     from tiny_llama import make_tiny_llama   # tests/ is on sys.path under pytest
     model_dir = make_tiny_llama(tmp_path / "tiny")
@@ -16,15 +16,12 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 
-# Special tokens. The role markers are single tokens so that prompts stay short and the
-# template is unambiguous to tokenize.
-BOS, EOS, PAD, UNK = "<s>", "</s>", "<pad>", "<unk>"
-ROLE_TOKENS = ("<|system|>", "<|user|>", "<|assistant|>")
-SPECIAL_TOKENS = [PAD, BOS, EOS, UNK, *ROLE_TOKENS]
+from finetune.tokenizer import save_portable, train_tokenizer
 
-# `{% generation %}` marks the assistant's tokens so that
-# apply_chat_template(..., return_assistant_tokens_mask=True) can tell training code where
-# the loss applies; transformers ignores the marker otherwise.
+# A generic chat format, unlike scad-tiny's own (finetune.tokenizer.CHAT_TEMPLATE, which drops
+# system messages and line breaks): the backends are tested against a template that renders
+# every role, as most chat models' templates do. `{% generation %}` marks the assistant's
+# tokens for apply_chat_template(..., return_assistant_tokens_mask=True).
 CHAT_TEMPLATE = (
     "{{ bos_token }}"
     "{% for message in messages %}"
@@ -87,34 +84,6 @@ def openscad_corpus(lines: int = 400, seed: int = 0) -> list[str]:
     return out
 
 
-def train_tokenizer(texts: Iterable[str], vocab_size: int = 512):  # -> PreTrainedTokenizerFast
-    """A byte-level BPE with digits split one per token, wrapped as a fast HF tokenizer."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    tok = Tokenizer(models.BPE(unk_token=None))  # byte-level: every string is encodable
-    tok.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Digits(individual_digits=True),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
-    ])
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        special_tokens=SPECIAL_TOKENS,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    tok.train_from_iterator(list(texts), trainer=trainer)
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        bos_token=BOS, eos_token=EOS, pad_token=PAD, unk_token=UNK,
-        additional_special_tokens=list(ROLE_TOKENS),
-        model_max_length=DEFAULT_SIZE["max_position_embeddings"],
-    )
-    fast.chat_template = CHAT_TEMPLATE
-    return fast
-
-
 def make_tiny_llama(
     path: str | Path,
     vocab_text: Iterable[str] | None = None,
@@ -133,15 +102,18 @@ def make_tiny_llama(
 
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
+    dims = {**DEFAULT_SIZE, **size}
     tokenizer = train_tokenizer(vocab_text if vocab_text is not None else openscad_corpus(),
-                                vocab_size=vocab_size)
+                                vocab_size=vocab_size,
+                                model_max_length=dims["max_position_embeddings"])
+    tokenizer.chat_template = CHAT_TEMPLATE
     config = LlamaConfig(
         vocab_size=len(tokenizer),
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
         tie_word_embeddings=True,
-        **{**DEFAULT_SIZE, **size},
+        **dims,
     )
     torch.manual_seed(seed)
     model = LlamaForCausalLM(config)
@@ -151,7 +123,7 @@ def make_tiny_llama(
         pad_token_id=tokenizer.pad_token_id,
     )
     model.save_pretrained(path, safe_serialization=True)
-    tokenizer.save_pretrained(path)
+    save_portable(tokenizer, path)
     return path
 
 
