@@ -16,6 +16,13 @@ records, finetune/synth's JSONL: first user message = prompt, later user message
 Speed: HFBackend.generate on the suites' prompts, with the grammar and without, greedy
 (n=1) and sampled (n=4), alternating runs, median tokens/s; the slowdown ratio
 (without / with) must stay under 1.5x.
+
+    python benchmarks/grammar.py --masks     # no model needed
+
+Mask cost alone: xgrammar's next-token mask, in ms per token, while OpenSCAD's bundled
+examples are fed through the matcher token by token, for byte-level BPE vocabularies of
+1k and 8k tokens trained on /usr/share/openscad (tests/tiny_llama.train_tokenizer). Bigger
+vocabularies cost more: this is what a chat model's tokenizer would pay per step.
 """
 
 from __future__ import annotations
@@ -140,6 +147,41 @@ def run_speed(prompts: list[str], model: str, max_tokens: int,
     return rows
 
 
+def mask_speed(ebnf: str, vocab_sizes: tuple[int, ...] = (1024, 8000), max_tokens: int = 3000
+               ) -> list[tuple[int, float]]:
+    """(vocabulary size, ms per next-token mask) with grammar `ebnf`."""
+    import xgrammar as xgr
+    from tiny_llama import openscad_corpus, train_tokenizer
+
+    def read(folder: str) -> list[str]:
+        files = sorted(Path(folder).rglob("*.scad"))
+        return [p.read_text(encoding="utf-8", errors="replace") for p in files
+                if p.stat().st_size < 100_000]
+
+    texts = read("/usr/share/openscad/examples")  # fed through the matcher
+    training = openscad_corpus(4000) + texts + read("/usr/share/openscad")
+    rows = []
+    for size in vocab_sizes:
+        tokenizer = train_tokenizer(training, vocab_size=size)
+        info = xgr.TokenizerInfo.from_huggingface(tokenizer)
+        compiled = xgr.GrammarCompiler(info, max_threads=2).compile_grammar(ebnf)
+        bitmask = xgr.allocate_token_bitmask(1, info.vocab_size)
+        spent, count = 0.0, 0
+        for text in texts:
+            matcher = xgr.GrammarMatcher(compiled)
+            for token in tokenizer(text, add_special_tokens=False)["input_ids"]:
+                start = time.perf_counter()
+                matcher.fill_next_token_bitmask(bitmask, 0)
+                spent += time.perf_counter() - start
+                count += 1
+                if not matcher.accept_token(token):
+                    raise SystemExit(f"the grammar rejected a token of {text[:40]!r}")
+            if count >= max_tokens:
+                break
+        rows.append((len(tokenizer), 1000 * spent / count))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=str(DEFAULT_MODEL))
@@ -155,7 +197,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--markdown", action="store_true", help="print a RESULTS.md section")
+    parser.add_argument("--masks", action="store_true", help="only the mask cost (no model)")
+    parser.add_argument("--grammar", type=Path, help="with --masks: another grammar file")
     args = parser.parse_args()
+    if args.masks:
+        from tools.grammar import load_grammar
+
+        ebnf = args.grammar.read_text(encoding="utf-8") if args.grammar else load_grammar()
+        print("| vocabulary | mask ms/token |\n|---|---|")
+        for size, ms in mask_speed(ebnf):
+            print(f"| {size} | {ms:.3f} |")
+        return
 
     from evals.suite import load_suite
 
