@@ -191,6 +191,38 @@ def test_quit_mid_turn_leaves_the_session_saved(tmp_path: Path) -> None:
     assert resumed.turns[0].status == "interrupted" and resumed.current is None
 
 
+def test_open_a_saved_session_and_switch_the_backend(tmp_path: Path) -> None:
+    saved = Session(tmp_path / "saved", ScriptedBackend([fenced(PLATE)]),
+                    AgentConfig(backend="scripted", render=False))
+    assert list(saved.send(PROMPT))[-1].data["status"] == "ok"
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text(json.dumps(fenced(TALL_PLATE)) + "\n")
+    app = make_app(tmp_path, [])  # a backend with nothing to say
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#path-input").value = str(saved.directory)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.path == saved.path
+        assert f"you {PROMPT}" in app.query_one(Conversation).lines_text()
+        assert app.query_one(ProgramView).program == PLATE
+
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        app.screen.query_one("#model-input").value = str(replies)
+        app.screen.query_one("#model-input").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.sub_title == "scripted: replies.jsonl"
+        await send(pilot, "make it twice as thick")
+        assert app.query_one(ProgramView).program == TALL_PLATE
+        assert [t.index for t in Session.load(saved.path).history()] == [1, 2]
+
+    run(app, script)
+
+
 def test_snapshot_after_one_turn(tmp_path: Path, snap_compare) -> None:
     app = make_app(tmp_path, [fenced(PLATE)])
 

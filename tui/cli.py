@@ -90,7 +90,13 @@ def tui(
 
     # textual-image asks the terminal about graphics and cell size on import, which only
     # works before Textual takes the terminal over
-    import textual_image.widget  # noqa: F401
+    try:
+        import textual_image.widget  # noqa: F401
+    except Exception as exc:  # e.g. a pseudo-terminal that reports 0 columns
+        err.print(f"[red]error:[/red] cannot read this terminal's size "
+                  f"({escape(type(exc).__name__)}: {escape(str(exc))}); run in a terminal "
+                  "window")
+        raise typer.Exit(EXIT_USAGE) from exc
 
     from tui.app import ScadAgentApp
 

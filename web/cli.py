@@ -6,8 +6,10 @@ refuses to start without it, before anything is loaded. Exit codes follow `scad-
 
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -106,7 +108,11 @@ def web(
         raise fail(f"backend: {exc}", EXIT_BACKEND) from exc
     except ScadAgentError as exc:
         raise fail(str(exc)) from exc
-    folder = work_dir or Path(tempfile.mkdtemp(prefix="scad-agent-web-"))
+    folder = work_dir
+    if folder is None:
+        # sessions live only as long as the server (their state is in its memory)
+        folder = Path(tempfile.mkdtemp(prefix="scad-agent-web-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     settings = WebSettings(work_dir=folder, backend=model_backend, config=config,
                            max_queue=max_queue, turn_concurrency=concurrency)
     demo = build_demo(settings)
