@@ -123,6 +123,11 @@ def test_chat_viewer_parameters_download_undo(server: Server, tmp_path: Path) ->
         # files need the login; paths outside the session's directory are refused
         glb_url = first_glb.value.url
         assert httpx.get(glb_url).status_code in (401, 403)
+        assert context.request.get(glb_url).status == 200  # the same client, signed in
+        (session_dir,) = (server.work / "sessions").iterdir()
+        own = context.request.get(
+            f"{server.url}/gradio_api/file={quote(str(session_dir / 'turn-1' / 'part.scad'))}")
+        assert own.status == 200 and own.text().startswith("// Mounting plate")
         for path in ("/etc/passwd", str(outside), f"{server.work}/../{outside.name}",
                      f"{server.work}/sessions/%2e%2e/%2e%2e/{outside.name}",
                      str(REPO / "pyproject.toml"), str(server.work)):
