@@ -26,7 +26,7 @@ from agent.backends.base import Backend, BackendError, Message
 from agent.config import AgentConfig
 from agent.extract import Extraction, extract_program
 from agent.intent import infer_spec, merge_specs
-from agent.prompts import repair_message
+from agent.prompts import check_failures, repair_message
 from tools.errors import ScadAgentError
 from tools.mesh import MeshReport, analyze_mesh
 from tools.openscad import CompileResult, compile_scad
@@ -273,11 +273,10 @@ def _judge(candidate: Candidate, ctx: TurnContext, spec: dict, config: AgentConf
     candidate.spec_result = _check(spec, candidate.report, ctx)
     candidate.check_s = time.monotonic() - started
     budget.timings["check_s"] += candidate.check_s
-    candidate.failures = truncated + [
-        f"{c.key}: {c.message}" for c in candidate.spec_result.failures()
-    ]
-    if candidate.report.empty:
-        candidate.failures.insert(0, "the part is empty: no 3D geometry")
+    candidate.failures = check_failures(candidate.spec_result, candidate.report)
+    if candidate.extraction.truncated:
+        # a cut-off reply explains the failed checks: say so right after the empty-part line
+        candidate.failures.insert(1 if candidate.report.empty else 0, TRUNCATED)
 
 
 def _candidate_steps(candidate: Candidate, model_s: float,

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tools.mesh import MeshReport
     from tools.openscad import CompileResult
+    from tools.spec import SpecResult
 
 SYSTEM_PROMPT = (
     "You are scad-agent, a CAD engineer who writes OpenSCAD. "
@@ -27,6 +29,8 @@ NO_PROGRAM_INSTRUCTION = "Reply with one complete OpenSCAD program only, no pros
 MAX_DIAGNOSTICS = 6
 MAX_FAILURES = 8
 MAX_QUOTED_LINE = 120
+
+EMPTY_PART = "the part is empty: no 3D geometry"
 
 # Statuses without a diagnostic line still need a sentence the model can act on.
 STATUS_HINTS: dict[str, str] = {
@@ -81,6 +85,15 @@ def compile_section(program: str, result: CompileResult) -> list[str]:
     if hint:
         out.append(f"  {hint}")
     return out
+
+
+def check_failures(spec_result: SpecResult, report: MeshReport | None) -> list[str]:
+    """The failed checks as repair_message lists them ("genus: expected 4, got 2"), an empty
+    part first. The agent loop and the synthetic repair records both word them here."""
+    failures = [f"{check.key}: {check.message}" for check in spec_result.failures()]
+    if report is not None and report.empty:
+        failures.insert(0, EMPTY_PART)
+    return failures
 
 
 def repair_message(program: str, result: CompileResult | None, failures: list[str]) -> str:

@@ -220,6 +220,30 @@ def test_constrained_fenced_reply_is_unwrapped(tmp_path: Path) -> None:
     assert list(session.send(PROMPT))[-1].data["program"] == GOOD
 
 
+def test_check_failures_name_an_empty_part_first(tmp_path: Path) -> None:
+    from agent.prompts import EMPTY_PART, check_failures
+    from tools.mesh import analyze_mesh
+    from tools.spec import check_spec
+
+    empty = analyze_mesh(tmp_path / "missing.stl")
+    failures = check_failures(check_spec({"genus": 4}, empty), empty)
+    assert failures[0] == EMPTY_PART
+    assert failures[1].startswith("genus: ") and len(failures) >= 2
+
+
+def test_truncated_reply_is_named_before_the_failed_checks(tmp_path: Path) -> None:
+    from agent.loop import TRUNCATED
+
+    cut_off = f"```openscad\n{TWO_HOLES}\n"  # the fence never closes: the reply ran out
+    _, backend, steps = run(tmp_path, [cut_off, fenced(GOOD)])
+    reply = next(s for s in steps if s.kind == "reply")
+    assert reply.data["truncated"] is True
+    repair = next(s for s in steps if s.kind == "repair")
+    assert repair.data["failures"][0] == TRUNCATED
+    assert repair.data["failures"][1].startswith("genus: ")
+    assert steps[-1].data["status"] == "ok"
+
+
 def test_repair_message_format_is_stable(tmp_path: Path) -> None:
     """The synth helper trains on this exact layout: diagnostics with the quoted line,
     failed checks, one instruction line."""

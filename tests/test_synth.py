@@ -13,13 +13,13 @@ from random import Random
 import pytest
 from typer.testing import CliRunner
 
-from agent.prompts import system_message
+from agent.prompts import check_failures, system_message
 from finetune.data_cli import app
 from finetune.synth.families import FAMILIES
 from finetune.synth.generate import SynthConfig, make_record, run
 from finetune.synth.records import create_record, edit_record
 from finetune.synth.repair import BREAKERS, repair_record
-from finetune.synth.verify import compile_and_check, spec_failures, verify_record
+from finetune.synth.verify import compile_and_check, verify_record
 from finetune.synth.words import Words, article, fix_articles, fmt
 
 PARAM_LINE = re.compile(r"^[a-z_][a-z0-9_]* = (-?[0-9.]+|\"[^\"]*\");( // .+)?$")
@@ -196,7 +196,7 @@ def test_each_breakage_is_caught_by_openscad_or_the_spec(kind: str, tmp_path: Pa
             break
     assert broken and broken != program
     result, report, checked = compile_and_check(broken, spec, tmp_path)
-    assert checked is None or spec_failures(checked, report), broken
+    assert checked is None or check_failures(checked, report), broken
 
 
 @pytest.mark.parametrize("name,seed", [("plate", 0), ("spacer", 1), ("wall_hook", 2)])

@@ -19,7 +19,7 @@ from typing import Any
 
 from finetune.synth.family import Family
 from finetune.synth.records import assistant, record, user
-from finetune.synth.verify import compile_and_check, spec_failures
+from finetune.synth.verify import compile_and_check
 
 Breaker = Callable[[str, Random, dict], str | None]
 
@@ -152,7 +152,7 @@ BREAKERS: dict[str, Breaker] = {
 
 def repair_record(family: Family, rng: Random, rec_id: str) -> dict[str, Any] | None:
     """A repair conversation, or None when no breakage produced a real complaint."""
-    from agent.prompts import repair_message
+    from agent.prompts import check_failures, repair_message
 
     part = family.part(rng)
     kinds = list(BREAKERS)
@@ -168,7 +168,7 @@ def repair_record(family: Family, rng: Random, rec_id: str) -> dict[str, Any] | 
                 if not result.diagnostics:
                     continue  # nothing the model could act on
             else:
-                failures = spec_failures(checked, report)
+                failures = check_failures(checked, report)
                 if not failures:
                     continue  # the breakage did not change the part
             message = repair_message(broken, result, failures)

@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from agent.prompts import check_failures
+
 
 def assistant_programs(record: dict[str, Any]) -> list[str]:
     return [m["content"] for m in record["messages"] if m["role"] == "assistant"]
@@ -24,14 +26,6 @@ def compile_and_check(program: str, spec: dict, workdir: Path, first: Any = None
         return result, None, None
     report = analyze_mesh(result.stl)
     return result, report, check_spec(spec, report, first=first)
-
-
-def spec_failures(spec_result: Any, report: Any) -> list[str]:
-    """One line per failed check, in the agent loop's words (agent/loop.py `_judge`)."""
-    failures = [f"{c.key}: {c.message}" for c in spec_result.failures()]
-    if report is not None and report.empty:
-        failures.insert(0, "the part is empty: no 3D geometry")
-    return failures
 
 
 def verify_record(record: dict[str, Any]) -> tuple[bool, str]:
@@ -53,7 +47,7 @@ def verify_record(record: dict[str, Any]) -> tuple[bool, str]:
         if checked is None:
             return False, f"{res.status}: {_first_error(res)}"
         if not checked.passed:
-            return False, "; ".join(spec_failures(checked, report))
+            return False, "; ".join(check_failures(checked, report))
     return True, "ok"
 
 
