@@ -175,6 +175,12 @@ def test_wrapping_needs_a_root_rule() -> None:
 
 
 def test_request_payloads() -> None:
+    import llguidance  # an independent reader of llama.cpp's GBNF
+
     ebnf = load_grammar()
     assert vllm_request_fields(ebnf) == {"structured_outputs": {"grammar": ebnf}}
     assert llamacpp_request_fields(ebnf) == {"grammar": to_gbnf(ebnf)}
+    fenced = llamacpp_request_fields(wrap_program_grammar(ebnf, fenced=True))["grammar"]
+    assert fenced.startswith('root ::= "```openscad\\n" scad-program "\\n```"\n')
+    grammar = llguidance.grammar_from("gbnf", fenced)
+    assert llguidance.LLMatcher.validate_grammar_with_warnings(grammar) == (False, [])
