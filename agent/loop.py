@@ -379,10 +379,13 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
             return
         model_s = budget.timings["model_s"] - model_before
         usage = {k: budget.tokens[k] - tokens_before[k] for k in budget.tokens}
+        # read again: a backend may learn during the call that the grammar was not applied
+        # (a server that rejects it), and then its replies need the ordinary extraction
+        constrained = grammar is not None and bool(getattr(backend, "constrains", False))
         judged: dict[str, Candidate] = {}  # identical programs are compiled once
         round_best: Candidate | None = None
         for index, reply in enumerate(replies):
-            candidate = Candidate(attempt, index, reply, _extract(reply, grammar is not None))
+            candidate = Candidate(attempt, index, reply, _extract(reply, constrained))
             yield from _candidate_steps(candidate, model_s / max(1, len(replies)),
                                         usage if index == 0 else {})
             key = _normalized(candidate.program)
