@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from scrape.http import PoliteClient
+from scrape.http import HttpError, PoliteClient, TooLarge
 from scrape.licenses import LicensePolicy
 from scrape.schema import RawFile
 from scrape.state import StateDB
@@ -50,6 +50,24 @@ class FetchContext:
         """Remembered across runs (and --refresh): a huge file is not downloaded again."""
         self.skipped["too_large"] += 1
         self.state.put_unit(f"too-large:{source}:{key}", True)
+
+    def download(self, source: str, key: str, url: str, *, size: int | None, max_bytes: int,
+                 label: str, headers: Mapping[str, str] | None = None) -> bytes | None:
+        """One file's bytes, or None when it is skipped: too large (announced by `size`, or
+        found while downloading, and remembered) or the request failed (an error, `label`)."""
+        if self.is_too_large(source, key):
+            self.skipped["too_large"] += 1
+            return None
+        if (size or 0) > max_bytes:
+            self.mark_too_large(source, key)
+            return None
+        try:
+            return self.client().get(url, headers=headers, max_bytes=max_bytes).body
+        except TooLarge:
+            self.mark_too_large(source, key)
+        except HttpError as exc:
+            self.error(f"{label}: {exc}")
+        return None
 
     def memo(self, key: str, fetch: Callable[[], Any]) -> Any:
         """A finished unit's stored result, or fetch it now and store it."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from scrape.http import HttpError, TooLarge
+from scrape.http import HttpError
 from scrape.licenses import normalize_license
 from scrape.schema import RawFile
 from scrape.sources.base import FetchContext, now_iso
@@ -139,23 +139,14 @@ class GitHubSource:
             if stored is not None:
                 yield stored
                 continue
-            if ctx.is_too_large(self.spec, key):
-                ctx.skipped["too_large"] += 1
-                continue
-            if (entry.get("size") or 0) > self.config.max_file_bytes:
-                ctx.mark_too_large(self.spec, key)
-                continue
             url = f"{self.config.raw}/{full}/{quote(branch)}/{quote(entry['path'])}"
-            try:
-                resp = ctx.client().get(url, max_bytes=self.config.max_file_bytes)
-            except TooLarge:
-                ctx.mark_too_large(self.spec, key)
-                continue
-            except HttpError as exc:
-                ctx.error(f"github {full}/{entry['path']}: {exc}")
+            content = ctx.download(self.spec, key, url, size=entry.get("size"),
+                                   max_bytes=self.config.max_file_bytes,
+                                   label=f"github {full}/{entry['path']}")
+            if content is None:
                 continue
             yield RawFile(
-                source=self.spec, key=key, content=resp.body, fetched_at=now_iso(),
+                source=self.spec, key=key, content=content, fetched_at=now_iso(),
                 url=f"{repo['html_url']}/blob/{branch}/{entry['path']}", bundle=full,
                 path=entry["path"], license=license_, license_raw=spdx_raw,
                 author=repo.get("owner"), description=description, tags=repo.get("topics", []),

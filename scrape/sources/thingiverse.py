@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from scrape.http import HttpError, TooLarge
+from scrape.http import HttpError
 from scrape.licenses import normalize_license
 from scrape.schema import RawFile
 from scrape.sources.base import FetchContext, SourceError, now_iso
@@ -136,24 +136,14 @@ class ThingiverseSource:
             if stored is not None:
                 yield stored
                 continue
-            if ctx.is_too_large(self.spec, key):
-                ctx.skipped["too_large"] += 1
-                continue
-            if (entry.get("size") or 0) > self.config.max_file_bytes:
-                ctx.mark_too_large(self.spec, key)
-                continue
             url = entry["download_url"]
-            try:
-                resp = ctx.client().get(url, headers=self._auth(url),
-                                        max_bytes=self.config.max_file_bytes)
-            except TooLarge:
-                ctx.mark_too_large(self.spec, key)
-                continue
-            except HttpError as exc:
-                ctx.error(f"thingiverse {key}: {exc}")
+            content = ctx.download(self.spec, key, url, size=entry.get("size"),
+                                   max_bytes=self.config.max_file_bytes,
+                                   label=f"thingiverse {key}", headers=self._auth(url))
+            if content is None:
                 continue
             yield RawFile(
-                source=self.spec, key=key, content=resp.body, fetched_at=now_iso(),
+                source=self.spec, key=key, content=content, fetched_at=now_iso(),
                 url=thing["public_url"], bundle=f"thing:{thing_id}", path=entry["name"],
                 license=license_, license_raw=thing["license"], author=thing["creator"],
                 title=thing["name"], description=thing["description"], tags=thing["tags"],
