@@ -62,6 +62,28 @@ def backend_config(backend: str, model: str | None, adapter: Path | None,
     return config
 
 
+def config_from_flags(config_file: Path | None, *, backend: str | None, model: str | None,
+                      adapter: Path | None, endpoint: str | None, api_key_env: str | None,
+                      quantize: str | None, max_repairs: int | None, strategy: str | None,
+                      samples: int | None, no_grammar: bool) -> AgentConfig:
+    """The config file (or the defaults) with the command-line flags on top, for every
+    command that runs the agent. UsageProblem for a bad flag, ScadAgentError for a bad file."""
+    if strategy is not None and strategy not in STRATEGIES:
+        raise UsageProblem(f"--strategy must be one of {', '.join(STRATEGIES)}")
+    if quantize is not None and quantize not in ("4bit", "8bit"):
+        raise UsageProblem("--quantize must be 4bit or 8bit")
+    file_config = AgentConfig.load(config_file) if config_file else AgentConfig()
+    name = backend or file_config.backend
+    if name not in BACKENDS:
+        raise UsageProblem(f"--backend must be one of {', '.join(BACKENDS)}")
+    flags = backend_config(name, model or file_config.backend_config.get("model"),
+                           adapter, endpoint, api_key_env, quantize)
+    return AgentConfig.load(
+        config_file, backend=name, backend_config=flags, max_repairs=max_repairs,
+        strategy=strategy, samples=samples, grammar=False if no_grammar else None,
+    )
+
+
 class Progress:
     """Live progress lines: which attempt, what the model wrote, what failed."""
 
@@ -195,21 +217,11 @@ def run_cmd(
             err.print(f"[red]error:[/red] {escape(message)}")
         return typer.Exit(EXIT_USAGE)
 
-    if strategy is not None and strategy not in STRATEGIES:
-        raise usage_error(f"--strategy must be one of {', '.join(STRATEGIES)}")
-    if quantize is not None and quantize not in ("4bit", "8bit"):
-        raise usage_error("--quantize must be 4bit or 8bit")
     try:
-        file_config = AgentConfig.load(config_file) if config_file else AgentConfig()
-        name = backend or file_config.backend
-        if name not in BACKENDS:
-            raise UsageProblem(f"--backend must be one of {', '.join(BACKENDS)}")
-        flags = backend_config(name, model or file_config.backend_config.get("model"),
-                               adapter, endpoint, api_key_env, quantize)
-        config = AgentConfig.load(
-            config_file, backend=name, backend_config=flags, max_repairs=max_repairs,
-            strategy=strategy, samples=samples, grammar=False if no_grammar else None,
-        )
+        config = config_from_flags(
+            config_file, backend=backend, model=model, adapter=adapter, endpoint=endpoint,
+            api_key_env=api_key_env, quantize=quantize, max_repairs=max_repairs,
+            strategy=strategy, samples=samples, no_grammar=no_grammar)
     except ScadAgentError as exc:
         raise usage_error(str(exc)) from exc
 

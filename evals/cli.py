@@ -69,31 +69,22 @@ def run_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary.")] = False,
 ) -> None:
     """Run an eval suite through the agent and write results, summary and report."""
-    from agent.backends import BACKENDS, get_backend
-    from agent.config import STRATEGIES, AgentConfig
-    from agent.run_cli import backend_config
+    from agent.backends import get_backend
+    from agent.run_cli import config_from_flags
     from evals.harness import EvalConfig, run_suite
     from evals.report import write_run
     from evals.suite import default_suite_path, load_suite, select
 
     console = Console(highlight=False, quiet=as_json)
-    if strategy is not None and strategy not in STRATEGIES:
-        raise _usage(f"--strategy must be one of {', '.join(STRATEGIES)}", as_json)
     if suite_arg is not None and suite is not None:
         raise _usage("give the suite once: as SUITE or as --suite", as_json)
     try:
         suite_path = suite_arg or suite or default_suite_path()
         cases = select(load_suite(suite_path), case, limit)
-        file_config = AgentConfig.load(config_file) if config_file else AgentConfig()
-        name = backend or file_config.backend
-        if name not in BACKENDS:
-            raise ScadAgentError(f"--backend must be one of {', '.join(BACKENDS)}")
-        flags = backend_config(name, model or file_config.backend_config.get("model"),
-                               adapter, endpoint, api_key_env, quantize)
-        config = AgentConfig.load(
-            config_file, backend=name, backend_config=flags, max_repairs=max_repairs,
-            strategy=strategy, samples=samples, grammar=False if no_grammar else None,
-        )
+        config = config_from_flags(
+            config_file, backend=backend, model=model, adapter=adapter, endpoint=endpoint,
+            api_key_env=api_key_env, quantize=quantize, max_repairs=max_repairs,
+            strategy=strategy, samples=samples, no_grammar=no_grammar)
     except ScadAgentError as exc:
         raise _usage(str(exc), as_json) from exc
     if workers < 1 or timeout <= 0:
