@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -20,18 +21,7 @@ from tools import openscad, sandbox
 from tools.openscad import Limits, compile_scad
 from tools.sandbox_paths import PathCheck, PathChecker
 
-STATUSES = {
-    "ok",
-    "syntax_error",
-    "runtime_error",
-    "empty",
-    "timeout",
-    "resource_limit",
-    "forbidden",
-    "crash",
-    "invalid_params",
-    "not_installed",
-}
+STATUSES = set(get_args(openscad.Status))  # the contract's statuses, one source
 
 
 @pytest.fixture(params=["bwrap", "path-check"])
