@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from agent.backends.hf import HFBackend, render_prompt  # noqa: E402
 from tools.errors import ScadAgentError  # noqa: E402
 
 # one xdist worker builds the module's tiny model once
-pytestmark = pytest.mark.xdist_group("hf-tiny")
+pytestmark = [pytest.mark.xdist_group("hf-tiny"), pytest.mark.usefixtures("torch_one_thread")]
 
 MESSAGES = [
     {"role": "system", "content": "You write OpenSCAD."},
@@ -31,17 +30,6 @@ def _cuda() -> bool:
     import torch
 
     return torch.cuda.is_available()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    """A 100k-parameter model gains nothing from threads; on a busy machine they cost 10x."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")

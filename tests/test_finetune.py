@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ from finetune.config import (  # noqa: E402
 )
 from finetune.train import Trainer, TrainingError, train  # noqa: E402
 
-pytestmark = pytest.mark.xdist_group("finetune")
+pytestmark = [pytest.mark.xdist_group("finetune"), pytest.mark.usefixtures("torch_one_thread")]
 
 FIXTURE = Path(__file__).parent / "fixtures" / "finetune_records.jsonl"
 PROMPT = [{"role": "user", "content": "a plate 50 x 30 x 4 mm with a center hole of diameter 3.2"}]
@@ -43,17 +42,6 @@ SCRATCH = [
     "train.max_minutes=0", "train.eval_every=5", "train.save_every=5", "train.log_every=1",
     "train.compile_eval_prompts=2", "train.threads=1",
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tiny matmuls gain nothing from threads; on a busy 2-core machine they cost 5-10x."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def metrics(out_dir: Path) -> list[dict]:
