@@ -62,8 +62,9 @@ class Quality:
                 f"{self.compiled / n:.0%} | {self.spec_pass / n:.0%} | {self.seconds:.0f} |")
 
 
-def synthetic_cases(path: Path, limit: int | None) -> list[Any]:
-    """Training records -> eval cases (records without a spec cannot be scored)."""
+def synthetic_cases(path: Path, limit: int | None, kinds: set[str]) -> list[Any]:
+    """Training records of the given kinds -> eval cases (records without a spec cannot be
+    scored; repair records start from a broken program, not from a request)."""
     from evals.suite import Case
 
     cases = []
@@ -72,7 +73,7 @@ def synthetic_cases(path: Path, limit: int | None) -> list[Any]:
             continue
         rec = json.loads(line)
         users = [m["content"] for m in rec.get("messages", []) if m.get("role") == "user"]
-        if not rec.get("spec") or not users:
+        if not rec.get("spec") or not users or rec.get("kind", "create") not in kinds:
             continue
         cases.append(Case(id=str(rec["id"]), prompt=users[0], turns=users[1:],
                           spec=rec["spec"]))
@@ -188,7 +189,9 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true",
                         help="use a random tiny LLaMA (tests/tiny_llama.py): checks the script")
     parser.add_argument("--suite", type=Path, default=PUBLIC_SUITE)
-    parser.add_argument("--synthetic", type=Path, help="held-out synthetic records (JSONL)")
+    parser.add_argument("--synthetic", type=Path, help="held-out synthetic records (JSONL), "
+                        "e.g. the finetune run's data/validation_records.jsonl")
+    parser.add_argument("--kinds", default="create,edit", help="record kinds to use")
     parser.add_argument("--limit", type=int, help="at most this many cases per suite")
     parser.add_argument("--max-repairs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=4, help="candidates per attempt")
@@ -222,7 +225,8 @@ def main() -> None:
 
         suites: dict[str, list[Any]] = {"public": load_suite(args.suite)[: args.limit]}
         if args.synthetic:
-            suites["synthetic"] = synthetic_cases(args.synthetic, args.limit)
+            kinds = set(args.kinds.split(","))
+            suites["synthetic"] = synthetic_cases(args.synthetic, args.limit, kinds)
         prompts = [c.prompt for cases in suites.values() for c in cases][: args.speed_prompts]
 
         quality: list[tuple[str, Quality]] = []
