@@ -19,6 +19,11 @@ BOX_CUT = (
 )
 
 
+def shell_wall_clause(w: Words, wall: float) -> Clause:
+    """The short wording for the wall of a round shell (cap, funnel, clip, adapter)."""
+    return Clause(np=[f"{w.mm(wall)} walls", f"a {w.mm(wall)} wall"])
+
+
 def wall_clause(w: Words, wall: float) -> Clause:
     t = w.mm(wall)
     return Clause(np=[f"{t} walls", f"{t} thick walls", f"a wall thickness of {t}",

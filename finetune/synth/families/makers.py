@@ -9,6 +9,7 @@ from random import Random
 from finetune.synth import edits
 from finetune.synth.edits import HEIGHT, Dimension
 from finetune.synth.families.basic import polygon_area
+from finetune.synth.families.boxes import shell_wall_clause
 from finetune.synth.families.flat import HOLE_NOUNS, hole_size_words, holes_np, sample_hole
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.scad import Param, hole_comment
@@ -179,7 +180,7 @@ class Clip(Family):
             clauses.append(Clause(adj=[f"{w.mm(v['width'])} wide", f"{w.mm(v['width'])} tall"],
                                   np=[f"a width of {w.mm(v['width'])}"]))
         if "wall" in said:
-            clauses.append(Clause(np=[f"{w.mm(v['wall'])} walls", f"a {w.mm(v['wall'])} wall"]))
+            clauses.append(shell_wall_clause(w, v["wall"]))
         if v["base"]:
             clauses.append(Clause(np=[
                 f"a {w.mm(v['base'])} mounting foot with "
@@ -758,7 +759,7 @@ class EndCap(Family):
             clauses.append(Clause(adj=[f"{w.mm(v['height'])} tall", f"{w.mm(v['height'])} deep"],
                                   np=[f"a height of {w.mm(v['height'])}"]))
         if "wall" in said:
-            clauses.append(Clause(np=[f"{w.mm(v['wall'])} walls", f"a {w.mm(v['wall'])} wall"]))
+            clauses.append(shell_wall_clause(w, v["wall"]))
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.6))
 
     resizable = ((HEIGHT, 6, 60),)

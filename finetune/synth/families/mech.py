@@ -7,6 +7,7 @@ from random import Random
 
 from finetune.synth import edits
 from finetune.synth.edits import Dimension
+from finetune.synth.families.boxes import shell_wall_clause
 from finetune.synth.families.flat import HOLE_NOUNS, hole_size_words, holes_np, sample_hole
 from finetune.synth.families.round import height_clause
 from finetune.synth.family import Edit, Family, Shape, Values, step
@@ -360,7 +361,7 @@ class PipeAdapter(Family):
                              f"{w.mm(v['len2'])} long small end"])
         clauses = [ends, lengths]
         if "wall" in said:
-            clauses.append(Clause(np=[f"{w.mm(v['wall'])} walls", f"a {w.mm(v['wall'])} wall"]))
+            clauses.append(shell_wall_clause(w, v["wall"]))
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.7))
 
     resizable = ((Dimension("len2", None, "long", "longer", "shorter", "small end length"),

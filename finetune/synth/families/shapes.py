@@ -8,6 +8,7 @@ from random import Random
 from finetune.synth import edits
 from finetune.synth.edits import HEIGHT, Dimension
 from finetune.synth.families.basic import polygon_area
+from finetune.synth.families.boxes import shell_wall_clause
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.hardware import CLEARANCE
 from finetune.synth.scad import Param, hole_comment
@@ -205,7 +206,7 @@ class Funnel(Family):
             clauses.append(Clause(np=[f"a {w.mm(v['spout_h'])} long spout tube",
                                       f"a spout {w.mm(v['spout_h'])} long"]))
         if "wall" in said:
-            clauses.append(Clause(np=[f"{w.mm(v['wall'])} walls", f"a {w.mm(v['wall'])} wall"]))
+            clauses.append(shell_wall_clause(w, v["wall"]))
         return w.compose(w.pick(["funnel", "funnel", "kitchen funnel", "small funnel",
                                  "filling funnel"]), clauses, keep_order=w.chance(0.6))
 
