@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import trimesh  # noqa: E402
 
+from benchmarks.timing import best_of  # noqa: E402
 from tools.mesh import analyze_mesh  # noqa: E402
 from tools.openscad import compile_scad  # noqa: E402
 from tools.render import render_png  # noqa: E402
@@ -51,15 +50,6 @@ PARTS = {
 }
 
 
-def best_time(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
@@ -78,12 +68,12 @@ def main() -> None:
         files.append(("plate, 4 holes (ASCII)", ascii_copy))
         png = Path(tmp) / "preview.png"
         for name, path in files:
-            load = best_time(
+            load = best_of(
                 lambda p=path: trimesh.load(p, file_type="stl", force="mesh", process=True),
                 args.repeat)
-            checks = best_time(
+            checks = best_of(
                 lambda p=path: check_spec(SPEC, analyze_mesh(p)), args.repeat)
-            render = best_time(lambda p=path: render_png(p, png), max(3, args.repeat // 2))
+            render = best_of(lambda p=path: render_png(p, png), max(3, args.repeat // 2))
             faces = analyze_mesh(path).faces
             rows.append((name, faces, load, checks, render))
     if args.markdown:

@@ -16,7 +16,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from benchmarks.timing import best_of  # noqa: E402
 from finetune.data import read_records, tokenize_records  # noqa: E402
 from finetune.tokenizer import record_texts, train_tokenizer  # noqa: E402
 
@@ -43,15 +43,6 @@ def load(records_path: Path | None, n: int) -> list[dict]:
             records_path = FIXTURE
     records = list(read_records([records_path]))
     return (records * (n // len(records) + 1))[:n]
-
-
-def best_of(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def train_tokens_per_s(records_path: Path, steps: int) -> float:
