@@ -6,9 +6,12 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tools.errors import ScadAgentError
+
+if TYPE_CHECKING:
+    from tools.openscad import Limits
 
 Strategy = Literal["repair", "resample"]
 STRATEGIES: tuple[str, ...] = ("repair", "resample")
@@ -81,7 +84,7 @@ class AgentConfig:
     def samples_per_attempt(self) -> int:
         return self.samples if self.resolved_strategy == "resample" else 1
 
-    def compile_limits(self):  # -> tools.openscad.Limits
+    def compile_limits(self) -> Limits:
         from tools.openscad import Limits
 
         return Limits(**self.limits)

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from agent.backends import get_backend  # noqa: E402
+from agent.backends.base import Backend  # noqa: E402
 from agent.backends.scripted import ScriptedBackend  # noqa: E402
 from agent.config import AgentConfig  # noqa: E402
 from agent.intent import infer_spec  # noqa: E402
@@ -71,7 +72,7 @@ def direct_baseline(programs: list[str], prompt: str, work: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_turns(backend, prompts: list[str], work: Path, config: AgentConfig) -> list[dict]:
+def run_turns(backend: Backend, prompts: list[str], work: Path, config: AgentConfig) -> list[dict]:
     """Fresh session per prompt (so each is a first turn); wall time measured outside.
     Right after each turn, the programs it judged are compiled and checked directly (the
     baseline), so both see the same machine load."""

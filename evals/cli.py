@@ -11,13 +11,17 @@ import json
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from tools.errors import ScadAgentError
+
+if TYPE_CHECKING:
+    from agent.backends.base import Backend
+    from evals.harness import CaseResult
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 STATUS_COLOUR = {"pass": "green", "fail_spec": "yellow", "no_part": "red", "timeout": "red",
@@ -104,13 +108,13 @@ def run_cmd(
         raise typer.Exit(3) from exc
     spare = [first_backend]
 
-    def factory():  # the one built to fail fast is used first
+    def factory() -> Backend:  # the one built to fail fast is used first
         return spare.pop() if spare else get_backend(config.backend, **config.backend_config)
 
     run_dir = out or Path("runs") / datetime.now().strftime("eval-%Y%m%d-%H%M%S")
     started = time.monotonic()
 
-    def show(result) -> None:
+    def show(result: CaseResult) -> None:
         colour = STATUS_COLOUR[result.status]
         keys = f" failed: {', '.join(result.failed_keys)}" if result.failed_keys else ""
         console.print(f"[{colour}]{result.status:9}[/{colour}] {escape(result.id)} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import click
 import typer
 
 from tools.errors import ScadAgentError
@@ -19,7 +20,8 @@ from tools.errors import ScadAgentError
 class _RecipeDefaultGroup(typer.core.TyperGroup):
     """`scad-agent finetune RECIPE.yaml` means `scad-agent finetune train RECIPE.yaml`."""
 
-    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["train", *args]
         return super().resolve_command(ctx, args)

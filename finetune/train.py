@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
@@ -47,6 +47,7 @@ from tools.errors import ScadAgentError, require
 
 if TYPE_CHECKING:
     import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 CHECKPOINT_FILE = "checkpoint.pt"
 EXPORT_FLOAT_DTYPE = "float32"   # exported configs ask loaders for float32 (CPU inference)
@@ -155,7 +156,8 @@ def lr_at(recipe: Recipe, progress: float, step: int) -> float:
 # ---------------------------------------------------------------- building blocks
 
 
-def prepare_tokenizer(recipe: Recipe, out_dir: Path, log: Callable[[str], None]):
+def prepare_tokenizer(recipe: Recipe, out_dir: Path,
+                      log: Callable[[str], None]) -> PreTrainedTokenizerBase:
     """Load the tokenizer the recipe names, or train one (scratch) and keep it in out_dir."""
     from finetune.tokenizer import build_tokenizer, load_tokenizer
 
@@ -175,7 +177,7 @@ def prepare_tokenizer(recipe: Recipe, out_dir: Path, log: Callable[[str], None])
     return tokenizer
 
 
-def prepare_data(recipe: Recipe, tokenizer, out_dir: Path,
+def prepare_data(recipe: Recipe, tokenizer: PreTrainedTokenizerBase, out_dir: Path,
                  log: Callable[[str], None]) -> BuiltDataset:
     """Tokenized splits: a pre-built dataset dir, the cached build in out_dir, or built now."""
     d = recipe.data
@@ -204,7 +206,7 @@ def prepare_data(recipe: Recipe, tokenizer, out_dir: Path,
     return built
 
 
-def scratch_model(recipe: Recipe, tokenizer):
+def scratch_model(recipe: Recipe, tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
     """A fresh LlamaForCausalLM sized by the recipe, vocabulary taken from the tokenizer."""
     transformers = require("transformers", "hf")
     import torch
@@ -230,7 +232,7 @@ def scratch_model(recipe: Recipe, tokenizer):
     return transformers.LlamaForCausalLM(config)
 
 
-def base_model(recipe: Recipe, device: str):
+def base_model(recipe: Recipe, device: str) -> torch.nn.Module:
     """The recipe's base model, quantized if asked, with LoRA adapters attached."""
     transformers = require("transformers", "hf")
     peft = require("peft", "hf")
@@ -273,7 +275,7 @@ def base_model(recipe: Recipe, device: str):
     return model
 
 
-def _dtype(name: str, device: str):
+def _dtype(name: str, device: str) -> torch.dtype:
     import torch
 
     if name == "auto":
@@ -284,7 +286,7 @@ def _dtype(name: str, device: str):
     return getattr(torch, name)
 
 
-def make_optimizer(recipe: Recipe, model) -> torch.optim.Optimizer:
+def make_optimizer(recipe: Recipe, model: torch.nn.Module) -> torch.optim.Optimizer:
     """AdamW; no weight decay on biases, norms (1-D tensors)."""
     import torch
 
@@ -297,7 +299,7 @@ def make_optimizer(recipe: Recipe, model) -> torch.optim.Optimizer:
     return torch.optim.AdamW(groups, lr=t.lr, betas=tuple(t.betas))
 
 
-def trainable_state(model) -> dict[str, torch.Tensor]:
+def trainable_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     """Only what training changes: all weights from scratch, the adapters with LoRA."""
     names = {n for n, p in model.named_parameters() if p.requires_grad}
     return {k: v.detach().cpu().clone() for k, v in model.state_dict().items() if k in names}
@@ -458,7 +460,7 @@ class Trainer:
         if self.accelerator is not None:
             self.accelerator.wait_for_everyone()
 
-    def _unwrapped(self):
+    def _unwrapped(self) -> torch.nn.Module:
         return self.accelerator.unwrap_model(self.model) if self.accelerator else self.model
 
     # -- batches
@@ -495,7 +497,7 @@ class Trainer:
             parts.append(self.state.elapsed_s / (60 * t.max_minutes))
         return max(parts)
 
-    def _autocast(self):
+    def _autocast(self) -> contextlib.AbstractContextManager[object]:
         import torch
 
         p = self.recipe.train.precision
@@ -566,7 +568,7 @@ class Trainer:
             if self.writer:
                 self.writer.close()
 
-    def _emit(self, fh, record: dict[str, Any]) -> None:
+    def _emit(self, fh: TextIO, record: dict[str, Any]) -> None:
         if self.rank != 0 or not record:
             return
         fh.write(json.dumps(record) + "\n")
@@ -670,7 +672,8 @@ class Trainer:
         return final
 
 
-def generate_program(model, tokenizer, messages: list[dict[str, str]], device: str,
+def generate_program(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase,
+                     messages: list[dict[str, str]], device: str,
                      max_new_tokens: int = 512) -> str:
     """Greedy reply to `messages` through the chat template (as the hf backend does)."""
     import torch
@@ -689,7 +692,8 @@ def generate_program(model, tokenizer, messages: list[dict[str, str]], device: s
     return tokenizer.decode(out[0, input_ids.shape[1]:], skip_special_tokens=True)
 
 
-def export_model(model, tokenizer, out: Path, dtype: str = "float16") -> Path:
+def export_model(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, out: Path,
+                 dtype: str = "float16") -> Path:
     """Save `model` as a standard HF directory with weights stored in `dtype`.
 
     The config says float32, so `from_pretrained` (dtype "auto") upcasts the halved weights

@@ -45,7 +45,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -679,7 +679,7 @@ def _compile_in(
     use_bwrap: bool,
     hardwarnings: bool,
     out_dir: Path | None,
-    result,
+    result: Callable[..., CompileResult],
 ) -> CompileResult:
     # The private dir doubles as HOME and TMPDIR (every rmdir costs ~4 ms on this disk).
     home, src_dir, out_tmp = tmp, tmp / "src", tmp / "out"

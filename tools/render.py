@@ -16,11 +16,15 @@ import struct
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tools.errors import ScadAgentError
 from tools.mesh import load_mesh
+
+if TYPE_CHECKING:
+    import trimesh
 
 BACKGROUND = np.array([0.96, 0.965, 0.975])
 PART_COLOUR = np.array([0.50, 0.62, 0.80])  # grey-blue
@@ -214,7 +218,7 @@ def _write_png(path: Path, rgb: np.ndarray) -> None:
     path.write_bytes(png)
 
 
-def _mesh_or_raise(stl: Path):
+def _mesh_or_raise(stl: Path) -> trimesh.Trimesh:
     mesh = load_mesh(stl)
     if mesh is None:
         raise ScadAgentError(f"nothing to render: {stl} is missing, unreadable or empty")

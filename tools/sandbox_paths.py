@@ -281,7 +281,8 @@ class PathChecker:
             text = text[:start] + new + text[end:]
         return text
 
-    def _check_include(self, tok: Token, base: Path, result: PathCheck, where: str | None):
+    def _check_include(self, tok: Token, base: Path, result: PathCheck,
+                       where: str | None) -> None:
         path = tok.text.strip()
         if not path:
             return

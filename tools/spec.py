@@ -87,7 +87,11 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _check_watertight(expected: object, report: MeshReport, first: MeshReport | None):
+# (actual value, None when the check holds or why it fails)
+Verdict = tuple[object, str | None]
+
+
+def _check_watertight(expected: object, report: MeshReport, first: MeshReport | None) -> Verdict:
     if not isinstance(expected, bool):
         raise _Malformed(f"watertight must be true or false, got {expected!r}")
     actual = report.watertight and report.winding_consistent
@@ -101,7 +105,7 @@ def _check_watertight(expected: object, report: MeshReport, first: MeshReport | 
     return actual, "expected an open (non-watertight) mesh, but it is closed"
 
 
-def _check_bodies(expected: object, report: MeshReport, first: MeshReport | None):
+def _check_bodies(expected: object, report: MeshReport, first: MeshReport | None) -> Verdict:
     n = _int(expected, "bodies")
     msg = (
         f"expected {_plural(n, 'body', 'separate bodies')}, "
@@ -112,7 +116,7 @@ def _check_bodies(expected: object, report: MeshReport, first: MeshReport | None
     return report.bodies, msg if report.bodies != n else None
 
 
-def _check_genus(expected: object, report: MeshReport, first: MeshReport | None):
+def _check_genus(expected: object, report: MeshReport, first: MeshReport | None) -> Verdict:
     n = _int(expected, "genus")
     if report.genus is None:
         return None, (
@@ -139,7 +143,7 @@ def _dims(values: Sequence[float]) -> str:
     return " x ".join(_fmt(v) for v in values) + " mm"
 
 
-def _check_size(expected: object, report: MeshReport, first: MeshReport | None):
+def _check_size(expected: object, report: MeshReport, first: MeshReport | None) -> Verdict:
     # ranges are meant largest first; sorting them too forgives a spec written in X, Y, Z order
     ranges = sorted(_ranges3(expected, "size"), key=lambda r: r[0] + r[1], reverse=True)
     actual = sorted(report.extents, reverse=True)
@@ -153,7 +157,7 @@ def _check_size(expected: object, report: MeshReport, first: MeshReport | None):
     )
 
 
-def _check_size_xyz(expected: object, report: MeshReport, first: MeshReport | None):
+def _check_size_xyz(expected: object, report: MeshReport, first: MeshReport | None) -> Verdict:
     ranges = _ranges3(expected, "size_xyz")
     actual = list(report.extents)
     bad = _out_of_range(actual, ranges, ("X", "Y", "Z"))
@@ -165,7 +169,7 @@ def _check_size_xyz(expected: object, report: MeshReport, first: MeshReport | No
     )
 
 
-def _check_volume(expected: object, report: MeshReport, first: MeshReport | None):
+def _check_volume(expected: object, report: MeshReport, first: MeshReport | None) -> Verdict:
     lo, hi = _range(expected, "volume")
     v = report.volume
     if lo <= v <= hi:
@@ -173,7 +177,7 @@ def _check_volume(expected: object, report: MeshReport, first: MeshReport | None
     return v, f"expected a volume of {_fmt(lo)}-{_fmt(hi)} mm^3, found {_fmt(v)} mm^3"
 
 
-def _check_grow(expected: object, report: MeshReport, first: MeshReport | None):
+def _check_grow(expected: object, report: MeshReport, first: MeshReport | None) -> Verdict:
     if not isinstance(expected, Mapping):
         raise _Malformed(f"grow must be an object like {{'axis': 'z', 'min_ratio': 1.5}}, "
                          f"got {expected!r}")
@@ -211,8 +215,8 @@ def _check_grow(expected: object, report: MeshReport, first: MeshReport | None):
     )
 
 
-# (expected, report, first) -> (actual, None when it holds or why it fails)
-Checker = Callable[[object, MeshReport, MeshReport | None], tuple[object, str | None]]
+# (expected, report, first) -> Verdict
+Checker = Callable[[object, MeshReport, MeshReport | None], Verdict]
 
 CHECKERS: dict[str, Checker] = {
     "watertight": _check_watertight,

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.prompts import check_failures
+
+if TYPE_CHECKING:
+    from tools.mesh import MeshReport
+    from tools.openscad import CompileResult
+    from tools.spec import SpecResult
 
 
 def assistant_programs(record: dict[str, Any]) -> list[str]:
     return [m["content"] for m in record["messages"] if m["role"] == "assistant"]
 
 
-def compile_and_check(program: str, spec: dict, workdir: Path, first: Any = None) -> (
-        tuple[Any, Any, Any]):
-    """(CompileResult, MeshReport | None, SpecResult | None) for one program."""
+def compile_and_check(program: str, spec: dict, workdir: Path,
+                      first: MeshReport | None = None,
+                      ) -> tuple[CompileResult, MeshReport | None, SpecResult | None]:
+    """The compile, and the mesh report and spec checks when it made a part."""
     from tools.mesh import analyze_mesh
     from tools.openscad import compile_scad
     from tools.spec import check_spec
@@ -51,6 +57,6 @@ def verify_record(record: dict[str, Any]) -> tuple[bool, str]:
     return True, "ok"
 
 
-def _first_error(result: Any) -> str:
+def _first_error(result: CompileResult) -> str:
     errors = result.errors or result.warnings
     return errors[0].message if errors else result.summary()
