@@ -120,13 +120,6 @@ class HasTopology(Protocol):
     extents: tuple[float, float, float]
 
 
-@dataclass(frozen=True)
-class _Length:
-    value: float  # millimetres
-    start: int
-    end: int
-
-
 def normalize(text: str) -> str:
     """Lower case, unify x/by, split glued units and counts ("60x40x5mm", "4xM3")."""
     t = text.lower()
@@ -268,14 +261,6 @@ def _corner_holes(toks: list[str]) -> int | None:
 
 
 # ---------------------------------------------------------------- sizes
-def _lengths_in(text: str) -> list[_Length]:
-    found = []
-    for m in re.finditer(r"(?<![\w.])" + _NUM + r"\s*(mm|millimet(?:er|re)s?|cm|centimet(?:er|re)s?"
-                         r"|inch(?:es)?)\b", text):
-        found.append(_Length(float(m.group(1)) * UNITS[m.group(2)], m.start(), m.end()))
-    return found
-
-
 def _scaled(number: str, unit: str | None, default_unit: str | None) -> float:
     return float(number) * UNITS.get(unit or default_unit or "mm", 1.0)
 

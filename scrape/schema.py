@@ -50,7 +50,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
-SOURCE_KINDS = ("github", "thingiverse", "examples", "gallery", "local")
 
 
 @dataclass

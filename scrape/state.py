@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,19 +87,6 @@ class StateDB:
             row = self._db.execute("SELECT meta, content FROM raw WHERE source = ? AND key = ?",
                                    (source, key)).fetchone()
         return None if row is None else RawFile(**json.loads(row[0]), content=bytes(row[1]))
-
-    def iter_raw(self, source: str) -> Iterator[RawFile]:
-        """Fetched files of one source in fetch order."""
-        with self._lock:
-            rows = self._db.execute("SELECT meta, content FROM raw WHERE source = ? "
-                                    "ORDER BY seq", (source,)).fetchall()
-        for meta, content in rows:
-            yield RawFile(**json.loads(meta), content=bytes(content))
-
-    def count_raw(self, source: str) -> int:
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM raw WHERE source = ?",
-                                    (source,)).fetchone()[0]
 
     # ------------------------------------------------------------ filter verdicts
 

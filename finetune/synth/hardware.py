@@ -39,11 +39,3 @@ def bigger_screw(name: str) -> str | None:
     """The next size up, or None for the largest."""
     i = SCREWS.index(name)
     return SCREWS[i + 1] if i + 1 < len(SCREWS) else None
-
-
-def screw_for_hole(diameter: float) -> str | None:
-    """The screw whose clearance hole this is, if any."""
-    for name, d in CLEARANCE.items():
-        if abs(d - diameter) < 1e-6:
-            return name
-    return None

@@ -212,33 +212,6 @@ class Words:
             lead=[f"{v} {adj}"],
         )
 
-    def screw_holes(self, n: int, screw: str | None, hole_d: float,
-                    nouns: Sequence[str] = ("hole",), where: str = "") -> list[str]:
-        """Noun phrases for n holes sized for `screw` (or hole_d when no screw is named)."""
-        noun = self.pick(nouns)
-        where = f" {where}" if where else ""
-        forms: list[str] = []
-        if screw:
-            forms += [
-                f"{self.count(n, screw + ' ' + noun)}{where}",
-                f"{self.count(n, noun)} for {screw} screws{where}",
-                f"{self.count(n, noun)}{where} for {screw} screws",
-                f"{self.count(n, noun)} sized for {screw} bolts{where}",
-                f"{self.count(n, screw + ' clearance ' + noun)}{where}",
-                f"{self.count(n, noun)}{where} for {screw} bolts",
-                f"{self.count(n, screw + ' ' + noun)}{where}",
-            ]
-        else:
-            d = self.mm(hole_d, cm=False)
-            forms += [
-                f"{self.count(n, d + ' ' + noun)}{where}",
-                f"{self.count(n, noun)} of {d}{where}",
-                f"{self.count(n, noun)}{where}, {d} in diameter" if n > 1 else
-                f"{self.count(n, noun)}{where} {d} in diameter",
-                f"{self.count(n, f'{fmt(hole_d)} mm ' + noun)}{where}",
-            ]
-        return [fix_articles(f) for f in forms]
-
     # --- sentence assembly ---------------------------------------------------------------
     def compose(self, noun: str, clauses: Sequence[Clause], *, lead_ok: bool = True,
                 keep_order: bool = False) -> str:
