@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -30,6 +29,7 @@ from agent.config import AgentConfig
 from agent.loop import Step, clean_text, run_turn
 from agent.prompts import system_message
 from tools.errors import ScadAgentError
+from tools.files import write_atomic
 from tools.mesh import MeshReport
 from tools.render import render_png
 
@@ -105,21 +105,6 @@ def program_params(program: str | None) -> dict[str, Any]:
                     params[m.group(1)] = value
         depth += line.count("{") - line.count("}")
     return params
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory and os.replace: a reader (or a crash,
-    or Ctrl-C) never sees half a file. No fsync: it would guard against power cuts only,
-    and costs 10-20 ms per call on a busy disk, more than the rest of the agent's work."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _json_safe(value: Any) -> Any:

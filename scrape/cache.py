@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools.files import write_atomic
 
 # Response headers kept with the body: a 304 need not repeat them (RFC 9110 15.4.5), and
 # pagination (`link`) must survive revalidation.
@@ -39,17 +39,6 @@ class CacheEntry:
         if self.last_modified:
             headers["If-Modified-Since"] = self.last_modified
         return headers
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class HttpCache:
@@ -82,12 +71,12 @@ class HttpCache:
         meta_path, body_path = self._paths(url)
         meta_path.parent.mkdir(exist_ok=True)
         # Body first: an entry counts only once its metadata (with the size) exists.
-        _atomic_write(body_path, body)
+        write_atomic(body_path, body)
         meta = {"url": url, "etag": etag, "last_modified": last_modified,
                 "headers": {k: headers[k] for k in KEPT_HEADERS if k in headers},
                 "size": len(body),
                 "stored_at": time.time()}
-        _atomic_write(meta_path, json.dumps(meta).encode())
+        write_atomic(meta_path, json.dumps(meta).encode())
         return True
 
     def drop(self, url: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from agent.backends.scripted import ScriptedBackend
 from agent.config import AgentConfig
-from agent.session import Session, program_params, write_atomic
+from agent.session import Session, program_params
 from tools.errors import ScadAgentError
 
 CUBE = "size = 20;\nheight = 20;\ncube([size, size, height]);"
@@ -136,14 +136,6 @@ def test_program_params() -> None:
                "expr = w * 2;\nmodule m() { inner = 3; cube(inner); }\nm();")
     assert program_params(program) == {"w": 60, "d": 4.5, "name": "tag", "solid": True}
     assert program_params(None) == {}
-
-
-def test_write_atomic_replaces_whole_file(tmp_path: Path) -> None:
-    target = tmp_path / "f.json"
-    write_atomic(target, "one")
-    write_atomic(target, "two")
-    assert target.read_text() == "two"
-    assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
 
 
 def test_explicit_grow_is_measured_from_the_first_part(tmp_path: Path) -> None:
