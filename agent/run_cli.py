@@ -62,6 +62,28 @@ def backend_config(backend: str, model: str | None, adapter: Path | None,
     return config
 
 
+# The options every command that runs the agent takes (run, eval run), declared once.
+BackendOption = Annotated[str | None, typer.Option(
+    help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")]
+ModelOption = Annotated[str | None, typer.Option(
+    help="Model path or id (hf/vllm), model name (openai), replies JSONL (scripted).")]
+AdapterOption = Annotated[Path | None, typer.Option(help="LoRA adapter directory (hf).")]
+EndpointOption = Annotated[str | None, typer.Option(
+    help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")]
+ApiKeyEnvOption = Annotated[str | None, typer.Option(
+    help="Environment variable holding the API key (openai).")]
+QuantizeOption = Annotated[str | None, typer.Option(help="4bit or 8bit (hf, CUDA only).")]
+MaxRepairsOption = Annotated[int | None, typer.Option(help="Repair attempts per turn.")]
+StrategyOption = Annotated[str | None, typer.Option(
+    help="repair or resample (default depends on the backend).")]
+SamplesOption = Annotated[int | None, typer.Option(
+    help="Candidates per attempt with --strategy resample.")]
+NoGrammarOption = Annotated[bool, typer.Option(
+    "--no-grammar", help="Do not constrain decoding with the OpenSCAD grammar.")]
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", help="AgentConfig as TOML or YAML; flags override it.")]
+
+
 def config_from_flags(config_file: Path | None, *, backend: str | None, model: str | None,
                       adapter: Path | None, endpoint: str | None, api_key_env: str | None,
                       quantize: str | None, max_repairs: int | None, strategy: str | None,
@@ -177,31 +199,22 @@ def result_object(session: Session, done: dict[str, Any] | None, error: str | No
 
 def run_cmd(
     prompt: Annotated[str, typer.Argument(help="What to make, or a follow-up with --session.")],
-    backend: Annotated[str | None, typer.Option(
-        help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")] = None,
-    model: Annotated[str | None, typer.Option(
-        help="Model path or id (hf/vllm), model name (openai), replies JSONL (scripted).")
-    ] = None,
-    adapter: Annotated[Path | None, typer.Option(help="LoRA adapter directory (hf).")] = None,
-    endpoint: Annotated[str | None, typer.Option(
-        help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")] = None,
-    api_key_env: Annotated[str | None, typer.Option(
-        help="Environment variable holding the API key (openai).")] = None,
-    quantize: Annotated[str | None, typer.Option(help="4bit or 8bit (hf, CUDA only).")] = None,
-    max_repairs: Annotated[int | None, typer.Option(help="Repair attempts per turn.")] = None,
-    strategy: Annotated[str | None, typer.Option(
-        help="repair or resample (default depends on the backend).")] = None,
-    samples: Annotated[int | None, typer.Option(
-        help="Candidates per attempt with --strategy resample.")] = None,
-    no_grammar: Annotated[bool, typer.Option(
-        "--no-grammar", help="Do not constrain decoding with the OpenSCAD grammar.")] = False,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    adapter: AdapterOption = None,
+    endpoint: EndpointOption = None,
+    api_key_env: ApiKeyEnvOption = None,
+    quantize: QuantizeOption = None,
+    max_repairs: MaxRepairsOption = None,
+    strategy: StrategyOption = None,
+    samples: SamplesOption = None,
+    no_grammar: NoGrammarOption = False,
     out: Annotated[Path | None, typer.Option(
         help="Output directory for part.scad/stl/png (default ./out, or the resumed "
              "session's).")] = None,
     session_file: Annotated[Path | None, typer.Option(
         "--session", help="Resume this session.json; the prompt is then a follow-up.")] = None,
-    config_file: Annotated[Path | None, typer.Option(
-        "--config", help="AgentConfig as TOML or YAML; flags override it.")] = None,
+    config_file: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON result object.")
                        ] = False,
 ) -> None:

@@ -17,6 +17,20 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from agent.run_cli import (
+    AdapterOption,
+    ApiKeyEnvOption,
+    BackendOption,
+    ConfigOption,
+    EndpointOption,
+    MaxRepairsOption,
+    ModelOption,
+    NoGrammarOption,
+    QuantizeOption,
+    SamplesOption,
+    StrategyOption,
+    config_from_flags,
+)
 from tools.errors import ScadAgentError
 
 if TYPE_CHECKING:
@@ -41,22 +55,17 @@ def run_cmd(
     suite_arg: Annotated[Path | None, typer.Argument(
         metavar="SUITE", help="Suite JSONL (default: ../shared/evals/public.jsonl).")] = None,
     suite: Annotated[Path | None, typer.Option("--suite", help="Same as SUITE.")] = None,
-    backend: Annotated[str | None, typer.Option(help="hf, openai, vllm or scripted.")] = None,
-    model: Annotated[str | None, typer.Option(
-        help="Model path/id (hf, vllm), model name (openai), replies JSONL (scripted).")] = None,
-    adapter: Annotated[Path | None, typer.Option(help="LoRA adapter directory (hf).")] = None,
-    endpoint: Annotated[str | None, typer.Option(help="OpenAI-compatible base URL.")] = None,
-    api_key_env: Annotated[str | None, typer.Option(
-        help="Environment variable holding the API key (openai).")] = None,
-    quantize: Annotated[str | None, typer.Option(help="4bit or 8bit (hf, CUDA).")] = None,
-    max_repairs: Annotated[int | None, typer.Option(help="Repair attempts per turn.")] = None,
-    strategy: Annotated[str | None, typer.Option(help="repair or resample.")] = None,
-    samples: Annotated[int | None, typer.Option(help="Candidates per attempt (resample).")
-                       ] = None,
-    no_grammar: Annotated[bool, typer.Option("--no-grammar", help="No constrained decoding.")
-                          ] = False,
-    config_file: Annotated[Path | None, typer.Option(
-        "--config", help="AgentConfig TOML/YAML; flags override it.")] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    adapter: AdapterOption = None,
+    endpoint: EndpointOption = None,
+    api_key_env: ApiKeyEnvOption = None,
+    quantize: QuantizeOption = None,
+    max_repairs: MaxRepairsOption = None,
+    strategy: StrategyOption = None,
+    samples: SamplesOption = None,
+    no_grammar: NoGrammarOption = False,
+    config_file: ConfigOption = None,
     workers: Annotated[int, typer.Option(help="Cases run at once.")] = 1,
     timeout: Annotated[float, typer.Option(help="Seconds allowed per case.")] = 600.0,
     case: Annotated[list[str] | None, typer.Option(
@@ -74,7 +83,6 @@ def run_cmd(
 ) -> None:
     """Run an eval suite through the agent and write results, summary and report."""
     from agent.backends import get_backend
-    from agent.run_cli import config_from_flags
     from evals.harness import EvalConfig, run_suite
     from evals.report import write_run
     from evals.suite import default_suite_path, load_suite, select
