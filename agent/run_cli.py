@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from agent.backends import BACKENDS, get_backend
+from agent.backends import BACKENDS, Backend, get_backend
 from agent.config import STRATEGIES, AgentConfig
 from agent.loop import Step
 from agent.session import Session
@@ -104,6 +104,19 @@ def config_from_flags(config_file: Path | None, *, backend: str | None, model: s
         config_file, backend=name, backend_config=flags, max_repairs=max_repairs,
         strategy=strategy, samples=samples, grammar=False if no_grammar else None,
     )
+
+
+def load_agent(backend: str | None, model: str | None = None, *, endpoint: str | None = None,
+               api_key_env: str | None = None, config_file: Path | None = None,
+               ) -> tuple[AgentConfig, Backend]:
+    """The config and a ready backend for the interactive faces (tui, web), which take fewer
+    flags than `run`; same defaults (hf with the bundled model) and the same errors as
+    config_from_flags, plus BackendError when the backend cannot start."""
+    config = config_from_flags(
+        config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
+        api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
+        samples=None, no_grammar=False)
+    return config, get_backend(config.backend, **config.backend_config)
 
 
 class Progress:

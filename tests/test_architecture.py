@@ -34,14 +34,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "finetune": ("finetune", "tools", "agent.backends", "agent.prompts"),
     "scrape": ("scrape", "tools", "agent.backends", "agent.prompts"),
 }
-# (importing package, imported module) pairs that break a rule today, each with its way out.
-# Every entry must still be in use: a fixed violation has to leave this list too.
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    # tui/common.py holds the step/check presentation both faces show; it belongs in agent/
-    # (or tools/) so that the web face does not depend on the terminal one.
-    ("web", "tui.common"): "move the shared presentation helpers out of tui/",
-}
-
 HEAVY = ("torch", "transformers", "peft", "vllm", "gradio", "textual", "textual_image",
          "xgrammar", "datasketch", "bitsandbytes", "accelerate", "datasets")
 # Modules that may import heavy libraries at top level, because only a command that needs
@@ -133,8 +125,7 @@ def allowed(importer: str, imported: str) -> bool:
 
 def direction_violations(module: str, found: list[Import]) -> list[tuple[str, int, str]]:
     return [(module, imp.line, imp.module) for imp in found
-            if not allowed(module, imp.module)
-            and (module.split(".")[0], imp.module) not in KNOWN_VIOLATIONS]
+            if not allowed(module, imp.module)]
 
 
 def heavy_at_top(found: list[Import]) -> list[Import]:
@@ -174,6 +165,11 @@ def test_checker_catches_a_wrong_direction() -> None:
     found = imports_of("import tui.app\nfrom evals import harness\n", "finetune.train")
     assert [v[2] for v in direction_violations("finetune.train", found)] == [
         "tui.app", "evals.harness"]
+    # one face never builds on another: shared display code belongs in agent/
+    found = imports_of("from tui.widgets import ChecksTable\n", "web.app")
+    assert direction_violations("web.app", found) == [("web.app", 1, "tui.widgets")]
+    found = imports_of("from agent.present import check_rows\n", "web.app")
+    assert direction_violations("web.app", found) == []
     # relative imports resolve before the rule applies
     found = imports_of("from ..loop import Step\n", "tools.grammar.ebnf")
     assert found[0].module == "tools.loop"
@@ -211,13 +207,6 @@ def test_import_direction() -> None:
            for module, (_, found) in MODULES.items()
            for importer, line, target in direction_violations(module, found)]
     assert bad == [], "imports against docs/ARCHITECTURE.md:\n" + "\n".join(bad)
-
-
-def test_known_violations_are_still_real() -> None:
-    seen = {(module.split(".")[0], imp.module)
-            for module, (_, found) in MODULES.items() for imp in found}
-    stale = [pair for pair in KNOWN_VIOLATIONS if pair not in seen]
-    assert stale == [], f"fixed: remove from KNOWN_VIOLATIONS: {stale}"
 
 
 def test_heavy_libraries_load_only_on_demand() -> None:

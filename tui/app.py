@@ -23,18 +23,13 @@ from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from agent.backends import BACKENDS
+from agent.export import current_stl, export_part
 from agent.loop import Step
+from agent.present import ProgressLine, describe_step, turn_line
+from agent.run_cli import load_agent
 from agent.session import Session
 from tools.errors import ScadAgentError
 from tools.render import render_png
-from tui.common import (
-    ProgressLine,
-    current_stl,
-    describe_step,
-    export_part,
-    load_agent,
-    turn_line,
-)
 from tui.widgets import (
     BackendChoice,
     BackendDialog,

@@ -67,8 +67,8 @@ def tui(
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from exc
 
+    from agent.run_cli import load_agent
     from agent.session import Session
-    from tui.common import load_agent
 
     try:
         config, model_backend = load_agent(backend, model, endpoint=endpoint,

@@ -21,9 +21,9 @@ from typing import Any
 
 from agent.backends import Backend
 from agent.config import AgentConfig
+from agent.present import CHECK_COLUMNS, ProgressLine, check_rows, describe_step
 from agent.session import Turn
 from tools.errors import ScadAgentError, require
-from tui.common import CHECK_COLUMNS, ProgressLine, check_rows, describe_step
 from web.params import Param
 from web.state import (
     TweakError,

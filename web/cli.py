@@ -94,7 +94,7 @@ def web(
                   "anyone who can reach this address can use the demo")
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-    from tui.common import load_agent
+    from agent.run_cli import load_agent
     from web.app import WebSettings, build_demo, gradio_module, launch_demo
 
     try:

@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tui.common import CHECK_COLUMNS, check_rows
+from agent.present import CHECK_COLUMNS, check_rows
 
 
 class ChecksTable(DataTable):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import RichLog
 
-from tui.common import ProgressLine
+from agent.present import ProgressLine
 
 TONE_STYLES = {"info": "", "ok": "bold green", "warning": "yellow", "error": "bold red"}
 

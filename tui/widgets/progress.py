@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-from tui.common import ProgressLine
+from agent.present import ProgressLine
 from tui.widgets.conversation import TONE_STYLES
 
 

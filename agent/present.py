@@ -1,10 +1,7 @@
-"""What both faces (the TUI and the web demo) need from a session, without any UI library.
+"""Plain text for what the agent did: one progress line per Step, a row per check.
 
-Both drive the same agent.session.Session and read the same Step stream; this module turns
-steps into plain progress lines, builds a backend from command-line style settings, and
-writes a part out in the format a file name asks for. It imports no textual or gradio, so the
-web demo can use it too. (It would sit naturally in agent/; it lives here because the faces
-are its only users.)
+Every face (the TUI, the web demo) reads the same Step stream from agent.loop; this module
+words it once, with no UI library, and each face only styles the result.
 
 Text in a ProgressLine is raw: model replies and OpenSCAD diagnostics go through unchanged,
 and each face escapes it for its own markup (rich Text in the TUI, Markdown in the web).
@@ -12,22 +9,14 @@ and each face escapes it for its own markup (rich Text in the TUI, Markdown in t
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
-from agent.backends import BACKENDS, Backend, get_backend
-from agent.config import AgentConfig
 from agent.loop import Step
-from agent.run_cli import backend_config
-from agent.session import Session, Turn
-from tools.errors import ScadAgentError
-from tools.render import MESH_FORMATS, export_mesh
+from agent.session import Turn
 
 Tone = Literal["info", "ok", "warning", "error"]
 REPLY_SNIPPET = 240  # characters of a program-less model reply worth showing
-EXPORT_FORMATS = ("stl", "3mf", "scad", "obj", "glb", "ply", "off")
 
 
 @dataclass(frozen=True)
@@ -133,53 +122,3 @@ def check_rows(checks: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
     return [(str(c.get("key")), "pass" if c.get("passed") else "FAIL",
              format_value(c.get("actual")), format_value(c.get("expected"), ranges=True))
             for c in checks]
-
-
-# ------------------------------------------------------------------ backends
-
-
-def load_agent(backend: str | None, model: str | None = None, *, endpoint: str | None = None,
-               api_key_env: str | None = None, config_file: Path | None = None,
-               ) -> tuple[AgentConfig, Backend]:
-    """AgentConfig and a ready backend from run-command style settings (same defaults as
-    `scad-agent run`: hf with the bundled model). Raises ScadAgentError with a clear message."""
-    file_config = AgentConfig.load(config_file) if config_file else AgentConfig()
-    name = backend or file_config.backend
-    if name not in BACKENDS:
-        raise ScadAgentError(f"backend must be one of {', '.join(BACKENDS)}, got {name!r}")
-    flags = backend_config(name, model or file_config.backend_config.get("model"), None,
-                           endpoint, api_key_env, None)
-    config = AgentConfig.load(config_file, backend=name, backend_config=flags)
-    return config, get_backend(config.backend, **config.backend_config)
-
-
-# ------------------------------------------------------------------ exports
-
-
-def export_part(program: str | None, stl: Path | None, target: Path) -> Path:
-    """Write the current part to `target`; its extension picks the format (.scad is the
-    program, .stl a copy, 3mf/obj/glb/ply/off converted by trimesh)."""
-    target = Path(target).expanduser()
-    fmt = target.suffix.lower().lstrip(".")
-    if fmt not in EXPORT_FORMATS:
-        raise ScadAgentError(f"cannot export {target.name!r}: the name must end in "
-                             f"{', '.join('.' + f for f in EXPORT_FORMATS)}")
-    if program is None:
-        raise ScadAgentError("nothing to export yet: make a part first")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "scad":
-        target.write_text(program, encoding="utf-8")
-        return target
-    if stl is None or not Path(stl).is_file():
-        raise ScadAgentError("the current part has no mesh to export")
-    if fmt == "stl":
-        shutil.copyfile(stl, target)
-        return target
-    assert fmt in MESH_FORMATS
-    return export_mesh(Path(stl), target, fmt)
-
-
-def current_stl(session: Session) -> Path | None:
-    turn = session.current
-    stl = turn.files.get("stl") if turn else None
-    return Path(stl) if stl else None
