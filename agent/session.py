@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from agent.prompts import system_message
 from tools.errors import ScadAgentError
 from tools.files import write_atomic
 from tools.mesh import MeshReport
+from tools.params import customizer_params
 from tools.render import render_png
 
 SESSION_FILE = "session.json"
@@ -73,38 +73,13 @@ class Turn:
         return cls(**data)
 
 
-_PARAM = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*([^;]+);", re.MULTILINE)
-
-
 def program_params(program: str | None) -> dict[str, Any]:
-    """Top-level `name = literal;` assignments: the part's knobs (numbers, bools, strings).
-
-    Only assignments before the first module/function/geometry line count, the way the
-    OpenSCAD customizer reads them."""
-    params: dict[str, Any] = {}
-    if not program:
-        return params
-    depth = 0
-    for line in program.splitlines():
-        if depth == 0:
-            m = _PARAM.match(line)
-            if m:
-                raw = m.group(2).strip()
-                value: Any
-                if re.fullmatch(r"-?\d+", raw):
-                    value = int(raw)
-                elif re.fullmatch(r"-?(\d+\.\d*|\.\d+|\d+)(e-?\d+)?", raw):
-                    value = float(raw)
-                elif raw in ("true", "false"):
-                    value = raw == "true"
-                elif re.fullmatch(r'"[^"\\]*"', raw):
-                    value = raw[1:-1]
-                else:
-                    value = None
-                if value is not None:
-                    params[m.group(1)] = value
-        depth += line.count("{") - line.count("}")
-    return params
+    """The part's knobs: its customizer parameters (tools.params) with scalar values
+    (numbers, booleans, strings), name -> value. Like OpenSCAD's customizer this reads only
+    the assignments before the first `{` or module/function definition and skips the
+    [Hidden] group and $-variables; vectors are left out."""
+    return {p.name: p.value for p in customizer_params(program)
+            if not isinstance(p.value, list)}
 
 
 def _json_safe(value: Any) -> Any:

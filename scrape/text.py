@@ -13,6 +13,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from tools.params import customizer_params, group_header
+
 # ---------------------------------------------------------------- decoding
 
 # Tried in order after the BOM check; cp1252 covers the usual Windows-edited files and
@@ -172,7 +174,7 @@ def leading_comment(text: str) -> str:
     for c in comments:
         if first_code is not None and c.line >= first_code:
             break
-        if c.block and _GROUP.match(c.text):
+        if c.block and group_header(c.text) is not None:
             first_code = c.line  # parameters start here
             break
         cleaned = _clean_comment(c.text)
@@ -190,29 +192,13 @@ def leading_comment(text: str) -> str:
 
 # ---------------------------------------------------------------- customizer parameters
 
-# name = value; // [spec]   (value may be a number, string, boolean or vector)
-_ASSIGNMENT = re.compile(r"^\s*(\$?[A-Za-z_]\w*)\s*=\s*(.+?)\s*;\s*$")
-_GROUP = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]\s*$")
-_STOP_WORDS = re.compile(r"^\s*(module|function)\b")
-_SCALAR = re.compile(r"^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|true|false)$")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _is_literal(value: str) -> bool:
-    """Customizers only offer literal values: numbers, strings, booleans, vectors of them."""
-    flat = _STRING.sub("0", value)  # a string may hold commas and brackets
-    items = [i.strip() for i in flat.replace("[", ",").replace("]", ",").split(",")]
-    items = [i for i in items if i]
-    return bool(items) and all(_SCALAR.match(i) for i in items) and \
-        (flat.startswith("[") or len(items) == 1)
-
 
 @dataclass(frozen=True)
 class Parameter:
     name: str
     default: str  # the literal as written
     spec: str | None  # what the customizer reads from `// [...]`: range or choices
-    description: str | None  # the comment line(s) right above the assignment
+    description: str | None  # the comment line right above (else a trailing comment)
     group: str | None  # the `/* [Group] */` it belongs to
 
     def to_dict(self) -> dict[str, str | None]:
@@ -221,43 +207,11 @@ class Parameter:
 
 
 def customizer_parameters(text: str) -> list[Parameter]:
-    """Top-level assignments before the first module/function, the way Thingiverse's and
-    OpenSCAD's customizer read them: `/* [Group] */` headers, a `// description` line above
-    and an optional `// [min:step:max]` or `// [a, b, c]` spec after the value. Left out
-    like the customizer does: the `[Hidden]` group, $-variables and computed values."""
-    params: list[Parameter] = []
-    group: str | None = None
-    pending: list[str] = []
-    for raw_line in text.split("\n"):
-        code, comments = split_comments(raw_line)
-        if _STOP_WORDS.match(code):
-            break
-        block_groups = [m.group(1) for c in comments if c.block
-                        for m in [_GROUP.match(c.text)] if m]
-        if block_groups and not code.strip():
-            group = block_groups[-1]
-            pending = []
-            continue
-        match = _ASSIGNMENT.match(code)
-        if match:
-            trailing = next((c.text.strip() for c in comments if c.code_before), None)
-            spec = None
-            if trailing and _GROUP.match(trailing):
-                spec = _GROUP.match(trailing).group(1)  # type: ignore[union-attr]
-            elif trailing and not pending:
-                pending = [trailing]
-            name, default = match.group(1), match.group(2).strip()
-            if ((group or "").lower() != "hidden" and not name.startswith("$")
-                    and _is_literal(default)):
-                params.append(Parameter(name, default, spec, " ".join(pending) or None, group))
-            pending = []
-        elif comments and not code.strip():
-            pending.append(" ".join(_clean_comment(c.text) for c in comments).strip())
-        elif not code.strip():
-            pending = []
-        else:
-            pending = []
-    return params
+    """The customizer parameters (tools.params, OpenSCAD's rules) in the record's shape: the
+    literal as written, and a trailing non-annotation comment as the description when no
+    line above gives one (`height = 3; // plate height`)."""
+    return [Parameter(p.name, p.literal, p.annotation, p.description or p.comment, p.group)
+            for p in customizer_params(text)]
 
 
 # ---------------------------------------------------------------- cheap content checks

@@ -138,6 +138,14 @@ def test_program_params() -> None:
     assert program_params(None) == {}
 
 
+def test_program_params_end_where_the_customizer_stops() -> None:
+    # OpenSCAD's customizer reads only what comes before the first `{`; vectors and the
+    # Hidden group are no knobs either
+    program = ("w = 60;\nsize = [1, 2];\n/* [Hidden] */\neps = 0.01;\n"
+               "difference() {\n  cube(w);\n}\nlate = 3;\n")
+    assert program_params(program) == {"w": 60}
+
+
 def test_explicit_grow_is_measured_from_the_first_part(tmp_path: Path) -> None:
     wider = "cube([30, 20, 40]);"
     session = new_session(tmp_path, [fenced(CUBE), fenced(TALL), fenced(wider)],

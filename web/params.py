@@ -1,42 +1,34 @@
-"""The knobs at the top of a program, read the way OpenSCAD's customizer reads them.
+"""The knobs at the top of a program as form fields, and the values the browser sends back.
+
+tools.params reads the parameters the way OpenSCAD's customizer does; here each one becomes
+a field:
 
     width = 60;        // [20:120]        slider from 20 to 120, step 1
-    hole_d = 5;        // [2:0.5:8]       slider with step 0.5
-    holes = 4;         // [2, 4, 6]       dropdown (numbers or strings; `value:label` too)
-    style = "round";   // [round, square] dropdown of strings
+    holes = 4;         // [2, 4, 6]       dropdown (when the value is one of the options)
     chamfer = true;                       checkbox
-    thickness = 5;                        number field (no spec)
+    thickness = 5;                        number field (no annotation)
     label = "A";                          text field
-    /* [Hidden] */                        what follows is not shown
+    size = [60, 40];                      not shown: a form has no vector field
 
-Only top-level `name = literal;` assignments before the first module or function count.
-Values coming back from the browser are client data: `coerce` checks them against the spec
+Values coming back from the browser are client data: `coerce` checks them against the field
 (range, choices, type) before they reach tools.openscad, which validates them again as
-OpenSCAD literals for `-D`. (scrape.text has a customizer reader for corpus statistics; the
-faces may not import scrape, and this one also needs typed values and line positions.)
+OpenSCAD literals for `-D`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from tools.openscad import validate_param
+from tools.params import Parameter, customizer_params
 
 Kind = Literal["slider", "dropdown", "number", "checkbox", "text"]
 Value = int | float | bool | str
 MAX_TEXT = 200  # characters of a text parameter
 MAX_PARAMS = 40  # beyond this a program is data, not knobs
-
-_ASSIGN = re.compile(r"^(\s*)([A-Za-z_]\w*)(\s*=\s*)(.+?)(\s*;)(\s*(?://(.*))?)$")
-_GROUP = re.compile(r"^\s*/\*\s*\[\s*([^\]]*?)\s*\]\s*\*/\s*$")
-_DEFINITION = re.compile(r"^\s*(module|function)\b")
-_NUMBER = r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_RANGE = re.compile(rf"^\[\s*({_NUMBER})\s*(?::\s*({_NUMBER})\s*)?(?::\s*({_NUMBER})\s*)?\]$")
-_CHOICES = re.compile(r"^\[(.+)\]$")
 
 
 class ParamError(ValueError):
@@ -68,95 +60,31 @@ class Param:
         return cls(**values)
 
 
-def _literal(raw: str) -> Value | None:
-    raw = raw.strip()
-    if re.fullmatch(r"-?\d+", raw):
-        return int(raw)
-    if re.fullmatch(_NUMBER, raw):
-        number = float(raw)
-        return number if math.isfinite(number) else None
-    if raw in ("true", "false"):
-        return raw == "true"
-    if re.fullmatch(r'"[^"\\]*"', raw):
-        return raw[1:-1]
-    return None  # expressions, vectors: not a knob
-
-
-def _number(text: str) -> int | float:
-    value = float(text)
-    return int(value) if value.is_integer() and re.fullmatch(r"-?\d+", text.strip()) else value
-
-
-def _choice(item: str, numeric: bool) -> tuple[str, Value]:
-    value_text, _, label = item.partition(":")
-    value_text = value_text.strip().strip('"')
-    value: Value = _number(value_text) if numeric else value_text
-    return (label.strip().strip('"') or value_text, value)
-
-
-def _spec(name: str, value: Value, comment: str | None, line: int, description: str | None,
-          group: str | None) -> Param:
-    base = {"name": name, "value": value, "line": line, "description": description,
-            "group": group}
-    spec = (comment or "").strip()
-    if isinstance(value, bool):
+def _param(found: Parameter) -> Param:
+    # a comment on the file's first line titles the file; the form shows no title as a
+    # description (OpenSCAD's customizer does)
+    description = None if found.line == 1 else found.description
+    base = {"name": found.name, "value": found.value, "line": found.line,
+            "description": description, "group": found.group}
+    if isinstance(found.value, bool):
         return Param(kind="checkbox", **base)
-    numeric = isinstance(value, int | float)
-    ranged = _RANGE.match(spec)
-    if numeric and ranged:
-        a, b, c = ranged.groups()
-        if b is None:  # [max]
-            low, step, high = 0.0, 1.0, float(a)
-        elif c is None:  # [min:max]
-            low, step, high = float(a), 1.0, float(b)
-        else:  # [min:step:max]
-            low, step, high = float(a), float(b), float(c)
-        if step > 0 and low <= high:
-            return Param(kind="slider", minimum=min(low, float(value)),
-                         maximum=max(high, float(value)), step=step, **base)
-    listed = _CHOICES.match(spec) if not ranged else None
-    if listed:
-        items = [i for i in listed.group(1).split(",") if i.strip()]
-        try:
-            choices = tuple(_choice(i, numeric) for i in items)
-        except ValueError:
-            choices = ()
-        if choices and value in [v for _, v in choices]:
-            return Param(kind="dropdown", choices=choices, **base)
+    numeric = isinstance(found.value, int | float)
+    slider = found.slider
+    if slider is not None:
+        # a program whose value lies outside its own range still shows that value
+        return Param(kind="slider", minimum=min(slider.minimum, float(found.value)),
+                     maximum=max(slider.maximum, float(found.value)), step=slider.step,
+                     **base)
+    choices = found.options
+    if choices and found.value in [v for _, v in choices]:
+        return Param(kind="dropdown", choices=choices, **base)
     return Param(kind="number" if numeric else "text", **base)
 
 
 def parse_params(program: str | None) -> list[Param]:
-    """The customizer parameters of `program`, in source order."""
-    params: list[Param] = []
-    if not program:
-        return params
-    group: str | None = None
-    description: str | None = None
-    depth = 0
-    for index, line in enumerate(program.splitlines()):
-        if depth == 0 and _DEFINITION.match(line):
-            break
-        grouped = _GROUP.match(line)
-        if grouped:
-            group, description = grouped.group(1), None
-            continue
-        stripped = line.strip()
-        if depth == 0 and stripped.startswith("//"):
-            # the comment right above an assignment describes it; the first line is a title
-            description = (stripped.lstrip("/").strip() or None) if index else None
-            continue
-        match = _ASSIGN.match(line) if depth == 0 else None
-        if match and (group or "").lower() != "hidden":
-            value = _literal(match.group(4))
-            if value is not None:
-                params.append(_spec(match.group(2), value, match.group(7), index, description,
-                                    group))
-                if len(params) >= MAX_PARAMS:
-                    break
-        description = None
-        depth += line.count("{") - line.count("}")
-    return params
+    """The customizer parameters of `program` that a form can show, in source order."""
+    shown = [p for p in customizer_params(program) if not isinstance(p.value, list)]
+    return [_param(p) for p in shown[:MAX_PARAMS]]
 
 
 def coerce(param: Param, raw: object) -> Value:
@@ -228,16 +156,15 @@ def apply_values(program: str, params: list[Param], values: Mapping[str, Value])
     comments), so the saved program says what the mesh shows. Literals come from
     tools.openscad.validate_param: data only, never code."""
     lines = program.splitlines(keepends=True)
+    written = {p.name: p for p in customizer_params(program)}
     for param in params:
         if param.name not in values:
             continue
         literal = validate_param(param.name, values[param.name])
-        line = lines[param.line]
-        body = line.rstrip("\r\n")
-        ending = line[len(body):]
-        match = _ASSIGN.match(body)
-        if match is None or match.group(2) != param.name:
+        found = written.get(param.name)
+        if found is None or found.line != param.line:
             raise ParamError(f"line {param.line + 1} is not the assignment of {param.name}")
-        lines[param.line] = (match.group(1) + match.group(2) + match.group(3) + literal
-                             + match.group(5) + match.group(6) + ending)
+        start, end = found.span
+        line = lines[param.line]
+        lines[param.line] = line[:start] + literal + line[end:]
     return "".join(lines)

@@ -1,0 +1,280 @@
+"""A program's customizer parameters: the knobs at its top, read the way OpenSCAD reads them.
+
+    /* [Size] */                          a group header: the parameters below are in "Size"
+    // width of the plate                 the `//` line right above describes the parameter
+    width = 60;        // [20:120]        slider from 20 to 120 (step 1); `[120]`: 0 to 120
+    hole_d = 5;        // [2:0.5:8]       slider with step 0.5
+    holes = 4;         // [2, 4, 6]       dropdown (numbers or strings; `value:label` too)
+    style = "round";   // [round, square] dropdown of strings
+    size = [60, 40];                      vectors of literals are parameters too
+    half = width / 2;                     computed: not a parameter
+    $fn = 32;                             $-variables are not parameters
+    /* [Hidden] */                        what follows is not shown
+    module plate() { ... }                parameters end here
+
+The rules follow OpenSCAD's customizer (src/comment.cc in 2021.01): a parameter is a
+top-level assignment of a literal (number, boolean, string, or vector of those) that starts
+before the first line opening a `{` outside strings and comments, i.e. the first module
+definition or block statement such as `difference() {`. A brace-less statement does not end
+the parameters (OpenSCAD's own examples/Parametric/candleStand.scad has knobs after
+`cylinder(length, width - 2);`). Like Thingiverse's customizer we also stop at the first
+`module` or `function` definition, even one without braces. One assignment per line is read;
+an assignment spread over lines, or two on one line, is not a parameter.
+
+Everything here is plain text work: no OpenSCAD process, no imports of ours.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+Scalar = int | float | bool | str
+Value = Scalar | list["Value"]
+
+_ASSIGN = re.compile(r"^\s*(\$?[A-Za-z_]\w*)\s*=\s*(.*?)\s*;\s*$")
+_DEFINITION = re.compile(r"^\s*(module|function)\b")
+_GROUP = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]\s*$")
+_ANNOTATION = re.compile(r"^\s*\[([^\]]*)\]\s*$")
+_DECORATION = re.compile(r"[*=\-_#/~+. ]*")  # `// -----` describes nothing
+# a string, `//`, `/*` or `{` outside comments: what the line scanner must look at
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|//|/\*|\{')
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_ITEM = re.compile(rf'\s*(?:("(?:[^"\\]|\\.)*")|({_NUMBER})|(true|false)\b|(\[))')
+_CLOSE = re.compile(r"\s*([,\]])")
+_SLIDER = re.compile(rf"^\s*({_NUMBER})\s*(?::\s*({_NUMBER})\s*)?(?::\s*({_NUMBER})\s*)?$")
+_ESCAPE = re.compile(r"\\(?:x([0-7][0-9a-fA-F])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{6})|(.?))")
+_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r"}
+
+
+@dataclass(frozen=True)
+class Slider:
+    minimum: float
+    step: float
+    maximum: float
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: Value  # the literal as Python data (strings unescaped, vectors as lists)
+    literal: str  # the literal as written (line[span[0]:span[1]], comments and all)
+    line: int  # 0-based index into program.splitlines()
+    span: tuple[int, int]  # columns of the literal in that line (to write a new value)
+    annotation: str | None  # the text inside a trailing `// [...]`
+    comment: str | None  # a trailing comment that is not an annotation
+    description: str | None  # the `//` line right above (even the file's first line)
+    group: str | None  # the `/* [Group] */` above
+
+    @property
+    def slider(self) -> Slider | None:
+        """`[max]`, `[min:max]` or `[min:step:max]` on a number: a slider."""
+        if isinstance(self.value, bool) or not isinstance(self.value, int | float):
+            return None
+        found = _SLIDER.match(self.annotation or "")
+        if found is None:
+            return None
+        a, b, c = found.groups()
+        if b is None:
+            low, step, high = 0.0, 1.0, float(a)
+        elif c is None:
+            low, step, high = float(a), 1.0, float(b)
+        else:
+            low, step, high = float(a), float(b), float(c)
+        ok = step > 0 and low <= high and all(map(math.isfinite, (low, step, high)))
+        return Slider(low, step, high) if ok else None
+
+    @property
+    def options(self) -> tuple[tuple[str, Scalar], ...]:
+        """`[a, b, c]` or `[value:label, ...]`: (label, value) pairs, values typed like the
+        parameter's own (numbers for a number); () when the annotation is no such list."""
+        if (self.annotation is None or _SLIDER.match(self.annotation)
+                or isinstance(self.value, bool | list)):
+            return ()  # a range-shaped annotation is a slider (or nothing), never a list
+        numeric = isinstance(self.value, int | float)
+        choices = []
+        for item in self.annotation.split(","):
+            if not item.strip():
+                continue
+            value_text, _, label = item.partition(":")
+            value_text = value_text.strip().strip('"')
+            if numeric:
+                if not re.fullmatch(_NUMBER, value_text):
+                    return ()
+                value: Scalar = _number(value_text)
+            else:
+                value = value_text
+            choices.append((label.strip().strip('"') or value_text, value))
+        return tuple(choices)
+
+
+def group_header(comment: str) -> str | None:
+    """The group a block comment's text names (`[Size]` -> "Size"), else None."""
+    found = _GROUP.match(comment)
+    return found.group(1) if found else None
+
+
+def customizer_params(program: str | None) -> list[Parameter]:
+    """The customizer parameters of `program`, in source order (none in the Hidden group)."""
+    params: list[Parameter] = []
+    group: str | None = None
+    description: str | None = None
+    in_block = False
+    for index, line in enumerate((program or "").splitlines()):
+        started_in_block = in_block
+        scanned = _scan(line, in_block)
+        in_block = scanned.in_block
+        if scanned.brace or _DEFINITION.match(scanned.code):
+            break
+        if not scanned.code.strip():
+            headers = [h for h in map(group_header, scanned.blocks) if h is not None]
+            if headers:
+                group, description = headers[-1], None
+            elif scanned.comment is not None and not scanned.blocks and not started_in_block:
+                description = _describe(scanned.comment)
+            else:
+                description = None
+            continue
+        found = _ASSIGN.match(scanned.code)
+        if found and not found.group(1).startswith("$") and (group or "").lower() != "hidden":
+            parameter = _parameter(found, line, index, scanned.comment, description, group)
+            if parameter is not None:
+                params.append(parameter)
+        description = None
+    return params
+
+
+# ---------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class _Line:
+    code: str  # the line with comments blanked out (same columns), strings kept
+    comment: str | None  # the text after `//`
+    blocks: list[str]  # the texts of /* */ comments that open and close on this line
+    in_block: bool  # a /* comment is still open at the end of the line
+    brace: bool  # a `{` outside strings and comments
+
+
+def _scan(line: str, in_block: bool) -> _Line:
+    code: list[str] = []
+    blocks: list[str] = []
+    pos = 0
+    while pos < len(line):
+        if in_block:
+            end = line.find("*/", pos)
+            stop = len(line) if end < 0 else end + 2
+            code.append(" " * (stop - pos))
+            pos, in_block = stop, end < 0
+            continue
+        token = _TOKEN.search(line, pos)
+        if token is None:
+            code.append(line[pos:])
+            break
+        code.append(line[pos:token.start()])
+        text = token.group()
+        if text == "{":
+            return _Line("".join(code), None, blocks, False, True)
+        if text == "//":
+            return _Line("".join(code), line[token.end():], blocks, False, False)
+        if text == "/*":
+            end = line.find("*/", token.end())
+            if end >= 0:
+                blocks.append(line[token.end():end])
+                code.append(" " * (end + 2 - token.start()))
+                pos = end + 2
+            else:
+                code.append(" " * (len(line) - token.start()))
+                pos, in_block = len(line), True
+            continue
+        code.append(text)  # a string, kept whole: its `//` and `{` are text
+        pos = token.end()
+    return _Line("".join(code), None, blocks, in_block, False)
+
+
+def _describe(comment: str) -> str | None:
+    text = comment.lstrip("/").strip()
+    return None if _DECORATION.fullmatch(text) else text
+
+
+def _parameter(found: re.Match[str], line: str, index: int, comment: str | None,
+               description: str | None, group: str | None) -> Parameter | None:
+    value = parse_literal(found.group(2))  # the code: comments blanked out
+    if value is None:
+        return None
+    trailing = comment.strip() if comment is not None else None
+    annotated = _ANNOTATION.match(trailing) if trailing else None
+    return Parameter(
+        name=found.group(1), value=value, literal=line[found.start(2):found.end(2)], line=index,
+        span=(found.start(2), found.end(2)),
+        annotation=annotated.group(1).strip() if annotated else None,
+        comment=None if annotated or not trailing else trailing,
+        description=description, group=group)
+
+
+# ---------------------------------------------------------------- literals
+
+
+def parse_literal(text: str) -> Value | None:
+    """A literal as OpenSCAD writes it -> Python data; None for anything computed (and for
+    the cases a customizer cannot offer: empty vectors, non-finite numbers, unknown escapes)."""
+    parsed = _item(text, 0)
+    if parsed is None or text[parsed[1]:].strip():
+        return None
+    return parsed[0]
+
+
+def _item(text: str, pos: int) -> tuple[Value, int] | None:
+    found = _ITEM.match(text, pos)
+    if found is None:
+        return None
+    string, number, boolean, vector = found.groups()
+    if string is not None:
+        unescaped = _unescape(string[1:-1])
+        return None if unescaped is None else (unescaped, found.end())
+    if number is not None:
+        value = _number(number)
+        return (value, found.end()) if math.isfinite(value) else None
+    if boolean is not None:
+        return boolean == "true", found.end()
+    assert vector is not None
+    items: list[Value] = []
+    pos = found.end()
+    while True:
+        parsed = _item(text, pos)
+        if parsed is None:
+            return None
+        items.append(parsed[0])
+        closing = _CLOSE.match(text, parsed[1])
+        if closing is None:
+            return None
+        pos = closing.end()
+        if closing.group(1) == "]":
+            return items, pos
+
+
+def _number(text: str) -> int | float:
+    return int(text) if re.fullmatch(r"[-+]?\d+", text) else float(text)
+
+
+def _unescape(body: str) -> str | None:
+    r"""OpenSCAD's string escapes: \\ \" \n \t \r, \x7F (7-bit), \u263A, \U01F600."""
+    out: list[str] = []
+    pos = 0
+    for escape in _ESCAPE.finditer(body):
+        out.append(body[pos:escape.start()])
+        simple = escape.group(4)
+        hexadecimal = escape.group(1) or escape.group(2) or escape.group(3)
+        if simple is not None:
+            if simple not in _ESCAPES:
+                return None
+            out.append(_ESCAPES[simple])
+        else:
+            code = int(hexadecimal, 16)
+            if code == 0 or code > 0x10FFFF:
+                return None
+            out.append(chr(code))
+        pos = escape.end()
+    out.append(body[pos:])
+    return "".join(out)
