@@ -177,3 +177,23 @@ def test_openscad_grammar_keeps_every_reply_on_the_grammar(tiny: Path) -> None:
     for reply, why in zip(replies, backend.last_finish_reasons, strict=True):
         if why == "stop":
             assert grammar_pkg.accepts(reply), reply
+
+
+@pytest.mark.parametrize(("threads", "expected"), [(0, 1), (2, 2)])
+def test_cpu_threads_small_model_defaults_to_one(tiny: Path, threads: int,
+                                                 expected: int) -> None:
+    """A small model on CPU runs on one thread unless told otherwise: with other processes
+    busy, OpenMP spin-waits made two threads ~40x slower for scad-tiny."""
+    import torch
+
+    from agent.backends.hf import clear_model_cache
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        clear_model_cache()
+        get_backend("hf", model=str(tiny), threads=threads)
+        assert torch.get_num_threads() == expected
+    finally:
+        clear_model_cache()
+        torch.set_num_threads(before)
