@@ -43,6 +43,7 @@ class AgentConfig:
     max_repairs: int = 3  # attempts per turn = 1 + max_repairs
     strategy: Strategy | None = None  # None: the backend's default (DEFAULT_STRATEGY)
     samples: int = 4  # candidates per attempt with strategy "resample"
+    greedy_first: bool = True  # resample: the first candidate is greedy, the rest sampled
     temperature: float | None = None  # None: 0 for "repair", RESAMPLE_TEMPERATURE otherwise
     grammar: bool = True  # constrain decoding where the backend can
     max_wall_s: float = 300.0  # per turn: no new attempt starts after this

@@ -212,13 +212,21 @@ def load_program_grammar() -> str:
 
 def _generate(backend: Backend, messages: list[Message], n: int, config: AgentConfig,
               grammar: str | None, budget: _Budget) -> list[str]:
-    """n replies, in batches the backend can draw at once."""
+    """n replies, in batches the backend can draw at once.
+
+    With several samples, the first is greedy (config.greedy_first): a small model's most
+    likely program is its best guess at the numbers, and sampling only adds variety for
+    the verifier to choose from.
+    """
     replies: list[str] = []
     batch = max(1, int(getattr(backend, "max_parallel", n) or n))
+    greedy_first = config.greedy_first and n > 1 and config.resolved_temperature > 0
     while len(replies) < n:
-        want = min(batch, n - len(replies))
+        greedy = greedy_first and not replies
+        want = 1 if greedy else min(batch, n - len(replies))
+        temperature = 0.0 if greedy else config.resolved_temperature
         started = time.monotonic()
-        got = backend.generate(messages, n=want, temperature=config.resolved_temperature,
+        got = backend.generate(messages, n=want, temperature=temperature,
                                grammar=grammar, max_tokens=budget.reply_tokens())
         budget.timings["model_s"] += time.monotonic() - started
         budget.add_usage(getattr(backend, "last_usage", None))

@@ -114,7 +114,7 @@ def test_repair_starts_from_the_best_program(tmp_path: Path) -> None:
 def test_resample_draws_n_in_one_call_and_keeps_the_best(tmp_path: Path) -> None:
     replies = [fenced(SYNTAX), PROSE, fenced(TWO_HOLES), fenced(TWO_HOLES)]
     _, backend, steps = run(tmp_path, replies + [fenced(GOOD)], strategy="resample",
-                            samples=4, max_repairs=1)
+                            samples=4, max_repairs=1, greedy_first=False)
     assert backend.calls[0]["n"] == 4 and backend.calls[0]["temperature"] > 0
     # identical candidates are compiled once
     compiles = [s for s in steps if s.kind == "compile" and s.attempt == 1]
@@ -127,10 +127,18 @@ def test_resample_draws_n_in_one_call_and_keeps_the_best(tmp_path: Path) -> None
 
 def test_resample_stops_judging_after_a_verified_pass(tmp_path: Path) -> None:
     replies = [fenced(SYNTAX), fenced(GOOD), fenced(TWO_HOLES)]
-    _, backend, steps = run(tmp_path, replies, strategy="resample", samples=3)
+    _, backend, steps = run(tmp_path, replies, strategy="resample", samples=3,
+                            greedy_first=False)
     assert len(backend.calls) == 1
     assert steps[-1].data["status"] == "ok" and steps[-1].data["best"]["candidate"] == 1
     assert [s.data["candidate"] for s in steps if s.kind == "checks"] == [0, 1]
+
+
+def test_resample_first_candidate_is_greedy(tmp_path: Path) -> None:
+    replies = [fenced(TWO_HOLES), fenced(SYNTAX), fenced(GOOD), fenced(TWO_HOLES)]
+    _, backend, steps = run(tmp_path, replies, strategy="resample", samples=4)
+    assert [(c["n"], c["temperature"] > 0) for c in backend.calls] == [(1, False), (3, True)]
+    assert steps[-1].data["status"] == "ok" and steps[-1].data["best"]["candidate"] == 2
 
 
 def test_backend_error_yields_error_and_keeps_the_session(tmp_path: Path) -> None:
