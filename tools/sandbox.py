@@ -138,6 +138,32 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
+def _live_group_members(pgid: int) -> list[int]:
+    """Pids in process group `pgid` that are not zombies (from /proc/PID/stat)."""
+    live = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # fields after the parenthesised command: state ppid pgrp ...
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != b"Z":
+            live.append(int(entry.name))
+    return live
+
+
+def _wait_group_gone(pgid: int, timeout_s: float = 5.0) -> None:
+    """SIGKILL is delivered at once but a process takes a moment to die (an X server frees
+    its memory first); callers that clean up temp dirs or count processes must not race it."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and _live_group_members(pgid):
+        time.sleep(0.01)
+
+
 def _sandbox_pidfd(info_fd: int, timeout_s: float) -> int | None:
     """A pidfd for the sandbox's pid 1, from bwrap's --info-fd JSON ({"child-pid": N})."""
     data = b""
@@ -222,6 +248,7 @@ def run_limited(
         _kill_group(proc)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
+        _wait_group_gone(proc.pid)
         if inner_pidfd is not None:
             _wait_readable(inner_pidfd, 30.0)
             os.close(inner_pidfd)
