@@ -294,6 +294,12 @@ def test_huge_fn_hits_the_memory_limit() -> None:
     assert "memory limit" in result.errors[0].message
 
 
+def test_fn_one_million_is_bounded() -> None:
+    result = compile_scad("sphere(10, $fn=1e6);\n")
+    assert result.status in ("resource_limit", "timeout"), result.summary()
+    assert result.outputs == {}
+
+
 def test_user_text_cannot_fake_a_memory_error() -> None:
     result = compile_scad('assert(false, "std::bad_alloc: out of memory");\n')
     assert result.status == "runtime_error"
@@ -314,6 +320,26 @@ def test_output_over_the_cap_is_deleted(tmp_path: Path) -> None:
     assert result.status == "resource_limit", result.summary()
     assert result.outputs == {}
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_fifty_megabyte_stl_is_stopped_by_the_default_cap(tmp_path: Path) -> None:
+    """About 60 MB of binary STL (1.2M facets) against the default 50 MB output cap."""
+    out = tmp_path / "out"
+    result = compile_scad("sphere(10, $fn=1100);\n", out_dir=out)
+    assert Limits().max_output_mb == 50
+    assert result.status == "resource_limit", result.summary()
+    assert result.outputs == {}
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_file_without_trailing_newline(tmp_path: Path) -> None:
+    source = tmp_path / "part.scad"
+    source.write_text("cube(10);")
+    assert compile_scad(source).status == "ok"
+    source.write_text("cube(10);\nsphere(5")
+    result = compile_scad(source)
+    assert result.status == "syntax_error"
+    assert result.errors[0].line == 2
 
 
 def test_ten_megabyte_source_is_refused_without_running(tmp_path: Path) -> None:
