@@ -567,7 +567,9 @@ def test_github_thingiverse_and_gallery_corpus(servers, tmp_path: Path, monkeypa
     assert src["thingiverse:storage box"]["skipped"] == {"license": 1, "too_large": 1}
     assert any("search page 2" in e for e in src["thingiverse:storage box"]["errors"])
     assert src["github:gear"]["skipped"] == {"license": 2, "too_large": 1}
-    assert stats.http["retries"] >= 2 + 2 and stats.http["rate_wait_s"] > 0
+    assert stats.http["retries"] >= 2 + 2
+    # The reset header's wait is asserted in test_rate_limit_reset_header_delays_the_next_
+    # request: here it depends on timing (a slow machine reaches the reset before asking).
 
     # A rerun with --refresh revalidates listings (304s) and downloads no file again.
     before = {name: len(s.log) for name, s in (("gh", gh_api), ("raw", raw), ("tv", tv_api))}
