@@ -13,7 +13,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from agent.backends import BACKENDS, BackendError
+from agent.backends import BackendError
+from agent.run_cli import (
+    ApiKeyEnvOption,
+    BackendOption,
+    ConfigOption,
+    EndpointOption,
+    ModelOption,
+)
 from tools.errors import ScadAgentError, require
 
 EXIT_USAGE, EXIT_BACKEND = 2, 3
@@ -36,17 +43,11 @@ def new_session_dir(out: Path) -> Path:
 
 @app.callback(invoke_without_command=True)
 def tui(
-    backend: Annotated[str | None, typer.Option(
-        help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")] = None,
-    model: Annotated[str | None, typer.Option(
-        help="Model path or id (hf/vllm), model name (openai), replies JSONL (scripted).")
-    ] = None,
-    endpoint: Annotated[str | None, typer.Option(
-        help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")] = None,
-    api_key_env: Annotated[str | None, typer.Option(
-        help="Environment variable holding the API key (openai).")] = None,
-    config_file: Annotated[Path | None, typer.Option(
-        "--config", help="AgentConfig as TOML or YAML.")] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    endpoint: EndpointOption = None,
+    api_key_env: ApiKeyEnvOption = None,
+    config_file: ConfigOption = None,
     session_file: Annotated[Path | None, typer.Option(
         "--session", help="Open this saved session (session.json or its directory).")] = None,
     out: Annotated[Path, typer.Option(

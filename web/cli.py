@@ -18,7 +18,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from agent.backends import BACKENDS, BackendError
+from agent.backends import BackendError
+from agent.run_cli import (
+    ApiKeyEnvOption,
+    BackendOption,
+    ConfigOption,
+    EndpointOption,
+    ModelOption,
+)
 from tools.errors import ScadAgentError
 
 EXIT_USAGE, EXIT_BACKEND = 2, 3
@@ -57,17 +64,11 @@ def web(
     ] = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
-    backend: Annotated[str | None, typer.Option(
-        help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")] = None,
-    model: Annotated[str | None, typer.Option(
-        help="Model path or id (hf/vllm), model name (openai), replies JSONL (scripted).")
-    ] = None,
-    endpoint: Annotated[str | None, typer.Option(
-        help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")] = None,
-    api_key_env: Annotated[str | None, typer.Option(
-        help="Environment variable holding the API key (openai).")] = None,
-    config_file: Annotated[Path | None, typer.Option(
-        "--config", help="AgentConfig as TOML or YAML.")] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    endpoint: EndpointOption = None,
+    api_key_env: ApiKeyEnvOption = None,
+    config_file: ConfigOption = None,
     work_dir: Annotated[Path | None, typer.Option(
         help="Where browser sessions keep their files (default: a fresh temp dir).")] = None,
     max_queue: Annotated[int, typer.Option(help="Requests allowed to wait.")] = 16,
