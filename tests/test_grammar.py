@@ -29,8 +29,14 @@ from pathlib import Path
 
 import pytest
 
-from tools.grammar import accepts, decode_source, load_grammar, to_gbnf
-from tools.grammar.ebnf import GrammarSyntaxError, referenced_names, rename_rules, rule_names
+from tools.grammar import accepts, decode_source, grammar_source, load_grammar, to_gbnf
+from tools.grammar.ebnf import (
+    GrammarSyntaxError,
+    inline_rules,
+    referenced_names,
+    rename_rules,
+    rule_names,
+)
 from tools.grammar.keywords import BEGIN, END, KEYWORDS, identifier_rules
 
 EXAMPLES = Path("/usr/share/openscad/examples")
@@ -332,7 +338,7 @@ def test_grammar_agrees_with_openscad_on_language_corners() -> None:
 
 
 def test_keyword_block_is_what_the_generator_writes() -> None:
-    text = load_grammar()
+    text = grammar_source()
     block = text[text.index(BEGIN) : text.index(END) + len(END) + 1]
     assert block == identifier_rules()
 
@@ -346,12 +352,30 @@ def test_keywords_are_not_identifiers_but_their_neighbours_are(keyword: str) -> 
             assert accepts(f"{word} = 1; y = {word};"), word
 
 
-def test_grammar_rules_are_all_defined_and_used() -> None:
-    text = load_grammar()
+@pytest.mark.parametrize("text", [grammar_source(), load_grammar()], ids=["file", "loaded"])
+def test_grammar_rules_are_all_defined_and_used(text: str) -> None:
     defined = rule_names(text)
     assert len(defined) == len(set(defined))
     assert referenced_names(text) <= set(defined)
     assert set(defined) - referenced_names(text) == {"root"}
+
+
+def test_loaded_grammar_is_the_file_with_ws_inlined() -> None:
+    assert "ws" in rule_names(grammar_source()) and "ws" not in rule_names(load_grammar())
+    assert set(rule_names(load_grammar())) == set(rule_names(grammar_source())) - {"ws"}
+    # the corpus tests run the loaded grammar; the file itself says the same on the corners
+    for snippet in SNIPPETS:
+        assert accepts(snippet) == accepts(snippet, grammar_source()), snippet
+
+
+def test_inline_rules() -> None:
+    text = 'root ::= a "," a   # two\na ::= "x" | b # a comment\nb ::= "y"\n'
+    assert inline_rules(text, ("a",)) == 'root ::= ("x" | b) "," ("x" | b)   # two\nb ::= "y"\n'
+    assert inline_rules(text, ("a", "b")).startswith('root ::= ("x" | ("y")) ","')
+    with pytest.raises(GrammarSyntaxError, match="recursive"):
+        inline_rules('root ::= a\na ::= "x" a | "y"\n', ("a",))
+    with pytest.raises(GrammarSyntaxError, match="no such rule"):
+        inline_rules(text, ("c",))
 
 
 def test_vllm_reads_the_grammar_as_ebnf_not_lark() -> None:

@@ -12,6 +12,7 @@ functions that need them.
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Sequence
@@ -134,11 +135,15 @@ class GrammarLogitsProcessor:
     """Masks every token the grammar does not allow next, one xgrammar matcher per row.
 
     Not a subclass of transformers.LogitsProcessor so that importing this module stays
-    cheap; `generate` accepts any callable with this signature."""
+    cheap; `generate` accepts any callable with this signature. With several rows the masks
+    are filled by xgrammar's BatchGrammarMatcher on `threads` threads: filling a mask costs
+    about as much as a step of a small model, so rows in parallel matter."""
 
-    def __init__(self, compiled: Any) -> None:
+    def __init__(self, compiled: Any, threads: int | None = None) -> None:
         self._compiled = compiled
+        self._threads = threads or min(4, os.cpu_count() or 1)
         self._matchers: list[Any] = []
+        self._batch: Any = None
         self._bitmask: Any = None
         self._length = -1  # input length at the previous call
 
@@ -154,11 +159,15 @@ class GrammarLogitsProcessor:
         else:
             self._accept_last(input_ids)
         self._length = length
-        for row, matcher in enumerate(self._matchers):
-            if matcher.is_terminated():
-                self._bitmask[row].fill_(-1)  # finished rows are padded; leave them alone
-            else:
-                matcher.fill_next_token_bitmask(self._bitmask, row)
+        live = [row for row, m in enumerate(self._matchers) if not m.is_terminated()]
+        for row in set(range(batch)) - set(live):
+            self._bitmask[row].fill_(-1)  # finished rows are padded; leave them alone
+        if len(live) == 1:
+            self._matchers[live[0]].fill_next_token_bitmask(self._bitmask, live[0])
+        elif live:
+            self._batch.batch_fill_next_token_bitmask(
+                [self._matchers[row] for row in live], self._bitmask, indices=live
+            )
         vocab = self._compiled.tokenizer_info.vocab_size
         masked = scores if scores.device.type in ("cpu", "cuda") else scores.cpu()
         xgr.apply_token_bitmask_inplace(
@@ -173,14 +182,15 @@ class GrammarLogitsProcessor:
     def _start(self, batch: int) -> None:
         xgr = require("xgrammar", "hf")
         self._matchers = [xgr.GrammarMatcher(self._compiled) for _ in range(batch)]
+        self._batch = xgr.BatchGrammarMatcher(max_threads=self._threads) if batch > 1 else None
         self._bitmask = xgr.allocate_token_bitmask(batch, self._compiled.tokenizer_info.vocab_size)
 
     def _accept_last(self, input_ids: Any) -> None:
+        last = input_ids[:, -1].tolist()
         for row, matcher in enumerate(self._matchers):
             if matcher.is_terminated():
                 continue
-            token = int(input_ids[row, -1])
-            if not matcher.accept_token(token):
+            if not matcher.accept_token(last[row]):
                 # Only possible when something after us changed the choice (or all logits
                 # were -inf); a RuntimeError is what the HF backend turns into BackendError.
-                raise RuntimeError(f"the grammar rejected token {token} in row {row}")
+                raise RuntimeError(f"the grammar rejected token {last[row]} in row {row}")
