@@ -26,6 +26,19 @@ PROGRAMS: dict[str, str] = {
     "open": "polyhedron(points=[[0,0,0],[10,0,0],[0,10,0],[0,0,10]], faces=[[0,1,2],[0,3,1]]);",
 }
 
+# The faces' demo part: customizer-annotated parameters at the top (sliders in the web demo).
+CUSTOMIZER_PLATE = """// Mounting plate
+width = 60; // [20:1:120]
+depth = 40; // [20:1:120]
+thickness = 5; // [2:0.5:10]
+hole_d = 5; // [2:0.5:8]
+$fn = 32;
+difference() {
+    cube([width, depth, thickness]);
+    for (x = [8, width - 8], y = [8, depth - 8])
+        translate([x, y, -1]) cylinder(d = hole_d, h = thickness + 2);
+}"""
+
 _DIR = Path(tempfile.mkdtemp(prefix="scad-parts-"))
 atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import trimesh
+from scad_parts import CUSTOMIZER_PLATE
 from typer.testing import CliRunner
 
 from agent.backends.scripted import ScriptedBackend
@@ -31,17 +32,7 @@ from tui.widgets import ChecksTable, Conversation, PartPreview, PathDialog, Prog
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (140, 44)
 PROMPT = "a plate 60 x 40 x 5 mm with four 5 mm holes"
-PLATE = """// Mounting plate
-width = 60; // [20:1:120]
-depth = 40; // [20:1:120]
-thickness = 5; // [2:0.5:10]
-hole_d = 5; // [2:0.5:8]
-$fn = 32;
-difference() {
-    cube([width, depth, thickness]);
-    for (x = [8, width - 8], y = [8, depth - 8])
-        translate([x, y, -1]) cylinder(d = hole_d, h = thickness + 2);
-}"""
+PLATE = CUSTOMIZER_PLATE
 TALL_PLATE = PLATE.replace("thickness = 5;", "thickness = 10;")
 
 

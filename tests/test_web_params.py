@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import trimesh
+from scad_parts import CUSTOMIZER_PLATE
 from typer.testing import CliRunner
 
 from agent.backends.scripted import ScriptedBackend
@@ -20,17 +21,7 @@ from web.cli import app as web_cli
 from web.params import ParamError, apply_values, coerce_all, parse_params
 from web.state import TweakError, apply_params, new_web_session, part_view, undo
 
-PLATE = """// Mounting plate
-width = 60; // [20:1:120]
-depth = 40; // [20:1:120]
-thickness = 5; // [2:0.5:10]
-hole_d = 5; // [2:0.5:8]
-$fn = 32;
-difference() {
-    cube([width, depth, thickness]);
-    for (x = [8, width - 8], y = [8, depth - 8])
-        translate([x, y, -1]) cylinder(d = hole_d, h = thickness + 2);
-}"""
+PLATE = CUSTOMIZER_PLATE
 
 KNOBS = """// Knob
 /* [Shape] */
