@@ -21,8 +21,8 @@ Speed: HFBackend.generate on the suites' prompts, with the grammar and without, 
 
 Mask cost alone: xgrammar's next-token mask, in ms per token, while OpenSCAD's bundled
 examples are fed through the matcher token by token, for byte-level BPE vocabularies of
-1k and 8k tokens trained on /usr/share/openscad (tests/tiny_llama.train_tokenizer). Bigger
-vocabularies cost more: this is what a chat model's tokenizer would pay per step.
+1k and 8k tokens trained on /usr/share/openscad (tests/tiny_llama.train_tokenizer) and for
+--model's tokenizer when it exists. Bigger vocabularies cost more.
 """
 
 from __future__ import annotations
@@ -148,9 +148,10 @@ def run_speed(prompts: list[str], model: str, max_tokens: int,
     return rows
 
 
-def mask_speed(ebnf: str, vocab_sizes: tuple[int, ...] = (1024, 8000), max_tokens: int = 3000
-               ) -> list[tuple[int, float]]:
-    """(vocabulary size, ms per next-token mask) with grammar `ebnf`."""
+def mask_speed(ebnf: str, model: str | None, max_tokens: int = 3000
+               ) -> list[tuple[str, float]]:
+    """(tokenizer, ms per next-token mask) with grammar `ebnf`: BPE tokenizers of 1k and 8k
+    tokens trained on /usr/share/openscad, plus `model`'s tokenizer if it exists."""
     import xgrammar as xgr
     from tiny_llama import openscad_corpus, train_tokenizer
 
@@ -161,9 +162,14 @@ def mask_speed(ebnf: str, vocab_sizes: tuple[int, ...] = (1024, 8000), max_token
 
     texts = read("/usr/share/openscad/examples")  # fed through the matcher
     training = openscad_corpus(4000) + texts + read("/usr/share/openscad")
+    tokenizers = [(f"BPE {size}", train_tokenizer(training, vocab_size=size))
+                  for size in (1024, 8000)]
+    if model and Path(model).is_dir():
+        from transformers import AutoTokenizer
+
+        tokenizers.append((Path(model).name, AutoTokenizer.from_pretrained(model)))
     rows = []
-    for size in vocab_sizes:
-        tokenizer = train_tokenizer(training, vocab_size=size)
+    for label, tokenizer in tokenizers:
         info = xgr.TokenizerInfo.from_huggingface(tokenizer)
         compiled = xgr.GrammarCompiler(info, max_threads=2).compile_grammar(ebnf)
         bitmask = xgr.allocate_token_bitmask(1, info.vocab_size)
@@ -179,7 +185,7 @@ def mask_speed(ebnf: str, vocab_sizes: tuple[int, ...] = (1024, 8000), max_token
                     raise SystemExit(f"the grammar rejected a token of {text[:40]!r}")
             if count >= max_tokens:
                 break
-        rows.append((len(tokenizer), 1000 * spent / count))
+        rows.append((f"{label} ({len(tokenizer)} tokens)", 1000 * spent / count))
     return rows
 
 
@@ -207,9 +213,9 @@ def main() -> None:
         from tools.grammar import load_grammar
 
         ebnf = args.grammar.read_text(encoding="utf-8") if args.grammar else load_grammar()
-        print("| vocabulary | mask ms/token |\n|---|---|")
-        for size, ms in mask_speed(ebnf):
-            print(f"| {size} | {ms:.3f} |")
+        print("| tokenizer | mask ms/token |\n|---|---|")
+        for label, ms in mask_speed(ebnf, args.model):
+            print(f"| {label} | {ms:.3f} |")
         return
 
     from evals.suite import load_suite
