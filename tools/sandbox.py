@@ -159,6 +159,12 @@ def _live_group_members(pgid: int) -> list[int]:
 def _wait_group_gone(pgid: int, timeout_s: float = 5.0) -> None:
     """SIGKILL is delivered at once but a process takes a moment to die (an X server frees
     its memory first); callers that clean up temp dirs or count processes must not race it."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return  # the common case: nothing left in the group, no /proc scan needed
+    except PermissionError:
+        pass
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and _live_group_members(pgid):
         time.sleep(0.01)
