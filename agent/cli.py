@@ -39,21 +39,9 @@ def _register() -> None:
     if app.registered_commands:
         return  # already wired (main() called twice in one process, e.g. by tests)
     for verb, (module, help_text) in SUBCOMMANDS.items():
-        try:
-            sub = importlib.import_module(module).app
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith(module.split(".")[0]):
-                continue  # room not built yet
-            raise
-        app.add_typer(sub, name=verb, help=help_text)
+        app.add_typer(importlib.import_module(module).app, name=verb, help=help_text)
     for verb, module in TOP_LEVEL_FROM.items():
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError:
-            continue
-        fn = getattr(mod, f"{verb}_cmd", None)
-        if fn is not None:
-            app.command(verb)(fn)
+        app.command(verb)(getattr(importlib.import_module(module), f"{verb}_cmd"))
     run_mod = importlib.import_module("agent.run_cli")
     app.command("run")(run_mod.run_cmd)
 
