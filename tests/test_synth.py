@@ -175,6 +175,41 @@ def test_edit_records_change_the_part_as_the_spec_says(name: str, seed: int) -> 
     assert not ok and "grow" in reason, reason
 
 
+def test_relative_edits_write_arithmetic_on_the_old_value(tmp_path: Path) -> None:
+    """'twice as tall' becomes `height = 20 * 2;`: the model copies, OpenSCAD multiplies."""
+    from finetune.synth.edits import HEIGHT, resize
+
+    family = FAMILIES["block"]
+    v = dict(family.defaults(), length=30.0, width=20.0, height=20.0, corner_r=0.0)
+    lines = {}
+    for k in range(60):
+        edit = resize(v, HEIGHT, Words(Random(k)), 3, 160)
+        line = re.search(r"^height = (.+);", family.program(edit.values), re.M).group(1)
+        lines[line] = edit
+    assert {"20 * 1.5", "20 * 2", "20 / 2"} <= set(lines), sorted(lines)
+    assert all(re.fullmatch(r"\d+", line) for line in set(lines) - {"20 * 1.5", "20 * 2",
+                                                                    "20 / 2"})
+    doubled = lines["20 * 2"]
+    _, report, checks = compile_and_check(family.program(doubled.values),
+                                          family.spec(doubled.values, xyz=True), tmp_path)
+    assert report is not None and report.extents[2] == pytest.approx(40)
+    assert checks is not None and checks.passed
+    # a second relative edit extends the arithmetic; an exact value replaces it
+    again = [resize(lines["20 / 2"].values, HEIGHT, Words(Random(k)), 3, 160) for k in range(40)]
+    texts = {re.search(r"^height = (.+);", family.program(e.values), re.M).group(1)
+             for e in again}
+    assert "20 / 2 * 2" in texts and any(re.fullmatch(r"\d+", t) for t in texts)
+
+
+def test_exact_resizes_stay_inside_the_allowed_range() -> None:
+    from finetune.synth.edits import THICKNESS, resize
+
+    v = dict(FAMILIES["washer"].defaults(), thickness=1.5)
+    values = {float(resize(v, THICKNESS, Words(Random(k)), 0.5, 6).values["thickness"])
+              for k in range(200)}
+    assert min(values) >= 0.5, sorted(values)
+
+
 def test_edit_adding_corner_holes_raises_the_genus() -> None:
     family = FAMILIES["plate"]
     w = Words(Random(0))

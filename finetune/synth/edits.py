@@ -6,10 +6,12 @@ direction, the spec's `grow` entry (ratio of the extent along one axis, last / f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from finetune.synth.family import Edit, Values
 from finetune.synth.hardware import CLEARANCE, bigger_screw
+from finetune.synth.scad import Expr
 from finetune.synth.words import Words, fmt
 
 
@@ -46,11 +48,15 @@ def _grow(dim: Dimension, ratio: float) -> dict | None:
 
 
 def resize(v: Values, dim: Dimension, w: Words, lo: float, hi: float) -> Edit:
-    """Change one dimension: relative ('taller'), doubled, halved, or to an exact value."""
+    """Change one dimension: relative ('taller'), doubled, halved, or to an exact value.
+
+    Relative changes are written as arithmetic on the old value (`height = 20 * 1.5;`), see
+    scad.Expr; an exact value replaces any earlier arithmetic."""
     old = float(v[dim.key])
+    was = Expr.of(v[dim.key])
     kind = w.rng.random()
     if kind < 0.3 and old * 1.5 <= hi:
-        new = round_half(old * 1.5)
+        new = Expr(old * 1.5, f"{was} * 1.5")
         text = w.pick([f"make it {dim.more}", f"make it a bit {dim.more}", f"{dim.more} please",
                        f"can you make it {dim.more}?", f"increase the {dim.noun}",
                        f"Make it {dim.more}.", f"it should be {dim.more}",
@@ -58,19 +64,20 @@ def resize(v: Values, dim: Dimension, w: Words, lo: float, hi: float) -> Edit:
         # a vague request promises only a clear change
         grow = _grow(dim, 1.2)
     elif kind < 0.5 and old * 2 <= hi:
-        new = old * 2
+        new = Expr(old * 2, f"{was} * 2")
         text = w.pick([f"make it twice as {dim.adjective}", f"double the {dim.noun}",
                        f"twice as {dim.adjective} please", f"make it 2x {dim.more}",
                        f"Double the {dim.noun}.", f"can it be twice as {dim.adjective}?"])
         grow = _grow(dim, 2.0)
     elif kind < 0.6 and old * 0.5 >= lo:
-        new = round_half(old * 0.5)
+        new = Expr(old * 0.5, f"{was} / 2")
         text = w.pick([f"make it half as {dim.adjective}", f"halve the {dim.noun}",
                        f"make it {dim.less}, half the {dim.noun}",
                        f"cut the {dim.noun} in half"])
         grow = _grow(dim, new / old)
     else:
-        choices = [x for x in range(int(lo), int(hi) + 1) if abs(x - old) >= max(1, old * 0.15)]
+        choices = [x for x in range(math.ceil(lo), int(hi) + 1)
+                   if abs(x - old) >= max(1, old * 0.15)]
         new = float(w.rng.choice(choices)) if choices else old * 1.5
         n = w.mm(new)
         text = w.pick([f"make it {n} {dim.adjective}", f"change the {dim.noun} to {n}",

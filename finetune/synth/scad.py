@@ -24,7 +24,29 @@ class Param:
     comment: str | None = None
 
 
+class Expr(float):
+    """A value the program writes as arithmetic on an earlier one ("57 / 2").
+
+    An edit like "halve the height" then asks the model to copy a number and append an
+    operator, which a small model learns, instead of dividing, which it does not; OpenSCAD
+    does the arithmetic. It is a float, so shapes and specs compute with the value."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> Expr:
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+    @staticmethod
+    def of(value: float) -> str:
+        """How `value` is written as the left side of new arithmetic."""
+        return value.text if isinstance(value, Expr) else fmt(float(value))
+
+
 def literal(value: float | int | str) -> str:
+    if isinstance(value, Expr):
+        return value.text
     if isinstance(value, str):
         return json.dumps(value)
     return fmt(float(value))
