@@ -44,6 +44,7 @@ HOLE_ADJECTIVES = frozenset({
     "pair", "m", "cylindrical", "vent", "ventilation", "axial", "radial", "pilot",
 })
 HOLE_MODIFIERS = frozenset({"diameter", "size", "sizes", "spacing", "pattern", "depth",
+                            "strip", "strips", "bar", "centers", "centres", "center", "centre",
                             "distance", "pitch", "positions", "position", "radius"})
 VAGUE = frozenset({"some", "several", "many", "few", "multiple", "couple", "various"})
 # A hole that may not go through, or a count that multiplies: genus unknowable.
@@ -57,7 +58,8 @@ PROTRUSIONS = frozenset({
     "cap", "embossed", "raised", "protruding", "sticking", "extending", "extends", "top",
     "bottom", "base", "pedestal", "stand", "hinge", "arm", "arms", "spout", "nozzle", "text",
     "logo", "label", "chamfered", "shaft", "axle", "teeth", "tooth", "gear", "thread",
-    "threads", "spring", "ridge", "ridges", "rib", "ribs", "fins", "fin",
+    "threads", "spring", "ridge", "ridges", "rib", "ribs", "fins", "fin", "says", "saying",
+    "reading", "lettering",
 })
 CYLINDER_HEADS = frozenset({
     "cylinder", "disc", "disk", "rod", "tube", "pipe", "washer", "spacer", "puck", "bushing",
@@ -68,6 +70,13 @@ CUBE_HEADS = frozenset({"cube"})
 BOX_HEADS = frozenset({"plate", "box", "block", "slab", "brick", "tile", "panel", "bar",
                        "cuboid", "board", "sheet", "beam", "tray", "enclosure",
                        "bracket", "spacer", "shim", "holder", "case", "frame"})
+# Parts whose "thick" is the material, not the overall size ("an L bracket 140 x 90 mm,
+# 4 mm thick, 20 mm wide" is 20 mm deep).
+FOLDED_HEADS = frozenset({"bracket", "holder", "case", "frame", "enclosure", "tray", "box"})
+MATERIAL_WORDS = frozenset({"thick", "thickness", "material", "wall", "walls", "sheet"})
+# A pipe's cap, clip or holder is not itself a ring: "pipe" does not make it annular.
+NOT_ANNULAR = frozenset({"cap", "caps", "clip", "clips", "holder", "clamp", "plug", "handle",
+                         "hook", "mount", "bracket", "stand", "comb", "organizer", "organiser"})
 ANNULAR_HEADS = frozenset({"washer", "tube", "pipe", "ring", "bushing", "grommet", "sleeve"})
 PLURAL_OBJECTS = frozenset({
     "parts", "pieces", "objects", "copies", "cubes", "spheres", "cylinders", "gears", "blocks",
@@ -107,9 +116,9 @@ _LEN = _NUM + _UNIT
 _BY = r"\s*(?:x|by)\s*"
 _TRIPLE = re.compile(_LEN + _BY + _LEN + _BY + _LEN)
 # a number that is a length along the axis, not a diameter ("diameter 20, 50 mm long")
-_NOT_AXIAL = (r"(?![\d.])(?!\s*(?:mm|cm|inch(?:es)?|millimet\w*)?\s*"
+_NOT_AXIAL = (r"(?!\d|\.\d)(?!\s*(?:mm|cm|inch(?:es)?|millimet\w*)?\s*"
               r"(?:long|tall|high|thick|deep|in height|in length))")
-_PAIR = re.compile(_LEN + _BY + _LEN + r"(?!\s*(?:x|by)\s*\d)")
+_PAIR = re.compile(_LEN + _BY + _LEN + r"(?!\s*(?:x|by)\s*\d)(?!\s*(?:grid|array|pattern))")
 
 
 class HasTopology(Protocol):
@@ -130,6 +139,7 @@ def normalize(text: str) -> str:
     t = re.sub(r"(\d)(mm|cm|inch|in\b|millimet)", r"\1 \2", t)
     t = re.sub(r"(\d)\s*\"", r"\1 inch", t)
     t = t.replace("through hole", "throughhole").replace("through-hole", "throughhole")
+    t = re.sub(r"\bbore ?holes?\b", "bore", t)  # one hole, two nouns
     return re.sub(r"\s+", " ", t).strip()
 
 
@@ -176,8 +186,10 @@ def count_holes(text: str) -> HoleCount:
     for i, tok in enumerate(toks):
         if tok not in HOLE_NOUNS:
             continue
+        if not tok.endswith("s") and i + 1 < len(toks) and toks[i + 1] in HOLE_MODIFIERS:
+            continue  # "a hole strip", "a 96 mm hole spacing": names no hole of its own
         mentioned = True
-        window_after = toks[i + 1 : i + 6]
+        window_after = toks[i + 1 : i + 9]
         # "holes on each side", "holes in both ends": the count multiplies; "one in each
         # corner" only distributes it
         for k, w in enumerate(window_after):
@@ -252,9 +264,9 @@ def count_holes(text: str) -> HoleCount:
 def _corner_holes(toks: list[str]) -> int | None:
     """'a hole in each corner' / 'holes in the four corners' of a rectangular part -> 4."""
     text = " ".join(toks)
-    if re.search(r"\b(a|one) (\w+ ){0,3}(hole|bore) (\w+ ){0,2}(in|at|near) (each|every) corner\b",
+    if re.search(r"\b(a|one) (\w+ ){0,3}(hole|bore) (\S+ ){0,6}(in|at|near) (each|every) corner\b",
                  text) or re.search(
-        r"\bholes? (\w+ ){0,2}(in|at|near) (all )?(the )?(four|4) corners\b", text
+        r"\bholes? (\S+ ){0,6}(in|at|near) (all )?(the )?(four|4) corners\b", text
     ):
         return 4
     return None
@@ -277,9 +289,12 @@ def _triple(text: str) -> list[float] | None:
 def _height(text: str) -> list[float]:
     """'5 mm thick', '10 tall', 'height of 12 mm', 'thickness: 3'."""
     values = []
-    for m in re.finditer(_LEN + r"\s*(thick|tall|high|in height|in thickness)\b", text):
+    # a wall's or the material's thickness is not the part's height
+    for m in re.finditer(_LEN + r"\s*(thick|tall|high|in height|in thickness)\b"
+                         r"(?! (?:walls?|material|sheet)\b)", text):
         values.append(_scaled(m.group(1), m.group(2), None))
-    for m in re.finditer(r"\b(height|thickness)\s*(?:of|is|=|:)?\s*" + _LEN, text):
+    for m in re.finditer(r"(?<!wall )(?<!walls )(?<!material )\b(height|thickness)\s*"
+                         r"(?:of|is|=|:)?\s*" + _LEN, text):
         values.append(_scaled(m.group(2), m.group(3), None))
     return values
 
@@ -304,9 +319,10 @@ def _round_size(text: str) -> tuple[float | None, float | None, str]:
         (_LEN + r"\s*(?:in |outer |outside )?(?:diameter|dia)\b", 1.0),
         (_LEN + r"\s*(?:sphere|ball)\b", 1.0),
         (r"\bod\s*(?:of|=|:)?\s*" + _LEN, 1.0),
+        (_LEN + r"\s*(?:od|o\.d\.)(?![\w.])", 1.0),
         (r"(?:outer |outside )?radius\s*(?:of|is|=|:)?\s*" + _LEN + _NOT_AXIAL, 2.0),
         (_LEN + r"\s*(?:in |outer |outside )?radius\b", 2.0),
-        (_LEN + r"\s*across\b", 1.0),
+        (_LEN + r"\s*across\b(?! (?:the )?flats)", 1.0),
     ):
         for m in re.finditer(pattern, text):
             if _is_hole_context(text, m.start(), m.end()):
@@ -321,7 +337,8 @@ def _round_size(text: str) -> tuple[float | None, float | None, str]:
     if len(distinct) > 1:
         return None, None, "several diameters"
     heights = _height(text)
-    for m in re.finditer(_LEN + r"\s*long\b|\blength\s*(?:of|is|=|:)?\s*" + _LEN, text):
+    for m in re.finditer(_LEN + r"\s*(?:long|length)\b|\blength\s*(?:of|is|=|:)?\s*" + _LEN,
+                         text):
         number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         heights.append(_scaled(number, unit, None))
     hs = sorted(set(heights))
@@ -330,7 +347,7 @@ def _round_size(text: str) -> tuple[float | None, float | None, str]:
 
 def _cube_side(text: str) -> float | None:
     patterns = (
-        _LEN + r"\s*(?:sided |side )?cube\b",
+        _LEN + r"\s*(?:sided |side |solid |plain |simple )?cube\b",
         r"\bcube\s*(?:,|of|with (?:a )?(?:side|edge)s?(?: length)?(?: of)?|"
         r"(?:side|edge)s?(?: length)?(?: of)?)\s*" + _LEN,
         r"\bcube\s*" + _LEN + r"\s*(?:on a side|per side|each side|wide)",
@@ -367,7 +384,7 @@ def infer_size(text: str) -> list[list[float]] | None:
     elif head in CUBE_HEADS:
         side = _cube_side(norm)
         dims = [side] * 3 if side else None
-    elif head in SPHERE_HEADS:
+    elif head in SPHERE_HEADS and not re.search(r"\bhalf (sphere|ball)|\bhemisphere", norm):
         diameter, _, _ = _round_size(norm)
         if diameter:
             dims, round_axes = [diameter] * 3, 3
@@ -375,7 +392,7 @@ def infer_size(text: str) -> list[list[float]] | None:
         diameter, length, unclear = _round_size(norm)
         if diameter and length and not unclear:
             dims, round_axes = [diameter, diameter, length], 2
-    elif head in BOX_HEADS:
+    elif head in BOX_HEADS and not (head in FOLDED_HEADS and MATERIAL_WORDS & set(toks)):
         pairs = list(_PAIR.finditer(norm))
         heights = sorted(set(_height(norm)))
         if len(pairs) == 1 and len(heights) == 1:
@@ -489,7 +506,7 @@ def infer_spec(text: str, previous: HasTopology | None = None, *, follow_up: boo
     spec: dict = {"watertight": True}
     toks = tokens(text)
     holes = count_holes(text)
-    annular = _head(toks) in ANNULAR_HEADS
+    annular = _head(toks) in ANNULAR_HEADS and not NOT_ANNULAR & set(toks)
     if not follow_up:
         if holes.mentioned and annular:
             # "a washer with an 8 mm hole": the hole is its own; holes through a tube's
