@@ -473,7 +473,7 @@ def _absolute_height(text: str) -> float | None:
     """'make it 30 mm tall' in a follow-up: the new Z extent."""
     norm = normalize(text)
     m = re.search(r"\b(make|set|change)\b.*?\b" + _LEN + r"\s*(tall|high)\b", norm) or re.search(
-        r"\bheight\s*(?:to|of|=|:)\s*" + _LEN, norm)
+        r"(?<!wall )(?<!hole )\bheight\s*(?:to|of|=|:|should be|is|must be)?\s*" + _LEN, norm)
     if not m:
         return None
     groups = [g for g in m.groups() if g is not None]

@@ -217,6 +217,9 @@ def test_follow_up_absolute_size() -> None:
     spec = infer_spec("make it 20 mm tall", Prev(), follow_up=True)
     assert spec["size_xyz"][2] == [19.5, 20.5]
     assert "grow" not in spec
+    for text in ("height 41mm", "the height should be 41 mm", "set the height to 41 mm"):
+        assert infer_spec(text, Prev(), follow_up=True)["size_xyz"][2] == [40.18, 41.82], text
+    assert "size_xyz" not in infer_spec("wall height 41 mm", Prev(), follow_up=True)
     restated = infer_spec("now make it 80 x 40 x 5 mm", Prev(), follow_up=True)
     assert _within(restated["size"], [80, 40, 5])
     # a size of a feature is not the part's size
