@@ -164,6 +164,8 @@ def _load_uncached(
     transformers = require("transformers", "hf")
     # An adapter trained with added tokens or a new chat template saves its own tokenizer.
     tokenizer_source = adapter if adapter and _has_tokenizer(Path(adapter)) else model_id
+    # a "Loading weights" bar per load lands in the middle of the agent's own output
+    transformers.utils.logging.disable_progress_bar()
     kwargs: dict[str, Any] = {"dtype": getattr(torch, dtype)}
     if quantize:
         kwargs["quantization_config"] = _quantization_config(quantize)
