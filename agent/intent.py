@@ -101,6 +101,13 @@ RESIZE_WORDS = frozenset({
     "width", "length", "thickness", "twice", "double", "half", "triple", "times", "increase",
     "decrease", "reduce", "grow", "shrink", "size", "deeper", "shallower", "extend",
 })
+# A follow-up naming only the height keeps the footprint; these words name another axis.
+HEIGHT_WORDS = frozenset({"taller", "shorter", "height", "tall", "high", "higher", "lower"})
+OTHER_AXIS_WORDS = frozenset({
+    "wider", "narrower", "longer", "width", "length", "wide", "long", "thick", "thicker",
+    "thinner", "thickness", "bigger", "smaller", "larger", "scale", "scaled", "diameter",
+    "deep", "deeper", "depth", "size", "everything", "all", "proportionally", "uniformly",
+})
 # Words of a follow-up that change more than the size (topology may change).
 FEATURE_WORDS = frozenset({
     "hole", "holes", "slot", "slots", "add", "remove", "cut", "cutout", "fillet", "round",
@@ -559,6 +566,13 @@ def infer_spec(text: str, previous: HasTopology | None = None, *, follow_up: boo
     height = _absolute_height(text)
     if height is not None and grow is None:
         spec["size_xyz"] = [[0.0, BIG], [0.0, BIG], _length_range(height)]
+    words = set(toks)
+    if (previous is not None and (grow or height) and _pure_resize(toks)
+            and HEIGHT_WORDS & words and not OTHER_AXIS_WORDS & words):
+        # "make it taller" changes the height only: the footprint stays
+        z = spec["size_xyz"][2] if "size_xyz" in spec else [0.0, BIG]
+        spec["size_xyz"] = [_length_range(previous.extents[0]),
+                            _length_range(previous.extents[1]), z]
     return spec
 
 

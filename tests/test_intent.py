@@ -202,6 +202,22 @@ def test_pure_resize_keeps_topology_of_previous_part() -> None:
     assert spec["genus"] == 4 and spec["bodies"] == 1
 
 
+@pytest.mark.parametrize("text", ["make it taller", "halve the height", "height 41mm",
+                                  "make it twice as tall", "make it 10 mm shorter"])
+def test_height_only_follow_up_keeps_the_footprint(text: str) -> None:
+    spec = infer_spec(text, Prev(extents=(60.0, 40.0, 5.0)), follow_up=True)
+    assert spec["size_xyz"][0] == [58.8, 61.2] and spec["size_xyz"][1] == [39.2, 40.8], spec
+
+
+@pytest.mark.parametrize("text", ["make it taller and wider", "scale it to twice the height",
+                                  "make it bigger", "make it longer", "make it thicker",
+                                  "make it taller and add a hole"])
+def test_other_changes_leave_the_footprint_free(text: str) -> None:
+    spec = infer_spec(text, Prev(extents=(60.0, 40.0, 5.0)), follow_up=True)
+    xy = spec.get("size_xyz", [[0.0, 1e9], [0.0, 1e9]])[:2]
+    assert xy == [[0.0, 1e9], [0.0, 1e9]], (text, spec)
+
+
 def test_follow_up_hole_edits() -> None:
     assert infer_spec("add two more holes", Prev(genus=4), follow_up=True)["genus"] == 6
     assert infer_spec("add a hole in the middle", Prev(genus=4), follow_up=True)["genus"] == 5
