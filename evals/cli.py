@@ -7,6 +7,7 @@ worse.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from datetime import datetime
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from evals.harness import CaseResult
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+DEFAULT_SEED = 0  # hf sampling seed for eval runs unless the config sets backend_config.seed
 STATUS_COLOUR = {"pass": "green", "fail_spec": "yellow", "no_part": "red", "timeout": "red",
                  "error": "red"}
 
@@ -101,6 +103,11 @@ def run_cmd(
         raise _usage(str(exc), as_json) from exc
     if workers < 1 or timeout <= 0:
         raise _usage("--workers must be at least 1 and --timeout positive", as_json)
+    if config.backend == "hf" and "seed" not in config.backend_config:
+        # the candidates after the greedy one are sampled: seeded, a run with one worker is
+        # repeatable, and comparing two runs compares the change, not the dice
+        config = dataclasses.replace(config, backend_config={**config.backend_config,
+                                                              "seed": DEFAULT_SEED})
     if config.backend == "scripted" and workers > 1:
         workers = 1  # a replies file is one queue: replaying it in parallel would mix cases
         console.print("[yellow]scripted backend: running one case at a time[/yellow]")

@@ -45,3 +45,24 @@ def test_public_suite_on_the_default_model(tmp_path: Path) -> None:
     assert summary["compile_rate"] >= MIN_COMPILE_RATE, summary
     results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").open()]
     assert sorted(r["id"] for r in results) == sorted(c.id for c in cases)
+
+
+def test_eval_runs_repeat_exactly(tmp_path: Path) -> None:
+    """Cases that need sampled candidates (the greedy one fails them) come out the same in
+    two runs: eval seeds the hf backend, so a comparison measures a change, not the dice."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    runs = []
+    for name in ("a", "b"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "agent.cli", "eval", "run", str(default_suite_path()),
+             "--case", "bar-5holes", "--case", "block-taller", "--max-repairs", "2",
+             "--out", str(tmp_path / name), "--json"],
+            capture_output=True, text=True, env=env, timeout=600,
+        )
+        assert proc.returncode in (0, 1), proc.stderr[-2000:]
+        rows = [json.loads(line) for line in (tmp_path / name / "results.jsonl").open()]
+        runs.append(sorted((r["id"], r["status"], r["tokens"]["completion_tokens"],
+                            Path(r["files"]["scad"]).read_text()) for r in rows))
+    assert len(runs[0]) == 2 and runs[0] == runs[1]
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["meta"]["config"]["backend_config"]["seed"] == 0
