@@ -9,7 +9,7 @@ First turn:  hole counts -> genus; stated sizes -> size (sorted, orientation-fre
              "separate lid" -> bodies 2, else bodies 1 unless several objects are asked for.
 Follow-ups:  "make it taller" / "twice as tall" / "10 mm taller" -> grow along Z relative to
              the previous part; "add two holes" -> previous genus + 2; a pure resize keeps
-             the previous part's genus and bodies.
+             the previous part's genus and bodies, and a height-only one its X/Y extents.
 """
 
 from __future__ import annotations
