@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from agent.backends import BACKENDS, Backend, get_backend
+from agent.backends import BACKENDS, Backend, BackendError, get_backend
 from agent.config import STRATEGIES, AgentConfig
 from agent.loop import Step
 from agent.session import Session
@@ -117,6 +117,22 @@ def load_agent(backend: str | None, model: str | None = None, *, endpoint: str |
         api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
         samples=None, no_grammar=False)
     return config, get_backend(config.backend, **config.backend_config)
+
+
+def load_agent_or_exit(err: Console, backend: str | None, model: str | None, *,
+                       endpoint: str | None, api_key_env: str | None,
+                       config_file: Path | None) -> tuple[AgentConfig, Backend]:
+    """load_agent for a face's command line: one line on `err`, then exit 3 when the backend
+    cannot start or 2 for a bad flag or config file."""
+    try:
+        return load_agent(backend, model, endpoint=endpoint, api_key_env=api_key_env,
+                          config_file=config_file)
+    except BackendError as exc:
+        err.print(f"[red]backend:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_BACKEND) from exc
+    except ScadAgentError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from exc
 
 
 class Progress:

@@ -10,7 +10,7 @@ from agent.backends.scripted import ScriptedBackend
 from agent.export import export_part
 from agent.loop import Step
 from agent.present import ProgressLine, check_rows, describe_step, format_value
-from agent.run_cli import UsageProblem, load_agent
+from agent.run_cli import UsageProblem, load_agent, load_agent_or_exit
 from tools.errors import ScadAgentError
 
 
@@ -70,3 +70,22 @@ def test_load_agent_shares_the_run_flags(tmp_path: Path) -> None:
         load_agent("nonsense")
     with pytest.raises(UsageProblem, match="needs --model"):
         load_agent("scripted")
+
+
+@pytest.mark.parametrize(("backend", "model", "code", "said"), [
+    ("nonsense", None, 2, "error: --backend must be one of"),
+    ("scripted", "/nonexistent/replies.jsonl", 3, "backend: cannot read scripted replies"),
+])
+def test_load_agent_or_exit_says_why_and_exits_like_run(backend: str, model: str | None,
+                                                        code: int, said: str) -> None:
+    import io
+
+    import typer
+    from rich.console import Console
+
+    err = io.StringIO()
+    with pytest.raises(typer.Exit) as exited:
+        load_agent_or_exit(Console(file=err, width=200), backend, model, endpoint=None,
+                           api_key_env=None, config_file=None)
+    assert exited.value.exit_code == code
+    assert said in err.getvalue()

@@ -13,17 +13,17 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from agent.backends import BackendError
 from agent.run_cli import (
+    EXIT_USAGE,
     ApiKeyEnvOption,
     BackendOption,
     ConfigOption,
     EndpointOption,
     ModelOption,
+    load_agent_or_exit,
 )
 from tools.errors import ScadAgentError, require
 
-EXIT_USAGE, EXIT_BACKEND = 2, 3
 PREVIEW_MODES = ("auto", "image", "text")
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
@@ -68,18 +68,11 @@ def tui(
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from exc
 
-    from agent.run_cli import load_agent
     from agent.session import Session
 
-    try:
-        config, model_backend = load_agent(backend, model, endpoint=endpoint,
-                                           api_key_env=api_key_env, config_file=config_file)
-    except BackendError as exc:
-        err.print(f"[red]backend:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_BACKEND) from exc
-    except ScadAgentError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_USAGE) from exc
+    config, model_backend = load_agent_or_exit(err, backend, model, endpoint=endpoint,
+                                               api_key_env=api_key_env,
+                                               config_file=config_file)
     try:
         if session_file is not None:
             session = Session.load(session_file, model_backend, config)

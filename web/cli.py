@@ -18,17 +18,17 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from agent.backends import BackendError
 from agent.run_cli import (
+    EXIT_USAGE,
     ApiKeyEnvOption,
     BackendOption,
     ConfigOption,
     EndpointOption,
     ModelOption,
+    load_agent_or_exit,
 )
 from tools.errors import ScadAgentError
 
-EXIT_USAGE, EXIT_BACKEND = 2, 3
 AUTH_ENV = "SCAD_AGENT_WEB_AUTH"
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
@@ -77,9 +77,9 @@ def web(
     """Serve the demo: chat, 3D viewer, parameters, checks and downloads."""
     err = Console(stderr=True, highlight=False)
 
-    def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    def fail(message: str) -> typer.Exit:
         err.print(f"[red]error:[/red] {escape(message)}")
-        return typer.Exit(code)
+        return typer.Exit(EXIT_USAGE)
 
     try:
         credentials = parse_auth(auth)
@@ -95,20 +95,15 @@ def web(
                   "anyone who can reach this address can use the demo")
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-    from agent.run_cli import load_agent
     from web.app import WebSettings, build_demo, gradio_module, launch_demo
 
     try:
         gradio_module()
     except ScadAgentError as exc:
         raise fail(str(exc)) from exc
-    try:
-        config, model_backend = load_agent(backend, model, endpoint=endpoint,
-                                           api_key_env=api_key_env, config_file=config_file)
-    except BackendError as exc:
-        raise fail(f"backend: {exc}", EXIT_BACKEND) from exc
-    except ScadAgentError as exc:
-        raise fail(str(exc)) from exc
+    config, model_backend = load_agent_or_exit(err, backend, model, endpoint=endpoint,
+                                               api_key_env=api_key_env,
+                                               config_file=config_file)
     folder = work_dir
     if folder is None:
         # sessions live only as long as the server (their state is in its memory)
