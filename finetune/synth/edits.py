@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from finetune.synth.family import Edit, Values
 from finetune.synth.hardware import CLEARANCE, bigger_screw
-from finetune.synth.scad import Expr
+from finetune.synth.scad import Expr, literal
 from finetune.synth.words import Words, fmt
 
 
@@ -53,7 +53,7 @@ def resize(v: Values, dim: Dimension, w: Words, lo: float, hi: float) -> Edit:
     Relative changes are written as arithmetic on the old value (`height = 20 * 1.5;`), see
     scad.Expr; an exact value replaces any earlier arithmetic."""
     old = float(v[dim.key])
-    was = Expr.of(v[dim.key])
+    was = literal(v[dim.key])  # the old value as the program wrote it, arithmetic included
     kind = w.rng.random()
     if kind < 0.3 and old * 1.5 <= hi:
         new = Expr(old * 1.5, f"{was} * 1.5")

@@ -38,11 +38,6 @@ class Expr(float):
         obj.text = text
         return obj
 
-    @staticmethod
-    def of(value: float) -> str:
-        """How `value` is written as the left side of new arithmetic."""
-        return value.text if isinstance(value, Expr) else fmt(float(value))
-
 
 def literal(value: float | int | str) -> str:
     if isinstance(value, Expr):
