@@ -1,20 +1,27 @@
-"""Mesh facts a printer and a spec care about: closed, bodies, through-holes, size, volume.
+"""Mesh facts a printer and a spec care about: closed, bodies, through-holes, size, volume,
+and the openings (holes, bores, cavities) seen in axis-aligned cross-sections.
 
 OpenSCAD's STL repeats every vertex once per triangle, so the mesh is loaded with
 `process=True` (vertices merged): without the merge every triangle would be its own body and
 the Euler number would be meaningless. Bad input (missing, empty, truncated or garbage file)
 never raises: it gives an empty report, because "the program produced nothing usable" is
 an answer the agent and the evals must be able to act on.
+
+A closed shell that lies inside another and faces inward (a hollow part's inner void) is a
+void, not a body, and its genus is not added: a hollow torus is one body with one hole.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import trimesh
+
+from tools.sections import find_openings
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +45,9 @@ class MeshReport:
     faces: int
     vertices: int
     degenerate_faces: int
+    voids: int = 0  # closed inner shells (hollow parts), not counted as bodies
+    # tools.sections.Opening dicts: holes, bores and cavities seen in cross-sections
+    openings: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -52,7 +62,8 @@ class MeshReport:
         fields["extents"] = tuple(float(v) for v in fields["extents"])
         lo, hi = fields["bounds"]
         fields["bounds"] = (tuple(float(v) for v in lo), tuple(float(v) for v in hi))
-        return cls(**fields)
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in fields.items() if k in known})
 
     def problems(self) -> list[str]:
         """Basic printability failures, in words a person (or the model) can act on."""
@@ -81,9 +92,10 @@ class MeshReport:
         x, y, z = self.extents
         genus = "?" if self.genus is None else str(self.genus)
         closed = "watertight" if self.watertight else "NOT watertight"
+        voids = f", {self.voids} inner void(s)" if self.voids else ""
         return (
             f"{x:.2f} x {y:.2f} x {z:.2f} mm, {self.bodies} bod{'y' if self.bodies == 1 else 'ies'}"
-            f", {genus} through-hole(s), volume {self.volume:.1f} mm^3, {closed}, "
+            f"{voids}, {genus} through-hole(s), volume {self.volume:.1f} mm^3, {closed}, "
             f"{self.faces} faces"
         )
 
@@ -126,21 +138,40 @@ def load_mesh(path: Path | str) -> trimesh.Trimesh | None:
     return mesh
 
 
-def _genus(mesh: trimesh.Trimesh, components: list[np.ndarray]) -> int | None:
-    """Sum of (2 - Euler) / 2 over the closed bodies; None when no body is closed or a
-    closed body's Euler number is odd (not an orientable closed surface)."""
-    total = 0
-    closed = 0
+def _shells(mesh: trimesh.Trimesh, components: list[np.ndarray]
+            ) -> tuple[int, int, int | None]:
+    """(bodies, voids, genus) over the connected shells. A void is a closed shell with
+    negative signed volume inside another shell's bounding box; genus sums (2 - Euler) / 2
+    over the closed outer shells (None when none is closed or an Euler number is odd)."""
+    shells = []
     for face_ids in components:
         body = mesh.submesh([face_ids], append=True, repair=False)
-        if not body.is_watertight:
+        closed = bool(body.is_watertight)
+        volume = _signed_volume(np.asarray(body.vertices)[np.asarray(body.faces)])
+        shells.append((body, closed, volume))
+    voids = 0
+    total = 0
+    counted = 0
+    odd = False
+    for k, (body, closed, volume) in enumerate(shells):
+        if closed and volume < 0 and any(
+            j != k and other_volume > 0 and _inside(body.bounds, other.bounds)
+            for j, (other, _, other_volume) in enumerate(shells)
+        ):
+            voids += 1
+            continue
+        if not closed:
             continue
         twice = 2 - int(body.euler_number)
-        if twice % 2:
-            return None
+        odd = odd or bool(twice % 2)
         total += twice // 2
-        closed += 1
-    return total if closed else None
+        counted += 1
+    genus = None if odd or not counted else total
+    return len(shells) - voids, voids, genus
+
+
+def _inside(inner: np.ndarray, outer: np.ndarray) -> bool:
+    return bool(np.all(inner[0] >= outer[0] - 1e-6) and np.all(inner[1] <= outer[1] + 1e-6))
 
 
 def analyze_mesh(path: Path | str) -> MeshReport:
@@ -168,6 +199,7 @@ def _analyze(mesh: trimesh.Trimesh) -> MeshReport:
         mesh.face_adjacency, nodes=np.arange(len(mesh.faces)), min_len=1
     )
     components = [np.asarray(c) for c in components]
+    bodies, voids = len(components), 0
     if len(components) == 1:
         # the common case: skip building a submesh copy
         genus = None
@@ -175,7 +207,7 @@ def _analyze(mesh: trimesh.Trimesh) -> MeshReport:
             twice = 2 - int(mesh.euler_number)
             genus = None if twice % 2 else twice // 2
     else:
-        genus = _genus(mesh, components)
+        bodies, voids, genus = _shells(mesh, components)
     lo, hi = (tuple(float(v) for v in corner) for corner in mesh.bounds)
     volume = _signed_volume(np.asarray(mesh.vertices)[np.asarray(mesh.faces)])
     if not np.isfinite(volume):
@@ -184,7 +216,7 @@ def _analyze(mesh: trimesh.Trimesh) -> MeshReport:
         empty=False,
         watertight=bool(mesh.is_watertight),
         winding_consistent=bool(mesh.is_winding_consistent),
-        bodies=len(components),
+        bodies=bodies,
         genus=genus,
         euler_number=int(mesh.euler_number),
         volume=volume,
@@ -193,4 +225,6 @@ def _analyze(mesh: trimesh.Trimesh) -> MeshReport:
         faces=int(len(mesh.faces)),
         vertices=int(len(mesh.vertices)),
         degenerate_faces=int(np.count_nonzero(mesh.area_faces < DEGENERATE_AREA_MM2)),
+        voids=voids,
+        openings=[o.to_dict() for o in find_openings(mesh)],
     )

@@ -145,6 +145,87 @@ def customizer_params(program: str | None) -> list[Parameter]:
     return params
 
 
+def top_level_values(program: str | None) -> dict[str, float]:
+    """The numbers a program's top-level assignments hold, simple arithmetic included
+    (`height = 40 * 1.5;` -> 60.0, `inner = od - 2 * wall;`): what a follow-up's checks compare
+    before and after an edit. Assignments inside blocks and modules are not read; one that
+    is not plain arithmetic on numbers and earlier names is left out."""
+    values: dict[str, float] = {}
+    depth = 0
+    in_block = False
+    for line in (program or "").splitlines():
+        scanned = _scan_all(line, in_block)
+        in_block = scanned.in_block
+        code = _STRING.sub('""', scanned.code)
+        if depth == 0:
+            found = _ASSIGN.match(code)
+            if found and not found.group(1).startswith("$"):
+                value = evaluate(found.group(2), values)
+                if value is not None:
+                    values[found.group(1)] = value
+        depth = max(0, depth + code.count("{") - code.count("}"))
+    return values
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_FUNCTIONS = {
+    "sqrt": math.sqrt, "abs": abs, "min": min, "max": max, "floor": math.floor,
+    "ceil": math.ceil, "round": round, "sin": lambda d: math.sin(math.radians(d)),
+    "cos": lambda d: math.cos(math.radians(d)), "tan": lambda d: math.tan(math.radians(d)),
+}
+
+
+def evaluate(expression: str, names: dict[str, float] | None = None) -> float | None:
+    """The value of an OpenSCAD arithmetic expression over numbers and `names`, or None
+    when it is anything else (vectors, strings, conditionals, unknown names)."""
+    import ast
+    import operator
+
+    binary = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+              ast.Div: operator.truediv, ast.Mod: operator.mod, ast.Pow: operator.pow}
+    known = {"PI": math.pi, **(names or {})}
+
+    def value(node: ast.AST) -> float:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) \
+                and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.Name) and node.id in known:
+            return known[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            inner = value(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp) and type(node.op) in binary:
+            return float(binary[type(node.op)](value(node.left), value(node.right)))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in _FUNCTIONS and not node.keywords:
+            return float(_FUNCTIONS[node.func.id](*(value(a) for a in node.args)))
+        raise ValueError("not arithmetic")
+
+    if len(expression) > 200:
+        return None
+    try:
+        tree = ast.parse(expression.replace("^", "**"), mode="eval")
+        result = value(tree.body)
+    except (SyntaxError, ValueError, TypeError, ZeroDivisionError, OverflowError):
+        return None
+    return result if math.isfinite(result) else None
+
+
+def _scan_all(line: str, in_block: bool) -> _Line:
+    """_scan for a whole line: braces do not stop it (they are counted by the caller)."""
+    parts: list[str] = []
+    rest = line
+    while True:
+        scanned = _scan(rest, in_block)
+        parts.append(scanned.code)
+        if not scanned.brace:
+            return _Line("".join(parts), scanned.comment, scanned.blocks, scanned.in_block,
+                         False)
+        parts.append("{")
+        rest = rest[len(scanned.code) + 1:]
+        in_block = False
+
+
 # ---------------------------------------------------------------- lines
 
 

@@ -1,0 +1,761 @@
+"""Checks for a new part, from a Reading (agent.intent.parse): what the user stated becomes a
+spec key (tools.spec) or a named "not checked" note, never a guess.
+
+    overall size   the main body's stated sizes -> size / dims (exact when nothing sticks
+                   out of it; lower bounds when a boss, flange or rib does, unless the text
+                   gives the overall size)
+    holes          counts of through-holes -> genus; their diameters -> holes
+    walls          a tube's, cup's or open box's wall -> wall
+    bodies         one body unless separate pieces are asked for
+    kind           what the part is -> kind (the program must not say it made something else)
+    plain solids   a bare cube / sphere / cylinder / cone -> shape and volume
+Positions, angles, depths of pockets, chamfers and fillets are reported as not checked.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from agent.intent.parse import SURFACES, Mention, Quantity, Reading
+from agent.intent.words import normalize
+
+BIG = 1e9  # "unbounded" in a [lo, hi] range; JSON has no infinity
+
+BOXY = frozenset({"cube", "block", "plate", "box", "lid", "tag", "comb", "grill", "channel"})
+ROUND = frozenset({"cylinder", "spacer", "washer", "ring", "tube", "pulley", "knob", "flange",
+                   "cup", "adapter", "nut"})
+ANNULAR = frozenset({"washer", "ring", "tube", "torus"})  # a bore is what they are
+MAYBE_ANNULAR = frozenset({"spacer", "adapter", "nut"})  # a bore if one is mentioned
+FLAT_NOUNS = frozenset({"plate", "tag", "tile", "panel", "sheet", "board", "slab", "lid",
+                        "grill", "grille", "comb", "guard", "cover", "bar", "strip", "shim",
+                        "coin", "disc", "disk", "washer", "puck", "nameplate", "sign"})
+UPRIGHT = frozenset({"standing", "upright", "vertical", "vertically", "stands", "tall"})
+OPEN_WORDS = frozenset({"open", "hollow", "shelled", "shell", "walls", "wall", "cup", "pot",
+                        "mug", "tray", "box", "enclosure", "container", "bin"})
+BLIND_WORDS = frozenset({"blind", "pilot", "socket", "recess", "recessed", "stays", "closed",
+                         "not", "dimple", "partial", "counterbore", "insert"})
+THROUGH_WORDS = frozenset({"through", "throughhole", "throughholes", "clearance", "passes",
+                           "straight", "way", "countersunk", "counterbored", "drain"})
+TAPPED = frozenset({"tapped", "threaded", "thread", "insert", "inserts", "heat", "heatset",
+                    "self", "tapping", "pilot"})
+CROSS = frozenset({"radial", "cross", "side", "sides", "both", "cheeks", "transverse"})
+
+
+@dataclass
+class Draft:
+    """Checks being built: spec keys and the notes of what is not checked."""
+
+    spec: dict = field(default_factory=lambda: {"watertight": True})
+    unchecked: list[str] = field(default_factory=list)
+
+    def skip(self, what: str, why: str = "") -> None:
+        note = f"{what} ({why})" if why else what
+        if note not in self.unchecked:
+            self.unchecked.append(note)
+
+
+def tolerance(value: float, about: bool = False) -> float:
+    return max(1.0, 0.1 * value) if about else max(0.3, 0.025 * value)
+
+
+def length_range(value: float, *, about: bool = False, round_: bool = False,
+                 lower_only: bool = False) -> list[float]:
+    """[lo, hi] for a stated length. A faceted circle (as few as 6 sides) spans only
+    cos(30 deg) = 0.866 of its diameter across the flats, so round extents reach lower."""
+    tol = tolerance(value, about)
+    lo = min(value * 0.86, value - tol) if round_ else value - tol
+    hi = BIG if lower_only else value + tol
+    return [round(max(0.0, lo), 3), round(hi, 3)]
+
+
+def hole_range(d: float) -> list[float]:
+    """A stated hole diameter: makers add a little clearance, never much less."""
+    return [round(d - max(0.15, 0.02 * d), 3), round(d + max(0.6, 0.05 * d), 3)]
+
+
+def screw_range(m: float) -> list[float]:
+    """A hole for an M-size screw: from the nominal size to a loose clearance."""
+    return [round(m * 0.95, 3), round(m * 1.25 + 0.1, 3)]
+
+
+# ------------------------------------------------------------------ the main body
+@dataclass
+class Dim:
+    value: float
+    axis: str | None
+    round_: bool = False
+    about: bool = False
+    source: Quantity | None = None
+    span: tuple[float, float] | None = None  # an explicit [lo, hi] (hexagons, brackets)
+
+
+def _values(mention: Mention, *roles: str) -> list[Quantity]:
+    return [q for q in mention.sizes if q.role in roles]
+
+
+def _words(reading: Reading) -> set[str]:
+    return reading.words()
+
+
+def _axis_of_length(reading: Reading, q: Quantity) -> str | None:
+    if q.axes and q.axes[0]:
+        return q.axes[0]
+    return None
+
+
+def _orientation(reading: Reading) -> str | None:
+    """The axis of a round part when the text says it: "standing", "lying along X"."""
+    text = " ".join(s.text for s in reading.sentences)
+    m = re.search(r"\b(?:along|on|axis (?:along|on|is|parallel to)?|in|parallel to) (?:the )?"
+                  r"(x|y|z)(?: axis| direction)?\b", text)
+    if m and re.search(r"\b(lying|lies|axis|along|runs|rod|bar|shaft|standing|stands)\b", text):
+        return m.group(1)
+    if re.search(r"\b(standing|upright|vertical(ly)?|stands|on its end|axis vertical)\b", text):
+        return "z"
+    return None
+
+
+def _sized(mention: Mention) -> list[Quantity]:
+    return [q for q in mention.sizes if q.role not in ("position", "angle")]
+
+
+def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
+    """The main body's stated extents (None when its size is not stated or unclear)."""
+    base = reading.base
+    if base is None:
+        return None
+    kind = base.kind or ""
+    words = _words(reading)
+    sized = _sized(base)
+    if not sized:
+        return None
+    dims: list[Dim] = []
+    triples = _values(base, "triple")
+    pairs = _values(base, "pair")
+    if len(triples) > 1 or len(pairs) > 1 or (triples and pairs):
+        draft.skip("overall size", "several sizes are given for the " + base.noun)
+        return None
+    for q in triples + pairs:
+        q.used = True
+        for value, axis in zip(q.values, q.axes, strict=True):
+            dims.append(Dim(value, axis, about=q.about, source=q))
+    if kind in ("sphere", "hemisphere", "cone", "torus", "prism") or kind in ROUND \
+            or (kind == "nut" and "hex" not in words):
+        return _round_dims(reading, base, dims, draft)
+    if kind == "bracket":
+        return _bracket_dims(reading, base, dims, draft)
+    flat = base.noun in FLAT_NOUNS or kind in ("plate", "tag", "comb", "grill", "lid")
+    upright = bool(UPRIGHT & words) and not {"lying", "flat"} & words
+    for q in sized:
+        if q.role in ("triple", "pair"):
+            continue
+        axis = q.axes[0]
+        value = q.values[0]
+        if q.role in ("length", "width"):
+            dims.append(Dim(value, axis, about=q.about, source=q))
+        elif q.role == "height":
+            dims.append(Dim(value, axis or "z", about=q.about, source=q))
+        elif q.role == "thick":
+            if kind in ("box", "cup") and "wall" not in words:
+                dims.append(Dim(value, axis, about=q.about, source=q))
+            elif kind in ("box",):
+                continue  # a box's "thick" is its wall: handled with the walls
+            else:
+                dims.append(Dim(value, axis or ("z" if flat and not upright else None),
+                                about=q.about, source=q))
+        elif q.role == "depth":
+            dims.append(Dim(value, axis or ("z" if kind in ("box", "cup") else None),
+                            about=q.about, source=q))
+        elif q.role in ("side", "size") and kind == "cube":
+            dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(3))
+        elif q.role == "side" and flat:
+            dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(2))
+        elif q.role in ("size", "across", "diameter") and kind in ("grill",):
+            dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(2))
+        else:
+            continue
+        q.used = True
+    return _consistent(base, dims, draft)
+
+
+def _consistent(base: Mention, dims: list[Dim], draft: Draft) -> list[Dim] | None:
+    if not dims:
+        return None
+    if len(dims) > 3:
+        for d in dims:
+            if d.source is not None:
+                d.source.used = False
+        draft.skip("overall size", f"more than three sizes are given for the {base.noun}")
+        return None
+    axes = [d.axis for d in dims if d.axis]
+    if len(axes) != len(set(axes)):
+        for d in dims:
+            if d.source is not None:
+                d.source.used = False
+        draft.skip("overall size", "two sizes are given for one axis")
+        return None
+    return dims
+
+
+def _round_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
+                ) -> list[Dim] | None:
+    kind = base.kind or ""
+    words = _words(reading)
+    diameters: list[tuple[float, Quantity]] = []
+    lengths: list[tuple[float, Quantity]] = []
+    for q in _sized(base):
+        value = q.values[0]
+        if q.role in ("diameter", "od", "across"):
+            diameters.append((value, q))
+        elif q.role in ("radius", "outer_radius"):
+            diameters.append((2 * value, q))
+        elif q.role == "size" and kind in ("sphere", "hemisphere", "cylinder", "spacer",
+                                           "washer", "ring", "tube", "pulley", "knob", "cup",
+                                           "flange", "torus"):
+            diameters.append((value, q))
+        elif q.role in ("length", "height", "thick", "width", "depth") and kind != "torus":
+            lengths.append((value, q))
+    if kind == "prism" or (kind == "nut" and "hex" in words):
+        return _hex_dims(reading, base, draft)
+    if kind == "torus":
+        return _torus_dims(base, draft)
+    if kind == "cone":
+        if diameters:
+            diameters = [max(diameters, key=lambda pair: pair[0])]
+    distinct = {round(v, 3) for v, _ in diameters}
+    if len(distinct) > 1:
+        draft.skip("overall diameter", "several outer diameters are given")
+        return None
+    ods = [v for v, _ in diameters]
+    # a wall and an inner diameter give the outer one
+    if not ods:
+        inner = _inner_diameter(base)
+        walls = _values(base, "wall")
+        if inner is not None and walls:
+            ods = [inner + 2 * walls[0].values[0]]
+    dims = []
+    about = any(q.about for _, q in diameters + lengths)
+    for _, q in diameters:
+        q.used = True
+    axis = _orientation(reading)
+    if kind in ("sphere",):
+        if not ods:
+            return None
+        return [Dim(ods[0], None, round_=True, about=about) for _ in range(3)]
+    if kind == "hemisphere":
+        if not ods:
+            return None
+        for _, q in lengths:
+            q.used = False
+        return [Dim(ods[0], None, round_=True, about=about),
+                Dim(ods[0], None, round_=True, about=about),
+                Dim(ods[0] / 2, "z" if "down" in words or "flat" in words else None,
+                    round_=True, about=about)]
+    distinct_lengths = {round(v, 3) for v, _ in lengths}
+    if len(distinct_lengths) > 1:
+        # "a ring 4 mm wide, 3 mm thick": the band's width is axial, its thickness radial
+        if kind in ("ring",) and any(q.role == "width" for _, q in lengths):
+            lengths = [(v, q) for v, q in lengths if q.role == "width"]
+        else:
+            for _, q in lengths:
+                q.used = False
+            draft.skip("length along the axis", "several lengths are given")
+            lengths = []
+    if ods:
+        dims.append(Dim(ods[0], _cross(axis, 0), round_=True, about=about))
+        dims.append(Dim(ods[0], _cross(axis, 1), round_=True, about=about))
+    if lengths:
+        value, q = lengths[0]
+        q.used = True
+        length_axis = q.axes[0] or axis or ("z" if q.role == "height" else None)
+        if length_axis and axis and length_axis != axis:
+            length_axis = axis
+        dims.append(Dim(value, length_axis, about=about, source=q))
+        if length_axis and not axis and ods:
+            dims[0].axis, dims[1].axis = _cross(length_axis, 0), _cross(length_axis, 1)
+    return dims or None
+
+
+def _cross(axis: str | None, k: int) -> str | None:
+    """The k-th axis across a round part's axis."""
+    if axis is None:
+        return None
+    return [a for a in "xyz" if a != axis][k]
+
+
+def _inner_diameter(base: Mention) -> float | None:
+    for q in base.sizes:
+        if q.role in ("id", "bore"):
+            return q.values[0]
+        if q.role == "inner_radius":
+            return 2 * q.values[0]
+    return None
+
+
+def _hex_dims(reading: Reading, base: Mention, draft: Draft) -> list[Dim] | None:
+    flats = _values(base, "flats")
+    corners = _values(base, "corners")
+    across = _values(base, "across", "size", "diameter")
+    dims: list[Dim] = []
+    if flats:
+        f = flats[0].values[0]
+        flats[0].used = True
+        span = (f - tolerance(f), f * 2 / math.sqrt(3) + tolerance(f))
+        dims += [Dim(f, None, span=span), Dim(f, None, span=span)]
+    elif corners:
+        c = corners[0].values[0]
+        corners[0].used = True
+        span = (c * math.sqrt(3) / 2 - tolerance(c), c + tolerance(c))
+        dims += [Dim(c, None, span=span), Dim(c, None, span=span)]
+    elif across:
+        draft.skip(f"'{across[0].text}'", "hexagon: across the corners or the flats?")
+        across[0].used = True
+    lengths = _values(base, "length", "height", "thick")
+    if lengths and len({q.values[0] for q in lengths}) == 1:
+        axis = _orientation(reading) or ("z" if lengths[0].role == "height" else None)
+        dims.append(Dim(lengths[0].values[0], axis, about=lengths[0].about))
+        for q in lengths:
+            q.used = True
+        if axis and len(dims) == 3:
+            dims[0].axis, dims[1].axis = _cross(axis, 0), _cross(axis, 1)
+    return dims or None
+
+
+def _torus_dims(base: Mention, draft: Draft) -> list[Dim] | None:
+    od = next((q for q in base.sizes if q.role in ("od",)), None)
+    inner = next((q for q in base.sizes if q.role in ("id",)), None)
+    cord = next((q for q in base.sizes if q.role in ("diameter", "thick", "size")), None)
+    if od and inner:
+        od.used = inner.used = True
+        thickness = (od.values[0] - inner.values[0]) / 2
+        return [Dim(od.values[0], None, round_=True), Dim(od.values[0], None, round_=True),
+                Dim(thickness, None, round_=True)]
+    if od and cord:
+        od.used = cord.used = True
+        return [Dim(od.values[0], None, round_=True), Dim(od.values[0], None, round_=True),
+                Dim(cord.values[0], None, round_=True)]
+    return None
+
+
+def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
+                  ) -> list[Dim] | None:
+    """An L bracket: its legs (measured inside or outside: up to one material thickness
+    more) and its width; the material's thickness is not an extent."""
+    thick = _values(base, "thick")
+    t = thick[0].values[0] if thick else 0.0
+    for q in thick:
+        draft.skip(f"'{q.text}'", "material thickness")
+        q.used = True
+    legs = [m for m in reading.mentions if _singular_noun(m.noun) in ("leg", "arm")]
+    out: list[Dim] = []
+    for m in legs:
+        for q in m.sizes:
+            if q.role in ("size", "length", "height", "long"):
+                q.used = True
+                n = 2 if (m.plural or (m.count or 1) >= 2) and len(legs) == 1 else 1
+                for _ in range(n):
+                    out.append(Dim(q.values[0], None,
+                                   span=(q.values[0] - tolerance(q.values[0]),
+                                         q.values[0] + t + tolerance(q.values[0]))))
+    for q in _values(base, "width"):
+        q.used = True
+        out.append(Dim(q.values[0], q.axes[0], about=q.about))
+    if len(out) == 3:
+        return out
+    for d in out:
+        if d.source is not None:
+            d.source.used = False
+    return out or None
+
+
+def _singular_noun(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") else noun
+
+
+# ------------------------------------------------------------------ holes
+@dataclass
+class HoleSet:
+    count: int | None
+    through: bool | None  # None: cannot tell
+    diameter: list[float] | None  # [lo, hi]
+    what: str
+    note: str | None = None  # why the count or the through-ness is not clear
+
+
+def _corners_or_ends(mention: Mention, base_kind: str | None) -> int | None:
+    """The multiplier of "in each corner", "at both ends", "on each leg"."""
+    words = mention.words
+    if {"corner", "corners"} & words and ({"each", "every", "four", "all"} & words):
+        return 4
+    if {"end", "ends"} & words and ({"each", "both"} & words):
+        return 2
+    if {"leg", "legs", "arm", "arms"} & words and ({"each", "both", "per"} & words):
+        return 2
+    return None
+
+
+def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
+    holes: list[HoleSet] = []
+    base = reading.base
+    base_kind = base.kind if base else None
+    thickness = None
+    if base is not None:
+        thick = [q for q in base.sizes if q.role in ("thick", "height")]
+        thickness = thick[0].values[0] if len(thick) == 1 else None
+    for m in reading.features("hole"):
+        count = m.count
+        note = None
+        if m.negated:
+            holes.append(HoleSet(0, True, None, m.phrase))
+            continue
+        if m.unclear:
+            note = f"how many holes: {m.unclear}"
+            count = None
+        multiplier = _corners_or_ends(m, base_kind)
+        if multiplier and count in (None, 1):
+            if count == 1 and "one" in m.words and m.plural:
+                count = None
+            count = multiplier if count in (None, 1) else count
+        elif multiplier and count == multiplier:
+            pass
+        elif count is None and not m.plural:
+            count = 1
+        elif count is None:
+            note = note or f"how many holes: '{m.phrase}'"
+        if m.ordinal and count is None:
+            count = 1
+        if m.words & {"each", "every", "per"} and not multiplier and not (
+                "one" in m.words and m.count not in (None, 1)):
+            note = note or f"how many holes: '{m.phrase} ... each'"
+            count = None
+        through = _through(m, thickness)
+        if m.words & CROSS and (m.words & {"radial", "cross", "cheeks", "transverse"} or
+                                "both" in m.words or m.noun.startswith("side")):
+            note = note or f"through-hole count: '{m.phrase}' crosses another opening"
+            through = None
+        diameter = _hole_diameter(m, draft)
+        holes.append(HoleSet(count, through, diameter, m.phrase, note))
+    return holes
+
+
+def _through(m: Mention, thickness: float | None) -> bool | None:
+    words = m.words
+    depth = [q for q in m.sizes if q.role == "depth"]
+    if words & {"blind", "socket", "recess", "recessed", "dimple"} or "not" in words and \
+            ({"break", "through"} & words):
+        return False
+    if depth:
+        d = depth[0].values[0]
+        if thickness is not None:
+            return d >= thickness - 0.01
+        return None
+    if "pilot" in words or "insert" in words:
+        return None
+    return True
+
+
+def _hole_diameter(m: Mention, draft: Draft) -> list[float] | None:
+    sizes = [q for q in m.sizes if q.role in ("diameter", "size", "hole_size", "bore", "id")]
+    radii = [q for q in m.sizes if q.role == "radius"]
+    if sizes:
+        values = {q.values[0] for q in sizes}
+        if len(values) == 1:
+            for q in sizes:
+                q.used = True
+            return hole_range(sizes[0].values[0])
+        draft.skip(f"hole diameter of '{m.phrase}'", "several sizes given")
+        return None
+    if radii:
+        radii[0].used = True
+        return hole_range(2 * radii[0].values[0])
+    if m.screw:
+        if m.words & TAPPED:
+            draft.skip(f"hole size for M{m.screw:g}", "tapped or for an insert")
+            return None
+        return screw_range(m.screw)
+    return None
+
+
+# ------------------------------------------------------------------ bodies
+def infer_bodies(text: str) -> int | None:
+    norm = normalize(text)
+    m = re.search(r"\b(two|three|four|five|six|2|3|4|5|6) (separate |loose |individual )?"
+                  r"(parts|pieces|objects|bodies)\b|\b(2|3|4|two|three|four) piece\b", norm)
+    if m:
+        word = m.group(1) or m.group(4)
+        return {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(word) or int(word)
+    if re.search(r"\b(separate|separately|removable|loose|detachable|lift off)\b(\s\S+){0,4}"
+                 r"\s(lid|cap|cover|part|piece|leaves|leaf)\b|\b(lid|cap|cover|leaves|leaf)\b"
+                 r"(\s\S+){0,5}\s(separate|separately|as a second part|its own part)\b", norm):
+        return 2
+    m = re.search(r"\bset of (two|three|four|five|six|eight|\d+)\b", norm)
+    if m:
+        word = m.group(1)
+        return {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8}.get(
+            word) or int(word)
+    if re.search(r"\b(lid|cap|cover)\b", norm) and re.search(r"\b(box|case|enclosure|jar|"
+                                                            r"container)\b", norm):
+        return None  # may be printed as one part or two
+    if re.search(r"\b(kit|pair of \w+s|parts|pieces)\b", norm):
+        return None
+    return 1
+
+
+# ------------------------------------------------------------------ everything
+def expectations(reading: Reading, text: str) -> Draft:
+    """The checks and the not-checked notes for a new part."""
+    draft = Draft()
+    base = reading.base
+    bodies = infer_bodies(text)
+    if bodies is not None:
+        draft.spec["bodies"] = bodies
+    else:
+        draft.skip("number of separate pieces", "the text does not make it clear")
+    dims = _size(reading, draft, bodies)
+    _genus_and_holes(reading, draft)
+    _walls(reading, draft)
+    if base is not None and base.kind is not None:
+        draft.spec["kind"] = {"asked": base.phrase.strip(), "kind": base.kind}
+    _plain_solid(reading, draft, dims)
+    _notes(reading, draft)
+    return draft
+
+
+def _protrusions(reading: Reading) -> list[Mention]:
+    out = []
+    for m in reading.features("add"):
+        if m.noun in SURFACES:
+            continue
+        if m.noun == "face" and "raised" not in m.words:
+            continue
+        out.append(m)
+    return out
+
+
+def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | None:
+    """size / size_xyz / dims from the main body's sizes; returns those sizes."""
+    dims = base_dims(reading, draft)
+    overall = [q for q in reading.quantities if q.overall and q.role in (
+        "length", "height", "width", "thick", "triple", "pair", "diameter", "od")]
+    adds = _protrusions(reading)
+    if dims is None and not overall:
+        return None
+    if bodies != 1:
+        if dims:
+            draft.skip("overall size", "several separate pieces: their layout is not stated")
+            for d in dims:
+                if d.source is not None:
+                    d.source.used = False
+        return None
+    lower_only = bool(adds)
+    if lower_only and dims:
+        names = ", ".join(sorted({m.noun for m in adds}))
+        draft.skip("overall size beyond the main body", f"the {names} adds to it")
+    free: list[list[float]] = []
+    pinned: dict[str, list[float]] = {}
+    for d in dims or []:
+        if d.span is not None:
+            rng = [round(d.span[0], 3), BIG if lower_only else round(d.span[1], 3)]
+        else:
+            rng = length_range(d.value, about=d.about, round_=d.round_, lower_only=lower_only)
+        if d.axis:
+            pinned[d.axis] = rng
+        else:
+            free.append(rng)
+    for q in overall:
+        if q.role in ("triple", "pair"):
+            continue
+        q.used = True
+        rng = length_range(q.values[0], about=q.about)
+        axis = q.axes[0] or ("z" if q.role == "height" else None)
+        if axis:
+            pinned[axis] = rng
+        else:
+            free.append(rng)
+    if len(pinned) + len(free) > 3:
+        # an overall size that repeats a body size: keep the axis ones
+        free = free[: 3 - len(pinned)]
+    if not pinned and len(free) == 3:
+        draft.spec["size"] = sorted(free, key=lambda r: -(r[0] + min(r[1], 1e6)))
+    else:
+        if pinned:
+            draft.spec["size_xyz"] = [pinned.get(a, [0.0, BIG]) for a in "xyz"]
+        if free:
+            draft.spec["dims"] = free
+    return dims
+
+
+def _genus_and_holes(reading: Reading, draft: Draft) -> None:
+    base = reading.base
+    holes = read_holes(reading, draft)
+    kind = base.kind if base else None
+    words = _words(reading)
+    annular = kind in ANNULAR and not ({"solid", "closed", "blind"} & words) or (
+        kind in MAYBE_ANNULAR and (holes or (base is not None and (
+            _inner_diameter(base) is not None or base.screw or any(
+                q.role in ("wall",) for q in base.sizes)))))
+    if kind in ("spacer", "adapter") and not holes and base is not None and \
+            re.search(r"\bfor m\d", normalize(" ".join(s.text for s in reading.sentences))):
+        annular = True
+    genus: int | None = 1 if annular else 0
+    notes = []
+    if annular and holes:
+        # the first single hole of an annular part is its bore, not another hole
+        first = holes[0]
+        if first.count == 1 and first.note is None:
+            holes = holes[1:]
+            _bore_check(first, draft)
+    elif annular and base is not None:
+        inner = _inner_diameter(base)
+        walls = _values(base, "wall")
+        od = next((q.values[0] for q in base.sizes if q.role in ("od", "diameter")), None)
+        if inner is None and walls and od is not None:
+            inner = od - 2 * walls[0].values[0]
+            walls[0].used = True
+        if inner is not None:
+            for q in base.sizes:
+                if q.role in ("id", "bore", "inner_radius"):
+                    q.used = True
+            draft.spec.setdefault("holes", []).append({"d": hole_range(inner), "what": "bore"})
+        elif base.screw:
+            draft.spec.setdefault("holes", []).append(
+                {"d": screw_range(base.screw), "what": f"M{base.screw:g} hole"})
+    for h in holes:
+        if h.note:
+            notes.append(h.note)
+            genus = None
+            continue
+        if h.count is None:
+            genus = None
+            notes.append(f"how many holes: '{h.what}'")
+            continue
+        if h.through is None:
+            genus = None
+            notes.append(f"whether '{h.what}' goes through")
+        elif h.through and genus is not None:
+            genus += h.count
+        if h.diameter is not None and h.count:
+            draft.spec.setdefault("holes", []).append({"d": h.diameter, "what": h.what})
+    for m in reading.features("cut"):
+        noun = m.noun
+        if noun in ("slot", "slots", "window", "windows", "cutout", "cutouts", "opening",
+                    "openings", "vent", "vents", "perforation", "perforations"):
+            if m.words & {"through", "throughhole"} or {"cut", "pierced"} & m.words:
+                if m.count is not None and genus is not None and not m.unclear:
+                    genus += m.count
+                else:
+                    genus = None
+                    notes.append(f"how many openings: '{m.phrase}'")
+            elif not m.words & {"blind", "deep"}:
+                genus = None
+                notes.append(f"whether '{m.phrase}' goes through")
+    for m in reading.features("mate"):
+        for q in m.sizes:
+            if not q.used:
+                draft.skip(f"'{q.text}'", f"the {m.noun} it fits")
+                q.used = True
+    if kind in ("grill",) and genus == 0:
+        genus = None
+        notes.append("how many openings the grill has")
+    if {"gear", "teeth"} & words and genus is not None and not annular and not holes:
+        pass
+    if genus is not None:
+        draft.spec["genus"] = genus
+    else:
+        for note in notes:
+            draft.skip(note)
+
+
+def _bore_check(bore: HoleSet, draft: Draft) -> None:
+    if bore.diameter is not None:
+        draft.spec.setdefault("holes", []).append({"d": bore.diameter, "what": "bore"})
+
+
+def _walls(reading: Reading, draft: Draft) -> None:
+    base = reading.base
+    if base is None:
+        return
+    walls = [q for q in base.sizes if q.role == "wall"] + [
+        q for m in reading.mentions if m.noun in ("wall", "walls") and m.root() is m
+        for q in m.sizes if q.role in ("thick", "size")]
+    if not walls or all(q.used for q in walls):
+        return
+    words = _words(reading)
+    dividers = {"compartment", "compartments", "divider", "dividers", "boss", "bosses",
+                "slots", "grid"} & words
+    values = {q.values[0] for q in walls}
+    if len(values) != 1 or dividers or base.kind in ("bracket", "channel"):
+        return
+    w = walls[0].values[0]
+    for q in walls:
+        q.used = True
+    draft.spec["wall"] = [round(w - max(0.2, 0.05 * w), 3), round(w + max(0.3, 0.08 * w), 3)]
+
+
+PLAIN = {"cube": "cube", "sphere": "sphere", "hemisphere": "hemisphere", "cylinder": "cylinder",
+         "cone": "cone", "block": "box", "plate": "box"}
+
+
+def _plain_solid(reading: Reading, draft: Draft, dims: list[Dim] | None) -> None:
+    """A bare primitive (nothing cut, added or rounded): its form and, with every size
+    known, its volume."""
+    base = reading.base
+    if base is None or base.kind not in PLAIN:
+        return
+    others = [m for m in reading.mentions if m.root() is not base and m.role != "ref"]
+    words = _words(reading)
+    if others or words & {"rounded", "round", "chamfered", "chamfer", "fillet", "filleted",
+                          "hollow", "hole", "holes", "slot", "text", "truncated", "frustum",
+                          "tapered", "hex", "hexagonal", "triangular", "octagonal", "star",
+                          "ring", "half", "with"}:
+        return
+    shape = PLAIN[base.kind]
+    draft.spec["shape"] = shape
+    draft.spec.setdefault("genus", 0)
+    if not dims or len(dims) != 3 or any(d.span is not None or d.about for d in dims):
+        return
+    values = [d.value for d in dims]
+    if shape in ("cube", "box"):
+        nominal = math.prod(values)
+        draft.spec["volume"] = [round(nominal * 0.93, 1), round(nominal * 1.07, 1)]
+    elif shape == "sphere":
+        nominal = math.pi / 6 * max(values) ** 3
+        draft.spec["volume"] = [round(nominal * 0.75, 1), round(nominal * 1.05, 1)]
+    elif shape == "cylinder":
+        round_values = [d.value for d in dims if d.round_]
+        axial = [d.value for d in dims if not d.round_]
+        if len(round_values) == 2 and len(axial) == 1:
+            nominal = math.pi / 4 * round_values[0] ** 2 * axial[0]
+            draft.spec["volume"] = [round(nominal * 0.78, 1), round(nominal * 1.06, 1)]
+
+
+def _notes(reading: Reading, draft: Draft) -> None:
+    """Every stated quantity that did not become a check, named."""
+    owner: dict[int, Mention] = {}
+    for m in reading.mentions:
+        for q in m.sizes:
+            owner[id(q)] = m
+    for q in reading.quantities:
+        if q.used:
+            continue
+        m = owner.get(id(q))
+        what = f"'{q.text}'"
+        if q.role == "position":
+            why = f"position of the {m.noun}" if m and m.role != "base" else "a position"
+        elif q.role == "angle":
+            why = "an angle"
+        elif m is None:
+            why = "not tied to a feature"
+        elif m.role == "cut":
+            why = f"size of the {m.noun}"
+        elif m.role == "add":
+            why = f"size of the {m.noun}"
+        elif m.role == "hole" and q.role == "depth":
+            why = "hole depth"
+        elif m.role == "mate":
+            why = f"the {m.noun} it fits"
+        else:
+            why = f"{q.role} of the {m.noun}"
+        draft.skip(what, why)

@@ -1,0 +1,433 @@
+"""Checks for a follow-up that edits the current part: what it names must change, the way it
+says; everything it does not name must stay.
+
+    "make it taller"              Z grows; X, Y, holes and bodies stay
+    "twice as wide"               the width axis doubles; the others stay
+    "make it 8 mm thick"          the thickness axis is 8 mm; the others stay
+    "10 mm longer" / "2 cm wider" the axis grows by that much
+    "shorter" (a part lying flat) its length, not its height
+    "add two more holes"          genus + 2, size stays
+    "make the hole bigger"        the largest hole grows, genus and size stay
+    "make the walls thicker"      the wall grows (measured, or the wall parameter), size stays
+    "round the edges"             volume shrinks a little, size and holes stay
+    "make it a sphere instead"    the old part's checks go; the new kind's come
+Axes are named from the previous part's extents: height is Z, length the longer side of its
+footprint, width the shorter, thickness the smallest extent; a round footprint's width is its
+diameter (both X and Y).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.intent.create import (
+    BIG,
+    Draft,
+    hole_range,
+    length_range,
+    screw_range,
+)
+from agent.intent.parse import Reading
+from agent.intent.words import normalize
+from tools.kinds import kinds_named
+from tools.mesh import MeshReport
+from tools.spec import wall_thickness
+
+AXES = "xyz"
+MULTIPLIERS = {"twice": 2.0, "double": 2.0, "doubled": 2.0, "triple": 3.0, "tripled": 3.0,
+               "thrice": 3.0, "half": 0.5, "halve": 0.5, "halved": 0.5, "quadruple": 4.0}
+UP_WORDS = {
+    "taller": "height", "higher": "height", "wider": "width", "broader": "width",
+    "longer": "length", "thicker": "thick", "deeper": "depth", "bigger": "all",
+    "larger": "all",
+}
+DOWN_WORDS = {
+    "shorter": "short", "lower": "height", "narrower": "width", "thinner": "thick",
+    "shallower": "depth", "smaller": "all",
+}
+NOUN_AXES = {
+    "height": "height", "tall": "height", "high": "height", "width": "width", "wide": "width",
+    "length": "length", "long": "length", "thickness": "thick", "thick": "thick",
+    "depth": "depth", "deep": "depth", "diameter": "diameter", "across": "diameter",
+    "size": "all", "big": "all", "radius": "radius",
+}
+
+
+@dataclass
+class Change:
+    """One resize the follow-up asks for."""
+
+    axes: tuple[int, ...]  # the axes it changes (two for a diameter, three for "bigger")
+    kind: str  # "abs" | "delta" | "ratio" | "up" | "down"
+    value: float = 0.0
+    about: bool = False
+
+
+def _flat(ext: tuple[float, float, float]) -> bool:
+    return ext[2] < 0.5 * min(ext[0], ext[1])
+
+
+def _round_footprint(prev: MeshReport) -> bool:
+    x, y = prev.extents[0], prev.extents[1]
+    return abs(x - y) <= 0.03 * max(x, y)
+
+
+def axes_for(name: str, prev: MeshReport) -> tuple[int, ...] | None:
+    """The axes a size word names on the previous part (None: cannot tell)."""
+    x, y, z = prev.extents
+    horizontal_long = 0 if x >= y else 1
+    horizontal_short = 1 - horizontal_long
+    square = _round_footprint(prev)
+    if name == "height":
+        return (2,)
+    if name == "short":  # "shorter": a part lying flat gets shorter along its length
+        return axes_for("length", prev) if _flat(prev.extents) else (2,)
+    if name == "length":
+        if square and z > max(x, y):
+            return (2,)
+        return None if square else (horizontal_long,)
+    if name == "width":
+        if square:
+            return (0, 1) if _roundish(prev) else None
+        return (horizontal_short,)
+    if name in ("diameter", "radius"):
+        return (0, 1) if square else None
+    if name == "thick":
+        smallest = min(range(3), key=lambda k: prev.extents[k])
+        ties = [k for k in range(3) if prev.extents[k] <= prev.extents[smallest] * 1.02]
+        return (2,) if 2 in ties else (smallest,) if len(ties) == 1 else None
+    if name == "depth":
+        if wall_thickness(prev) is not None:
+            return (2,)
+        return None if square else (horizontal_short,)
+    if name == "all":
+        return (0, 1, 2)
+    return None
+
+
+def _roundish(prev: MeshReport) -> bool:
+    """A round footprint (cylinder, disc, tube), not a square one: it fills about pi/4 of
+    its bounding box."""
+    box = prev.extents[0] * prev.extents[1] * prev.extents[2]
+    if box <= 0:
+        return False
+    return prev.volume / box < 0.83
+
+
+def _changes(norm: str, prev: MeshReport, draft: Draft) -> list[Change]:
+    changes: list[Change] = []
+    number = r"(\d*\.?\d+)\s*(mm|cm|inch|inches|in|millimet\w*|centimet\w*)?"
+    scale = {"mm": 1.0, "cm": 10.0, "inch": 25.4, "inches": 25.4, "in": 25.4}
+
+    def mm(value: str, unit: str | None) -> float:
+        factor = scale.get(unit or "mm", 10.0 if (unit or "").startswith("centi") else 1.0)
+        return float(value) * factor
+
+    def add(name: str, kind: str, value: float = 0.0, text: str = "") -> None:
+        axes = axes_for(name, prev)
+        if axes is None:
+            draft.skip(f"'{text or name}'", "which side that is on this part is not clear")
+            return
+        changes.append(Change(axes, kind, value))
+
+    # ratios: "twice as wide", "double the height", "halve the length", "1.5x taller",
+    # "50% longer", "three times as tall"
+    for m in re.finditer(r"\b(twice|double|doubled|triple|tripled|thrice|half|halve|halved|"
+                         r"quadruple|(\d*\.?\d+)\s*(?:x|times)|(two|three|four) times)\s*"
+                         r"(?:as\s+|the\s+|its\s+)?(tall|high|wide|long|thick|deep|big|large|"
+                         r"height|width|length|thickness|depth|diameter|size|taller|wider|"
+                         r"longer|thicker|deeper|bigger|larger)\b", norm):
+        word = m.group(1)
+        factor = MULTIPLIERS.get(word.split()[0])
+        if factor is None and m.group(2):
+            factor = float(m.group(2))
+        if factor is None and m.group(3):
+            factor = {"two": 2.0, "three": 3.0, "four": 4.0}[m.group(3)]
+        target = m.group(4)
+        name = NOUN_AXES.get(target) or UP_WORDS.get(target) or "all"
+        add(name, "ratio", factor or 1.0, m.group(0))
+    for m in re.finditer(r"\b(\d*\.?\d+)\s*%\s*(taller|wider|longer|thicker|deeper|bigger|"
+                         r"larger|shorter|narrower|thinner|smaller)\b", norm):
+        pct = float(m.group(1)) / 100
+        word = m.group(2)
+        up = word in UP_WORDS
+        add(UP_WORDS.get(word) or DOWN_WORDS[word], "ratio", 1 + pct if up else 1 - pct,
+            m.group(0))
+    if changes:
+        return changes
+    # deltas: "10 mm longer", "2 cm wider", "make it 5 mm shorter", "increase the height by 5"
+    for m in re.finditer(number + r"\s*(taller|higher|wider|longer|thicker|deeper|bigger|"
+                         r"larger|shorter|lower|narrower|thinner|shallower|smaller)\b", norm):
+        value = mm(m.group(1), m.group(2))
+        word = m.group(3)
+        if word in UP_WORDS:
+            add(UP_WORDS[word], "delta", value, m.group(0))
+        else:
+            add(DOWN_WORDS[word], "delta", -value, m.group(0))
+    for m in re.finditer(r"\b(increase|raise|extend|grow|reduce|decrease|shrink|cut|trim)\s+"
+                         r"(?:the |its )?(height|width|length|thickness|depth|diameter)\s+by\s+"
+                         + number, norm):
+        value = mm(m.group(3), m.group(4))
+        sign = 1 if m.group(1) in ("increase", "raise", "extend", "grow") else -1
+        add(NOUN_AXES[m.group(2)], "delta", sign * value, m.group(0))
+    if changes:
+        return changes
+    # absolute: "make it 8 mm thick", "80 mm tall", "increase the diameter to 30",
+    # "width 80", "back to 40 mm tall", "12mm long instead"
+    for m in re.finditer(number + r"\s*(tall|high|wide|long|thick|deep|in diameter|diameter|"
+                         r"across|od)\b", norm):
+        word = m.group(3).replace("in ", "")
+        name = NOUN_AXES.get(word) or ("diameter" if word == "od" else word)
+        add(name, "abs", mm(m.group(1), m.group(2)), m.group(0))
+    for m in re.finditer(r"\b(?<!wall )(?<!hole )(height|width|length|thickness|depth|diameter)"
+                         r"\s*(?:to|of|=|:|should be|is|at)?\s*" + number, norm):
+        if any(c.kind == "abs" for c in changes):
+            break
+        add(NOUN_AXES[m.group(1)], "abs", mm(m.group(2), m.group(3)), m.group(0))
+    if changes:
+        return changes
+    # directions: "taller", "make it thinner", "shorter"
+    for word, name in {**UP_WORDS, **DOWN_WORDS}.items():
+        if re.search(rf"\b{word}\b", norm):
+            if word == "lower" and re.search(r"\blower (the |its |both |all )?(holes?|slots?|"
+                                             r"bores?)", norm):
+                continue
+            add(name, "up" if word in UP_WORDS else "down", 0.0, word)
+    if re.search(r"\b(increase|raise) (the |its )?height\b", norm):
+        add("height", "up")
+    if re.search(r"\b(reduce|decrease|lower) (the |its )?height\b", norm):
+        add("height", "down")
+    return changes
+
+
+def _range_for(change: Change, before: float) -> list[float]:
+    if change.kind == "abs":
+        return length_range(change.value)
+    if change.kind == "delta":
+        return length_range(before + change.value)
+    if change.kind == "ratio":
+        target = before * change.value
+        tol = max(0.3, 0.03 * target)
+        return [round(target - tol, 3), round(target + tol, 3)]
+    if change.kind == "up":
+        return [round(before * 1.02, 3), BIG]
+    return [0.0, round(before * 0.98, 3)]
+
+
+def _kept(before: float) -> list[float]:
+    tol = max(0.3, 0.02 * before)
+    return [round(before - tol, 3), round(before + tol, 3)]
+
+
+HOLE_WORDS = ("hole", "holes", "bore", "bores", "throughhole", "throughholes")
+
+
+def _hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
+    """Genus and hole checks of a follow-up about holes; returns what it did: "count",
+    "size", "move" or None (no hole named)."""
+    holes = [m for m in reading.mentions if m.role == "hole"]
+    if not holes and not re.search(r"\b(m\d+(\.\d+)?)\b.*\binstead\b", norm):
+        return None
+    genus = prev.genus
+    first = holes[0] if holes else None
+    size_words = re.search(r"\b(bigger|larger|wider|smaller|narrower|tighter|looser|"
+                           r"enlarge|increase|decrease|reduce)\b", norm)
+    move_words = re.search(r"\b(move|shift|higher|lower|closer|further|farther|apart|"
+                           r"up|down|left|right|raise|to \d)\b", norm)
+    remove = re.search(r"\b(remove|delete|drop|get rid of|no|without|fill)\b", norm)
+    add = re.search(r"\b(add|put|drill|cut|make|punch|another|more|extra|second|third|"
+                    r"fourth|fifth)\b", norm)
+    if first is not None and (first.negated or (remove and not add)):
+        n = first.count
+        if re.search(r"\b(all|the|every) (\w+ )?holes\b", norm) and n is None:
+            draft.spec["genus"] = 0
+        elif n is not None and genus is not None and not first.negated:
+            draft.spec["genus"] = max(0, genus - n)
+        elif first.negated:
+            draft.spec["genus"] = 0
+        enough = re.search(r"\b(\d+|two|three|four|five|six) (is|are) enough\b|\bonly (\d+|"
+                           r"two|three|four|five|six)\b", norm)
+        if enough:
+            word = next(g for g in enough.groups() if g and g not in ("is", "are"))
+            value = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(word)
+            draft.spec["genus"] = value if value is not None else int(word)
+        return "count"
+    if first is not None and (first.count is not None or first.ordinal) and (
+            add or first.relative or first.ordinal) and not size_words:
+        count = first.count or 1
+        if first.ordinal and first.count in (None, 1):
+            count = 1
+        multiplier = 2 if re.search(r"\b(each|both) (leg|arm|end|side)s?\b", norm) else 1
+        if re.search(r"\binstead\b", norm) and not first.relative:
+            draft.spec["genus"] = count
+        elif genus is not None:
+            draft.spec["genus"] = genus + count * multiplier
+        else:
+            draft.skip("how many holes the part has now", "the previous part's count is unknown")
+        for q in first.sizes:
+            if q.role in ("diameter", "size", "hole_size"):
+                q.used = True
+                draft.spec.setdefault("holes", []).append({"d": hole_range(q.values[0]),
+                                                           "what": first.phrase})
+        if first.screw:
+            draft.spec.setdefault("holes", []).append({"d": screw_range(first.screw),
+                                                       "what": first.phrase})
+        return "count"
+    screws = re.findall(r"\bm(\d+(?:\.\d+)?)\b", norm)
+    if screws and re.search(r"\binstead\b|\bswap\b|\buse\b|\bchange\b", norm):
+        # "use M4 holes instead of M3": the first size named is the new one
+        draft.spec.setdefault("holes", []).append({"d": screw_range(float(screws[0])),
+                                                   "what": f"M{screws[0]} hole"})
+        if genus is not None:
+            draft.spec["genus"] = genus
+        return "size"
+    sizes = [q for m in holes for q in m.sizes if q.role in ("diameter", "size", "hole_size",
+                                                            "bore")]
+    if sizes or size_words:
+        if genus is not None:
+            draft.spec["genus"] = genus
+        if sizes:
+            for q in sizes:
+                q.used = True
+            draft.spec.setdefault("holes", []).append({"d": hole_range(sizes[0].values[0]),
+                                                       "what": holes[0].phrase})
+        elif size_words:
+            up = size_words.group(1) in ("bigger", "larger", "wider", "looser", "enlarge",
+                                         "increase")
+            draft.spec.setdefault("grow", []).append(
+                {"measure": "hole", "min_ratio": 1.03} if up else
+                {"measure": "hole", "max_ratio": 0.97})
+        return "size"
+    if move_words:
+        if genus is not None:
+            draft.spec["genus"] = genus
+        draft.spec.setdefault("grow", []).append(
+            {"measure": "hole", "min_ratio": 0.97, "max_ratio": 1.03})
+        draft.skip("where the holes are now", "hole positions")
+        for q in reading.quantities:
+            if q.role == "position" or not q.used:
+                q.used = True
+        return "move"
+    return None
+
+
+def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> bool:
+    m = re.search(r"\b(instead|into|rather than|change it to|turn it into|make it an? )", norm)
+    kinds = kinds_named(norm)
+    if not m or not kinds or not re.search(r"\binstead\b|\binto\b|\brather\b|\bmake it an?\b",
+                                          norm):
+        return False
+    new = kinds[0]
+    if new not in ("sphere", "cube", "cylinder", "cone", "hemisphere", "torus", "ring",
+                   "tube", "block", "plate"):
+        draft.spec["kind"] = {"asked": new, "kind": new}
+        return True
+    draft.spec["kind"] = {"asked": new, "kind": new}
+    shapes = {"sphere": "sphere", "cube": "cube", "cylinder": "cylinder", "cone": "cone",
+              "hemisphere": "hemisphere"}
+    if new in shapes and not re.search(r"\bhole|bore|hollow\b", norm):
+        draft.spec["shape"] = shapes[new]
+    if re.search(r"\bsame (width|size|diameter|footprint)\b|\bsame (overall )?size\b", norm):
+        lo = min(prev.extents[0], prev.extents[1])
+        hi = max(prev.extents[0], prev.extents[1])
+        span = [round(lo * 0.86 - 0.3, 3), round(hi * 1.02 + 0.3, 3)]
+        axes = [span, span, span if new in ("sphere", "cube") else [0.0, BIG]]
+        draft.spec["size_xyz"] = axes
+    elif re.search(r"\bsame height\b", norm):
+        draft.spec["size_xyz"] = [[0.0, BIG], [0.0, BIG], _kept(prev.extents[2])]
+    return True
+
+
+def _wall_edit(norm: str, prev: MeshReport, previous_program: str | None, draft: Draft) -> bool:
+    if not re.search(r"\bwalls?\b", norm):
+        return False
+    value = re.search(r"(\d*\.?\d+)\s*(mm|cm)?\b(?:\s*(?:thick\s*)?walls?|\s*wall thickness)|"
+                      r"\bwalls?(?: thickness)?\s*(?:up |down )?(?:to|of|=|:)?\s*(\d*\.?\d+)\s*"
+                      r"(mm|cm)?", norm)
+    draft.spec["size_xyz"] = [_kept(e) for e in prev.extents]
+    if prev.genus is not None:
+        draft.spec["genus"] = prev.genus
+    hollow = re.search(r"\bhollow|\bshell", norm)
+    if value:
+        number = value.group(1) or value.group(3)
+        unit = value.group(2) or value.group(4)
+        w = float(number) * (10.0 if unit == "cm" else 1.0)
+        draft.spec["wall"] = [round(w - max(0.2, 0.05 * w), 3), round(w + max(0.3, 0.08 * w), 3)]
+        if hollow:
+            draft.spec["grow"] = [{"measure": "volume", "max_ratio": 0.95}]
+        return True
+    up = re.search(r"\b(thicker|beefier|stronger|heavier|increase|bump)\b", norm)
+    down = re.search(r"\b(thinner|lighter|reduce|decrease)\b", norm)
+    if not (up or down):
+        return True
+    if wall_thickness(prev) is not None:
+        draft.spec["grow"] = [{"measure": "wall", "min_ratio": 1.05} if up else
+                              {"measure": "wall", "max_ratio": 0.95}]
+    elif previous_program is not None:
+        draft.spec["param"] = {"names": ["wall", "thick"], "change": "grow" if up else "shrink"}
+    else:
+        draft.skip("the wall thickness", "the part shows no wall to measure")
+    return True
+
+
+def expectations(reading: Reading, text: str, prev: MeshReport | None,
+                 previous_program: str | None) -> Draft:
+    """The checks for a follow-up on the part `prev` (None: nothing to compare with)."""
+    draft = Draft()
+    norm = normalize(text)
+    if prev is None or prev.empty:
+        draft.skip("what the follow-up changes", "there is no previous part to compare with")
+        return draft
+    draft.spec["bodies"] = prev.bodies
+    if _kind_change(reading, norm, prev, draft):
+        draft.spec.pop("bodies", None)
+        draft.spec["bodies"] = 1
+        _leftover_notes(reading, draft)
+        return draft
+    if _wall_edit(norm, prev, previous_program, draft):
+        _leftover_notes(reading, draft)
+        return draft
+    hole_edit = _hole_edit(reading, norm, prev, draft)
+    changes = _changes(norm, prev, draft) if hole_edit is None else []
+    edges = re.search(r"\b(round|fillet|chamfer|bevel|soften|smooth)\w*\b.*\b(edges?|corners?)\b"
+                      r"|\b(edges?|corners?)\b.*\b(rounded|filleted|chamfered)\b", norm)
+    additive = re.search(r"\b(add|put|attach|glue|emboss|extrude)\b", norm) and not hole_edit
+    named: set[int] = set()
+    for change in changes:
+        named.update(change.axes)
+    ranges = []
+    for k in range(3):
+        before = prev.extents[k]
+        own = [c for c in changes if k in c.axes]
+        if own:
+            ranges.append(_range_for(own[0], before))
+        elif additive:
+            ranges.append([round(before - max(0.3, 0.02 * before), 3), BIG])
+        else:
+            ranges.append(_kept(before))
+    for q in reading.quantities:
+        if q.role not in ("position", "angle"):
+            q.used = True
+    if changes or hole_edit or edges or additive or _keeps_size(norm):
+        draft.spec["size_xyz"] = ranges
+        if prev.genus is not None and "genus" not in draft.spec and not additive:
+            draft.spec["genus"] = prev.genus
+    if edges and not changes:
+        draft.spec["grow"] = [{"measure": "volume", "max_ratio": 0.9995}]
+        draft.skip("the edge radius or chamfer size", "edge treatment")
+    if not (changes or hole_edit or edges or additive):
+        draft.skip(f"'{text.strip()[:60]}'", "no size, hole or kind change the checks can read")
+    _leftover_notes(reading, draft)
+    return draft
+
+
+def _keeps_size(norm: str) -> bool:
+    return bool(re.search(r"\b(keep|same|unchanged|don't change|do not change)\b", norm))
+
+
+def _leftover_notes(reading: Reading, draft: Draft) -> None:
+    for q in reading.quantities:
+        if not q.used:
+            draft.skip(f"'{q.text}'", "position" if q.role == "position" else q.role)
+            q.used = True

@@ -1,0 +1,735 @@
+"""A request read as a part: its main body, its features, and the quantities of each.
+
+    "This is a mounting plate. 1. The plate is 72 mm long (X) and 6 mm thick. 2. Two 5 mm
+     through holes, 9 mm from the short edges. 3. The holes are countersunk."
+    -> base: plate (mentions 'mounting plate', 'the plate')
+             sizes: length 72 (x), thick 6
+       hole x2: size 5 ; position '9 mm from the short edges'
+       ('the holes' in step 3 is the same two holes: no new count)
+
+Every number the text states becomes a Quantity with a role (length, width, height,
+thick, depth, diameter, radius, od, id, wall, flats, corners, side, size, position, angle)
+and is attached to the mention it describes: the noun right after it ("a 5 mm hole"), or
+else the nearest mention before it in the sentence that can have that role ("a hole 5 mm in
+diameter", "the plate is 72 mm long"), or else the main body. Mentions are nouns of a part
+kind (tools.kinds), hole nouns, cut features (slot, pocket, chamfer) and added features
+(boss, rib, flange). A definite mention ("the holes", "the counterbored hole") refers back
+to an earlier one instead of adding to the count. Nothing here decides what to check:
+agent.intent.create turns this reading into checks and "not checked" notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.intent.words import ORDINALS, Sentence, Token, count_word, quote, sentences
+from tools.kinds import KINDS
+
+HOLE_NOUNS = frozenset({"hole", "holes", "throughhole", "throughholes", "bore", "bores",
+                        "borehole", "boreholes"})
+CUT_NOUNS = frozenset({
+    "slot", "slots", "pocket", "pockets", "recess", "recesses", "groove", "grooves", "notch",
+    "notches", "cutout", "cutouts", "window", "windows", "keyway", "keyways", "flute",
+    "flutes", "chamfer", "chamfers", "fillet", "fillets", "countersink", "counterbore",
+    "counterbores", "socket", "sockets", "cavity", "vent", "vents", "perforation",
+    "perforations", "engraving", "compartment", "compartments", "divider", "dividers",
+    "cut", "opening", "openings", "trap", "radius", "radii", "ridges", "ridge",
+})
+ADD_NOUNS = frozenset({
+    "boss", "bosses", "hub", "hubs", "flange", "flanges", "lip", "lips", "rim", "tab", "tabs",
+    "ear", "ears", "leg", "legs", "foot", "feet", "peg", "pegs", "post", "posts", "spout",
+    "handle", "handles", "knob", "rib", "ribs", "fin", "fins", "gusset", "gussets", "cheek",
+    "cheeks", "upright", "arm", "arms", "stem", "spigot", "journal", "shoulder", "riser",
+    "strap", "text", "lettering", "letters", "logo", "knuckle", "knuckles", "spoke", "spokes",
+    "collar", "skirt",
+    "standoff", "standoffs", "pin", "pins", "hook", "lid", "ring", "shaft", "cone",
+    "teeth", "tooth", "thread", "threads", "grip", "lever", "plate", "disc", "disk", "bar",
+    "cylinder", "block", "tube", "pipe", "sleeve", "clip",
+})
+# surfaces and parts of a shell: they name where things are, not something that sticks out
+SURFACES = frozenset({"face", "faces", "top", "bottom", "wall", "walls", "floor", "side",
+                      "sides", "section", "sections", "edge", "edges", "end", "ends",
+                      "underside", "corner", "corners", "centre", "center", "middle"})
+# a noun after these is something the part fits, not a piece of it ("for a 6 mm shaft")
+MATE_WORDS = frozenset({"for", "fits", "fit", "fitting", "takes", "holds", "hold", "clears",
+                        "accepts", "carries", "carry", "receives", "grips", "clamps", "onto",
+                        "over"})
+REF_NOUNS = frozenset({"part", "piece", "body", "object", "thing", "item", "model", "it",
+                       "base"})
+DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "each", "both", "every",
+                      "all", "either"})
+# words that may sit between a count (or a size) and its noun
+MODIFIERS = frozenset({
+    "small", "large", "big", "round", "square", "rectangular", "hex", "hexagonal", "circular",
+    "through", "blind", "mounting", "mount", "screw", "bolt", "fixing", "clearance",
+    "countersunk", "counterbored", "tapped", "threaded", "pilot", "dowel", "drain", "vent",
+    "ventilation", "cable", "shaft", "center", "centre", "central", "corner", "side", "radial",
+    "axial", "cross", "locating", "evenly", "equally", "spaced", "identical", "more", "extra",
+    "additional", "new", "diameter", "wide", "long", "deep", "tall", "high", "thick",
+    "cylindrical", "triangular", "straight", "flat", "solid", "hollow", "open", "plain",
+    "simple", "thin", "raised", "sealing", "grip", "half", "semicircular", "hold", "down",
+    "pivot", "key", "ring", "base", "top", "bottom", "inner", "outer", "main", "little",
+    "tiny", "mm", "x", "nut", "m", "insert", "keyhole", "spur", "fan", "wall", "back",
+    "front", "cover", "end", "pipe", "bearing", "rubber", "steel", "aluminium", "aluminum",
+    "wooden", "metal", "plastic", "printed", "l", "u", "c", "t", "rounded", "chamfered",
+    "tapered", "stepped", "slotted", "elongated", "oval", "snap", "angled", "vertical",
+    "horizontal", "upright", "support", "parallel", "outside", "inside", "separate",
+})
+STOP = frozenset({"with", "and", "or", "of", "in", "on", "at", "for", "to", "from", "by",
+                  "is", "are", "has", "have", "that", "which", "a", "an", ",", ".", ":", ";",
+                  "(", ")", "-", "plus", "then", "into", "through", "per", "each", "along"})
+
+# role words right after a number ("5 mm thick") and right before it ("thickness 5 mm")
+ROLE_AFTER: dict[str, str] = {
+    "long": "length", "length": "length", "wide": "width", "width": "width", "broad": "width",
+    "tall": "height", "high": "height", "height": "height", "thick": "thick",
+    "thickness": "thick", "deep": "depth", "depth": "depth", "diameter": "diameter",
+    "across": "across", "radius": "radius", "od": "od", "id": "id", "wall": "wall",
+    "walls": "wall", "square": "side", "cube": "side", "proud": "position",
+    "apart": "position", "from": "position", "away": "position", "above": "position",
+    "below": "position", "off": "position", "pitch": "position", "spacing": "position",
+    "centres": "position", "centers": "position", "centre": "position",
+    "center": "position", "offset": "position", "inset": "position", "up": "position",
+    "in": "position", "degrees": "angle", "degree": "angle", "deg": "angle", "bolt": "position",
+    "pcd": "position", "circle": "position", "outside": "od", "inside": "id", "outer": "od",
+    "inner": "id", "bore": "bore", "hole": "hole_size", "holes": "hole_size",
+}
+ROLE_BEFORE: dict[str, str] = {
+    "length": "length", "long": "length", "width": "width", "wide": "width",
+    "height": "height", "tall": "height", "thickness": "thick", "thick": "thick",
+    "depth": "depth", "deep": "depth", "diameter": "diameter", "radius": "radius",
+    "od": "od", "id": "id", "wall": "wall", "walls": "wall", "side": "side", "sides": "side",
+    "edge": "side", "edges": "side", "across": "across", "bore": "bore", "hole": "hole_size",
+    "pitch": "position", "spacing": "position", "offset": "position", "inset": "position",
+    "circle": "position", "pcd": "position", "by": "position", "at": "position",
+    "apart": "position",
+}
+FILLERS = frozenset({"of", "is", "=", ":", "about", "approximately", "approx", "around",
+                     "roughly", "exactly", "be", "should", "must", "to", "measures", "measuring",
+                     "~", "total", "overall", "a", "an", "with", "it", "its", "the", "outer",
+                     "outside", "inner", "inside", "thickness", "max", "maximum", "minimum",
+                     "min", "mm", "only", "just", "set", "has", "have", "measure"})
+ABOUT = frozenset({"about", "approximately", "approx", "around", "roughly", "~", "ish",
+                   "maybe", "ca"})
+AXIS_WORDS = {"x": "x", "y": "y", "z": "z"}
+PLACES = {"top": "top", "upper": "top", "above": "top", "bottom": "bottom", "underside":
+          "bottom", "below": "bottom", "under": "bottom", "end": "end", "ends": "end",
+          "side": "side", "sides": "side", "corner": "corner", "corners": "corner",
+          "centre": "center", "center": "center", "middle": "center"}
+
+
+@dataclass
+class Quantity:
+    role: str  # see module docstring; "pair"/"triple" for A x B (x C)
+    values: tuple[float, ...]  # millimetres (degrees for angle)
+    axes: tuple[str | None, ...]  # an axis hint per value ("72 mm long (X)")
+    text: str  # the words, for reports
+    sentence: int
+    pos: int  # token index of the (first) number
+    about: bool = False  # "about 90 mm": a looser tolerance
+    overall: bool = False  # "overall", "total": the whole part, whatever its features
+    bare: bool = False  # a number without a unit
+    used: bool = False  # turned into a check (create/edit mark it)
+
+
+@dataclass
+class Mention:
+    noun: str
+    role: str  # "base" | "hole" | "cut" | "add" | "ref"
+    kind: str | None  # tools.kinds kind for part nouns
+    sentence: int
+    pos: int
+    phrase: str  # the noun phrase, for reports ("two 5 mm throughholes")
+    count: int | None = None  # stated count; None: not stated
+    unclear: str | None = None  # why the count cannot be read (a "not checked" note)
+    definite: bool = False
+    negated: bool = False
+    relative: bool = False  # "another", "two more", "add ..."
+    words: set[str] = field(default_factory=set)  # modifiers and clause words around it
+    sizes: list[Quantity] = field(default_factory=list)
+    refers: Mention | None = None  # an earlier mention this one is (coreference)
+    screw: float | None = None  # "M3" -> 3.0
+    ordinal: int | None = None  # "a third hole"
+
+    @property
+    def plural(self) -> bool:
+        return self.noun.endswith("s") and self.noun not in ("boss", "chamfers")
+
+    def root(self) -> Mention:
+        mention = self
+        while mention.refers is not None:
+            mention = mention.refers
+        return mention
+
+
+@dataclass
+class Reading:
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    quantities: list[Quantity]
+    base: Mention | None
+
+    def features(self, role: str) -> list[Mention]:
+        """Distinct features of a role (mentions that do not refer back to another)."""
+        return [m for m in self.mentions if m.role == role and m.refers is None]
+
+    def words(self) -> set[str]:
+        return {t.text for s in self.sentences for t in s.tokens if t.kind == "word"}
+
+
+_KIND_NAMES: list[tuple[tuple[str, ...], str]] = sorted(
+    ((tuple(name.split()), kind) for kind, names in KINDS.items() for name in names),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _kind_at(tokens: tuple[Token, ...], k: int) -> tuple[str, int] | None:
+    """(kind, first token of its name) when a part-kind name ends at token k."""
+    for words, kind in _KIND_NAMES:
+        n = len(words)
+        if k - n + 1 < 0:
+            continue
+        span = tokens[k - n + 1 : k + 1]
+        texts = [t.text for t in span]
+        if all(t.kind == "word" for t in span) and (
+            texts[:-1] == list(words[:-1]) and _singular(texts[-1]) == words[-1]
+        ):
+            return kind, k - n + 1
+    return None
+
+
+def _mention_role(noun: str, kind: str | None) -> str:
+    if noun in HOLE_NOUNS:
+        return "hole"
+    if noun in CUT_NOUNS:
+        return "cut"
+    if noun in REF_NOUNS:
+        return "ref"
+    if kind is not None:
+        return "base"
+    if noun in ADD_NOUNS:
+        return "add"
+    return ""
+
+
+def _find_mentions(sentence: Sentence) -> list[Mention]:
+    toks = sentence.tokens
+    found: list[Mention] = []
+    k = 0
+    while k < len(toks):
+        tok = toks[k]
+        if tok.kind != "word":
+            k += 1
+            continue
+        # a part-kind name may span words ("fan grill"); the longest one ending at the last
+        # noun wins, so look ahead for multi-word names first
+        best: tuple[str, int, int] | None = None
+        for end in range(min(len(toks) - 1, k + 2), k - 1, -1):
+            hit = _kind_at(toks, end)
+            if hit is not None and hit[1] == k:
+                best = (hit[0], k, end)
+                break
+        if best is not None:
+            kind, first, last = best
+            noun = toks[last].text
+            role = _mention_role(noun, kind)
+            found.append(Mention(noun, role, kind if role in ("base", "add") else kind,
+                                 sentence.index, last, quote(sentence, first, last)))
+            k = last + 1
+            continue
+        role = _mention_role(tok.text, None)
+        if role and not (tok.text == "it" and k + 1 < len(toks) and toks[k + 1].text == "s"):
+            found.append(Mention(tok.text, role, None, sentence.index, k,
+                                 quote(sentence, k, k)))
+        k += 1
+    return found
+
+
+MATE_NOUNS = frozenset({
+    "shaft", "rod", "axle", "bearing", "cable", "cables", "wire", "screw", "screws", "bolt",
+    "bolts", "pipe", "tube", "hose", "dowel", "magnet", "magnets", "pen", "pencil", "phone",
+    "board", "pcb", "desktop", "desk", "bit", "bits", "card", "cards", "nut", "insert",
+    "spool", "bottle", "jar", "fan", "motor", "finger", "pin", "ring", "key", "keys", "shelf",
+    "wall", "stud", "rail", "battery", "batteries", "led", "sensor", "post", "tap",
+})
+
+
+def _mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
+    """Nouns the part fits or holds ("for a 6 mm shaft", "fits a 22 mm bearing") become
+    "mate" mentions: their sizes describe a bore or an opening, not a piece of the part."""
+    toks = sentence.tokens
+    positions = {m.pos for m in found}
+    for k, tok in enumerate(toks):
+        if tok.kind == "word" and tok.text in MATE_NOUNS and k not in positions:
+            found.append(Mention(tok.text, "", None, sentence.index, k, quote(sentence, k, k)))
+    found.sort(key=lambda m: m.pos)
+    kept = []
+    for m in found:
+        j = _first_word_of(m, toks) - 1
+        steps = 0
+        while j >= 0 and steps < 5 and (toks[j].kind in ("len", "num", "screw") or toks[j].text in
+                                         ("a", "an", "the", "two", "3", "(", ")", "standard",
+                                          "m") or toks[j].text in MODIFIERS):
+            j -= 1
+            steps += 1
+        if j >= 0 and toks[j].text in MATE_WORDS and m.role not in ("hole",):
+            m.role = "mate"
+        if m.role:
+            kept.append(m)
+    return kept
+
+
+# ------------------------------------------------------------------ counts
+def _count_before(toks: tuple[Token, ...], k: int, mention: Mention) -> None:
+    """Read the count and the article in front of the noun at k (skipping modifiers)."""
+    j = k - 1
+    sizes_between = False
+    while j >= 0 and k - j <= 8:
+        tok = toks[j]
+        word = tok.text
+        if tok.kind == "len" or (tok.kind == "num" and _in_size_group(toks, j)):
+            sizes_between = True
+            j -= 1
+            continue
+        if tok.kind == "screw":
+            mention.screw = tok.value
+            j -= 1
+            continue
+        if word in ("x", "by") and j > 0 and toks[j - 1].kind == "num" and not sizes_between:
+            # "4 x M3 holes" / "2 x 3 grid of holes"
+            j -= 1
+            continue
+        if word in ("no", "without", "zero") or (word == "remove" and mention.count is None):
+            mention.negated = True
+            return
+        if word in ("another",):
+            mention.count, mention.relative = 1, True
+            return
+        if word in ("more", "extra", "additional"):
+            mention.relative = True
+            j -= 1
+            continue
+        if word in ORDINALS:
+            mention.ordinal = ORDINALS[word]
+            j -= 1
+            continue
+        count = count_word(tok)
+        if count is not None and tok.kind in ("num", "word"):
+            # "2 x 3 holes" / "3 by 2 grid of holes"
+            if j >= 2 and toks[j - 1].text in ("x", "by") and count_word(toks[j - 2]):
+                count *= count_word(toks[j - 2]) or 1
+            # "two rows of three holes", "3 sets of 2 holes"
+            if j >= 3 and toks[j - 1].text == "of" and toks[j - 2].text in (
+                    "rows", "row", "columns", "lines", "sets", "groups", "pairs") and \
+                    count_word(toks[j - 3]):
+                count *= count_word(toks[j - 3]) or 1
+            mention.count = count
+            if j >= 1 and toks[j - 1].text in DEFINITE:
+                mention.definite = True
+            return
+        if word == "pair" and k > j:
+            mention.count = 2
+            return
+        if word in ("a", "an", "single", "one"):
+            mention.count = 1
+            return
+        if word in DEFINITE:
+            mention.definite = True
+            if word in ("both",):
+                mention.count = 2
+            return
+        if word in ("some", "several", "many", "few", "multiple", "couple", "various",
+                    "bunch", "lots", "lot", "number", "array", "pattern", "grid", "row",
+                    "rows", "ring", "circle", "series", "set"):
+            if word in ("rows", "row", "grid", "array", "pattern", "ring", "circle", "set",
+                        "series") and _grid_count(toks, j) is not None:
+                mention.count = _grid_count(toks, j)
+                return
+            mention.unclear = f"'{word} {mention.noun}'"
+            return
+        if word == "of" and j >= 1 and toks[j - 1].text in ("pair",):
+            mention.count = 2
+            return
+        if word == "of":
+            j -= 1
+            continue
+        if tok.kind == "word" and (word in MODIFIERS or word in ("m",)):
+            j -= 1
+            continue
+        if tok.kind == "num" and not sizes_between:
+            # a bare number right before the noun: a count ("6 holes")
+            count = count_word(tok)
+            if count is not None:
+                mention.count = count
+                return
+        if tok.kind == "punct" and word in ("(", ")", "-", "/"):
+            j -= 1
+            continue
+        return
+
+
+def _in_size_group(toks: tuple[Token, ...], j: int) -> bool:
+    """Is the number at j one side of "A x B" with a length on the other side (not the
+    count of "4 x M3 holes")?"""
+    nxt = toks[j + 2] if j + 2 < len(toks) and toks[j + 1].text in ("x", "by") else None
+    prev = toks[j - 2] if j >= 2 and toks[j - 1].text in ("x", "by") else None
+    return any(t is not None and t.kind in ("len", "num") for t in (nxt, prev))
+
+
+def _grid_count(toks: tuple[Token, ...], j: int) -> int | None:
+    """"a 5 x 3 grid of", "3 by 2 pattern of", "grid of 8 columns by 3 rows"."""
+    window = [t for t in toks[max(0, j - 4) : j + 8]]
+    numbers = [count_word(t) for t in window if count_word(t)]
+    texts = [t.text for t in window]
+    if ("x" in texts or "by" in texts) and len(numbers) >= 2:
+        return numbers[0] * numbers[1]
+    return None
+
+
+def quote_range(toks: tuple[Token, ...], first: int, last: int) -> str:
+    return " ".join(t.text for t in toks[max(0, first) : last + 1])
+
+
+# ------------------------------------------------------------------ quantities
+def _axis_hint(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
+    """An axis hint right after token k: "(x)", "in x", "along x", "in the x direction"."""
+    window = [t.text for t in toks[k + 1 : k + 6]]
+    joined = " ".join(window)
+    m = re.match(r"(?:\( (x|y|z) \)|(?:in|along|on) (?:the )?(x|y|z)\b(?: (?:direction|axis))?"
+                 r"|(x|y|z) (?:direction|axis))", joined)
+    if not m:
+        return None, k
+    axis = m.group(1) or m.group(2) or m.group(3)
+    return axis, k + len(m.group(0).split())
+
+
+def _role_after(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
+    """The role word after a number at k (skipping "in", axis hints), and its index."""
+    j = k + 1
+    while j < len(toks) and (toks[j].text in ("in", "mm", "(", ")", "of")
+                             and not (toks[j].text == "in" and j + 1 < len(toks)
+                                      and toks[j + 1].text == "from")):
+        if toks[j].text == "(" and j + 2 < len(toks) and toks[j + 1].text in AXIS_WORDS:
+            j += 3
+            continue
+        j += 1
+    if j < len(toks) and toks[j].text in ("outer", "outside", "inner", "inside"):
+        outer = toks[j].text in ("outer", "outside")
+        if j + 1 < len(toks) and toks[j + 1].text in ("diameter", "dia", "width", "size"):
+            return ("od" if outer else "id"), j + 1
+        if j + 1 < len(toks) and toks[j + 1].text in ("radius",):
+            return ("outer_radius" if outer else "inner_radius"), j + 1
+        return ("od" if outer else "id"), j
+    if j >= len(toks):
+        return None, k
+    word = toks[j].text
+    if word == "across":
+        nxt = [t.text for t in toks[j + 1 : j + 3]]
+        if "flats" in nxt or "flat" in nxt:
+            return "flats", j + nxt.index("flats" if "flats" in nxt else "flat") + 1
+        if "corners" in nxt or "points" in nxt:
+            return "corners", j + 2
+        return "across", j
+    if word in ("on", "per", "each") and j + 2 < len(toks) and toks[j + 1].text in ("a",
+                                                                                    "each", "side"):
+        return "side", j + 2
+    if word == "in" and j + 1 < len(toks) and toks[j + 1].text == "from":
+        return "position", j + 1
+    if word in ("x", "y", "z") and j + 1 < len(toks) and toks[j + 1].text in (")",):
+        return None, k
+    role = ROLE_AFTER.get(word)
+    return role, j
+
+
+def _role_before(toks: tuple[Token, ...], k: int) -> str | None:
+    j = k - 1
+    steps = 0
+    while j >= 0 and steps < 5 and toks[j].text in FILLERS | {"(", ")"}:
+        j -= 1
+        steps += 1
+    if j < 0:
+        return None
+    word = toks[j].text
+    if word in ("thickness",) and j >= 1 and toks[j - 1].text in ("wall", "walls"):
+        return "wall"
+    if word in ("flats", "flat") and j >= 1 and toks[j - 1].text == "across":
+        return "flats"
+    if word == "corners" and j >= 1 and toks[j - 1].text == "across":
+        return "corners"
+    return ROLE_BEFORE.get(word)
+
+
+def _find_quantities(sentence: Sentence) -> list[Quantity]:
+    toks = sentence.tokens
+    found: list[Quantity] = []
+    k = 0
+    while k < len(toks):
+        tok = toks[k]
+        if tok.kind not in ("len", "num"):
+            k += 1
+            continue
+        # A x B (x C), with the unit on any of them ("60 x 40 x 5 mm", "2 x 3 in")
+        group = [k]
+        j = k
+        while j + 2 < len(toks) and toks[j + 1].text in ("x", "by") and \
+                toks[j + 2].kind in ("len", "num") and len(group) < 3:
+            group.append(j + 2)
+            j += 2
+        if len(group) >= 2:
+            units = [toks[g].unit for g in group if toks[g].kind == "len"]
+            factor = (toks[group[-1]].value / float(toks[group[-1]].text)
+                      if toks[group[-1]].kind == "len" and float(toks[group[-1]].text) else
+                      (toks[group[0]].value / float(toks[group[0]].text)
+                       if toks[group[0]].kind == "len" and float(toks[group[0]].text) else 1.0))
+            bare = not units
+            values = []
+            axes = []
+            for g in group:
+                t = toks[g]
+                values.append(t.value if t.kind == "len" else (t.value or 0) * factor)
+                axis, _ = _axis_hint(toks, g)
+                axes.append(axis)
+            after = toks[j + 1].text if j + 1 < len(toks) else ""
+            counted = after in ("grid", "array", "pattern", "matrix") or (
+                bare and all("." not in toks[g].text for g in group) and after in (
+                    "holes", "hole", "rows", "columns"))
+            if not counted:
+                role, _ = _role_after(toks, j)
+                found.append(Quantity(
+                    "triple" if len(group) == 3 else "pair", tuple(values), tuple(axes),
+                    quote(sentence, k, j + (1 if role else 0)), sentence.index, k,
+                    about=_about(toks, k), overall=_overall(toks, k, j), bare=bare))
+                if role in ("position",):
+                    found[-1].role = "position"
+            k = j + 1
+            continue
+        role, end = _role_after(toks, k)
+        axis, end_axis = _axis_hint(toks, k if role is None else end)
+        if role is None:
+            role = _role_before(toks, k)
+            end = k
+        if tok.kind == "num" and role is None:
+            k += 1
+            continue  # a bare number without a role: a count, not a length
+        if tok.kind == "num" and role in ("position",) and \
+                toks[k + 1 : k + 2] and toks[k + 1].text in ("in",):
+            k += 1
+            continue
+        if role is None:
+            role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
+        if _position_context(toks, k, end):
+            role = "position" if role not in ("angle",) else role
+        value = tok.value or 0.0
+        found.append(Quantity(role, (value,), (axis,), quote(sentence, k, max(end, end_axis)),
+                              sentence.index, k, about=_about(toks, k),
+                              overall=_overall(toks, k, end), bare=tok.kind == "num"))
+        k += 1
+    return found
+
+
+def _about(toks: tuple[Token, ...], k: int) -> bool:
+    before = {t.text for t in toks[max(0, k - 3) : k]}
+    after = {t.text for t in toks[k + 1 : k + 3]}
+    return bool(before & ABOUT or "ish" in after)
+
+
+def _overall(toks: tuple[Token, ...], k: int, end: int) -> bool:
+    near = {t.text for t in toks[max(0, k - 6) : min(len(toks), end + 6)]}
+    return bool(near & {"overall", "total", "altogether", "included", "outside", "outer"}
+                and not near & {"outside diameter", "od"}) and bool(
+        near & {"overall", "total", "altogether", "included"})
+
+
+def _position_context(toks: tuple[Token, ...], k: int, end: int) -> bool:
+    """Is the number at k where something is, not how big it is?"""
+    before = [t.text for t in toks[max(0, k - 3) : k]]
+    after = [t.text for t in toks[end + 1 : end + 4]]
+    if before[-1:] in (["at"], ["by"]) and not (before[-2:] == ["a", "by"]):
+        return True
+    if before[-2:] in (["on", "a"], ["on", "an"]) and (after[:1] in (["circle"], ["square"],
+                       ["bolt"], ["pitch"], ["pcd"], ["radius"])):
+        return True
+    if after[:1] in (["from"], ["apart"], ["away"], ["above"], ["below"], ["off"], ["up"],
+                     ["inboard"], ["outboard"], ["proud"]):
+        return True
+    if after[:2] == ["in", "from"] or after[:2] == ["in", "of"]:
+        return True
+    if before[-1:] in (["spaced"], ["pitch"], ["spacing"], ["offset"], ["inset"]):
+        return True
+    return bool(before[-2:] in (["pitch", "of"], ["spacing", "of"], ["offset", "of"]))
+
+
+# ------------------------------------------------------------------ attachment
+ACCEPTS: dict[str, frozenset[str]] = {
+    "hole": frozenset({"diameter", "radius", "size", "depth", "position", "bore", "id",
+                       "hole_size", "across", "side"}),
+    "cut": frozenset({"length", "width", "depth", "diameter", "radius", "size", "pair",
+                      "triple", "position", "angle", "thick", "height", "side", "across"}),
+}
+
+
+def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
+            base: Mention | None) -> None:
+    toks = sentence.tokens
+    in_sentence = [m for m in reading_mentions if m.sentence == sentence.index]
+    last = q.pos
+    while last + 2 < len(toks) and toks[last + 1].text in ("x", "by") and \
+            toks[last + 2].kind in ("len", "num"):
+        last += 2
+    # before the noun: "a 5 mm hole", "a 60 x 40 mm plate", "two 10 mm thick fins"
+    for m in in_sentence:
+        if last < m.pos <= last + 4 and all(
+            t.text in MODIFIERS or t.text in ("(", ")", "mm", "in", "x", "y", "z", "-", "od",
+                                              "id", "wide", "long", "tall", "high", "deep",
+                                              "thick", "diameter", "across", "radius",
+                                              "square", "outer", "inner", "outside", "inside",
+                                              "flats", "corners", "sided", "side", "dia")
+            or t.kind in ("len", "num", "screw")
+            for t in toks[last + 1 : m.pos]
+        ) and _first_word_of(m, toks) > last:
+            m.sizes.append(q)
+            return
+    # after the noun: the nearest mention before it that can have this role
+    for m in sorted((m for m in in_sentence if m.pos < q.pos), key=lambda m: -m.pos):
+        if m.role == "mate" and not _close_after(toks, m.pos, q.pos):
+            continue
+        accepts = ACCEPTS.get(m.role)
+        if accepts is not None and q.role not in accepts and q.role not in ("pair", "triple"):
+            continue
+        if accepts is not None and q.role in ("pair", "triple") and m.role == "hole":
+            continue
+        if m.role == "ref" and m.refers is not None:
+            m.refers.sizes.append(q) if m.refers.role != "ref" else None
+            if m.refers.role != "ref":
+                return
+        m.sizes.append(q)
+        return
+    if base is not None and q.role not in ("position", "angle", "size", "hole_size"):
+        base.sizes.append(q)
+
+
+def _close_after(toks: tuple[Token, ...], noun: int, k: int) -> bool:
+    """Is the number at k part of the noun's own phrase: right after it, or inside the
+    parentheses that follow it ("a 608 bearing (22 mm OD, 7 mm wide)")?"""
+    between = [t.text for t in toks[noun + 1 : k]]
+    if between[:1] == ["("]:
+        return ")" not in between
+    return between in ([], ["of"], ["with"], ["is"])
+
+
+def _first_word_of(m: Mention, toks: tuple[Token, ...]) -> int:
+    """Index of the first word of a (possibly multi-word) mention."""
+    n = len(m.phrase.split())
+    return m.pos - n + 1
+
+
+# ------------------------------------------------------------------ coreference
+def _link(mentions: list[Mention], base: Mention | None) -> None:
+    seen: list[Mention] = []
+    for m in mentions:
+        if m is base:
+            seen.append(m)
+            continue
+        if m.role == "ref":
+            if base is not None and (m.noun in ("it", "part", "piece", "body", "object", "model",
+                                                "thing", "item")):
+                m.refers = base
+            seen.append(m)
+            continue
+        if m.role == "base" and base is not None and m.kind is not None:
+            from tools.kinds import compatible
+
+            if m.definite or compatible(base.kind or "", m.kind) or m.kind == base.kind:
+                m.refers = base
+                seen.append(m)
+                continue
+            # another part kind named later: a component of the part
+            m.role = "add"
+        if m.role == "hole" and (m.definite or (m.count in (None, 1) and not m.plural and
+                                                 _follows_colon(m, seen))):
+            earlier = [e for e in seen if e.role == "hole"]
+            match = _antecedent(m, earlier)
+            if match is not None:
+                m.refers = match
+        elif m.role in ("add", "cut") and m.definite:
+            earlier = [e for e in seen if e.role == m.role and
+                       _singular(e.noun) == _singular(m.noun)]
+            if earlier:
+                m.refers = earlier[-1]
+        seen.append(m)
+
+
+def _follows_colon(m: Mention, seen: list[Mention]) -> bool:
+    """"a counterbored hole: a 6.5 mm through hole with ...": the second names the first."""
+    return any(e.role == "hole" and e.sentence == m.sentence and e.pos < m.pos and
+               ":" in e.words | m.words for e in seen)
+
+
+def _antecedent(m: Mention, earlier: list[Mention]) -> Mention | None:
+    if not earlier:
+        return None
+    qualifiers = m.words & {"counterbored", "countersunk", "blind", "pilot", "center",
+                            "centre", "central", "mounting", "fixing", "dowel", "pivot",
+                            "drain", "cable", "bolt", "screw"}
+    for e in reversed(earlier):
+        if qualifiers and not (qualifiers & e.words):
+            continue
+        if m.count is not None and e.count is not None and m.count != e.count and \
+                m.words.isdisjoint({"each"}):
+            continue
+        return e.root()
+    if not qualifiers:
+        return earlier[-1].root()
+    return None
+
+
+def _context_words(sentence: Sentence, m: Mention) -> set[str]:
+    """Words of the clause around a mention: what kind of hole or feature it is."""
+    toks = sentence.tokens
+    lo = m.pos - 1
+    while lo >= 0 and toks[lo].text not in (",", ";", ":", ".") and m.pos - lo < 7:
+        lo -= 1
+    hi = m.pos + 1
+    while hi < len(toks) and toks[hi].text not in (",", ";", ":", ".") and hi - m.pos < 12:
+        hi += 1
+    words = {t.text for t in toks[lo + 1 : hi] if t.kind == "word"}
+    if (lo >= 0 and toks[lo].text == ":") or (hi < len(toks) and toks[hi].text == ":"):
+        words.add(":")
+    return words
+
+
+def read(text: str) -> Reading:
+    """The part a request describes, as mentions with their counts and quantities."""
+    sents = sentences(text)
+    mentions: list[Mention] = []
+    quantities: list[Quantity] = []
+    for sentence in sents:
+        found = _mark_mates(sentence, _find_mentions(sentence))
+        for m in found:
+            _count_before(sentence.tokens, m.pos, m)
+            m.words = _context_words(sentence, m)
+            nearby = sentence.tokens[max(0, m.pos - 6) : m.pos + 1]
+            for t in nearby:
+                if t.kind == "screw" and m.role == "hole" and m.screw is None:
+                    m.screw = t.value
+        mentions.extend(found)
+    base = next((m for m in mentions if m.role == "base"), None)
+    if base is None:
+        base = next((m for m in mentions if m.role == "add" and m.kind is not None), None)
+        if base is not None:
+            base.role = "base"
+    _link(mentions, base)
+    for sentence in sents:
+        for q in _find_quantities(sentence):
+            quantities.append(q)
+            _attach(mentions, q, sentence, base)
+    return Reading(sents, mentions, quantities, base)
