@@ -30,7 +30,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "hook": ("hook", "wall hook", "coat hook", "hanger", "headphone hanger"),
     "clip": ("clip", "cable clip", "clamp", "pipe clip", "spring clip"),
     "knob": ("knob", "control knob", "dial", "handwheel", "thumb wheel"),
-    "handle": ("handle", "drawer handle", "pull", "drawer pull", "grip"),
+    "handle": ("handle", "drawer handle", "pull", "drawer pull"),
     "spacer": ("spacer", "standoff", "bushing", "sleeve", "collar"),
     "washer": ("washer",),
     "ring": ("ring", "finger ring", "band", "o ring"),
@@ -43,7 +43,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "block": ("block", "brick", "cuboid", "bar"),
     "cylinder": ("cylinder", "rod", "dowel", "disc", "disk", "puck", "coin", "peg", "pin",
                  "shaft", "post", "column", "pillar", "round bar"),
-    "cone": ("cone", "funnel", "frustum"),
+    "cone": ("cone", "frustum"),
+    "funnel": ("funnel",),
     "pyramid": ("pyramid",),
     "prism": ("prism", "hex prism", "hexagonal prism", "triangular prism", "hex bar"),
     "stand": ("stand", "phone stand", "tablet stand", "holder", "phone holder", "cradle",
@@ -93,7 +94,7 @@ def kinds_named(text: str) -> list[str]:
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for name, kind in _NAMES:
-        for match in re.finditer(rf" {re.escape(name)}s? ", words):
+        for match in re.finditer(rf"(?<= ){re.escape(name)}s?(?= )", words):
             span = (match.start(), match.end())
             if any(a < span[1] and span[0] < b for a, b in taken):
                 continue
@@ -107,9 +108,10 @@ def compatible(asked: str, made: str) -> bool:
     return asked == made or any(asked in family and made in family for family in FAMILIES)
 
 
-def declared_kind(program: str) -> tuple[str, str] | None:
-    """(kind, where it is said) a program claims to make: the first kind named in its
-    leading comment lines, else in its module names; None when it names none."""
+def declared_kind(program: str) -> tuple[list[str], str] | None:
+    """(kinds, where they are said) a program claims to make: the kinds named in its
+    leading comment lines, else in its first module name that names one; None when it
+    names none."""
     leading: list[str] = []
     for line in program.splitlines():
         stripped = line.strip()
@@ -124,10 +126,10 @@ def declared_kind(program: str) -> tuple[str, str] | None:
         break
     kinds = kinds_named(" ".join(leading))
     if kinds:
-        return kinds[0], f"comment '{' '.join(leading).strip()[:60]}'"
+        return kinds, f"comment '{' '.join(leading).strip()[:60]}'"
     modules = re.findall(r"\bmodule\s+([A-Za-z_]\w*)", program)
     for module in modules:
         kinds = kinds_named(module)
         if kinds:
-            return kinds[0], f"module {module}()"
+            return kinds, f"module {module}()"
     return None

@@ -416,10 +416,10 @@ def _check_kind(expected: object, subject: Subject) -> Verdict:
     if declared is None:
         raise _Skip("the program does not say what it makes")
     made, where = declared
-    if compatible(expected["kind"], made):
-        return made, None
-    return made, (f"asked for a {asked}, but the program makes a {made} ({where}); make a "
-                  f"{asked}")
+    if any(compatible(expected["kind"], kind) for kind in made):
+        return made[0], None
+    return made[0], (f"asked for a {asked}, but the program makes a {made[0]} ({where}); "
+                     f"make a {asked}")
 
 
 def _check_param(expected: object, subject: Subject) -> Verdict:

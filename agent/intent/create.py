@@ -25,7 +25,7 @@ BIG = 1e9  # "unbounded" in a [lo, hi] range; JSON has no infinity
 
 BOXY = frozenset({"cube", "block", "plate", "box", "lid", "tag", "comb", "grill", "channel"})
 ROUND = frozenset({"cylinder", "spacer", "washer", "ring", "tube", "pulley", "knob", "flange",
-                   "cup", "adapter", "nut"})
+                   "cup", "nut"})
 ANNULAR = frozenset({"washer", "ring", "tube", "torus"})  # a bore is what they are
 MAYBE_ANNULAR = frozenset({"spacer", "adapter", "nut"})  # a bore if one is mentioned
 FLAT_NOUNS = frozenset({"plate", "tag", "tile", "panel", "sheet", "board", "slab", "lid",
@@ -91,6 +91,23 @@ class Dim:
     span: tuple[float, float] | None = None  # an explicit [lo, hi] (hexagons, brackets)
 
 
+def body_kind(reading: Reading) -> str:
+    """The main body's form: its kind, or the shape another noun gives it ("the lid is a
+    disc"), or round when a plate or block is called round or given a diameter."""
+    base = reading.base
+    if base is None:
+        return ""
+    kind = base.kind or ""
+    if base.shape and kind not in ("sphere", "cube", "cylinder", "cone", "torus"):
+        kind = {"block": "block", "plate": "plate", "ring": "ring", "tube": "tube"}.get(
+            base.shape, base.shape)
+    if kind in ("plate", "block", "lid", "tag", "box") and (
+            {"round", "circular"} & base.words or any(
+                q.role in ("diameter", "radius", "od") for q in base.sizes)):
+        kind = "cylinder"
+    return kind
+
+
 def _values(mention: Mention, *roles: str) -> list[Quantity]:
     return [q for q in mention.sizes if q.role in roles]
 
@@ -126,7 +143,7 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
     base = reading.base
     if base is None:
         return None
-    kind = base.kind or ""
+    kind = body_kind(reading)
     words = _words(reading)
     sized = _sized(base)
     if not sized:
@@ -170,8 +187,10 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
                             about=q.about, source=q))
         elif q.role in ("side", "size") and kind == "cube":
             dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(3))
-        elif q.role == "side" and flat:
+        elif (q.role == "side" or (q.role == "size" and "square" in base.words)) and flat:
             dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(2))
+        elif q.role == "size" and axis:
+            dims.append(Dim(value, axis, about=q.about, source=q))
         elif q.role in ("size", "across", "diameter") and kind in ("grill",):
             dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(2))
         else:
@@ -201,7 +220,7 @@ def _consistent(base: Mention, dims: list[Dim], draft: Draft) -> list[Dim] | Non
 
 def _round_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
                 ) -> list[Dim] | None:
-    kind = base.kind or ""
+    kind = body_kind(reading)
     words = _words(reading)
     diameters: list[tuple[float, Quantity]] = []
     lengths: list[tuple[float, Quantity]] = []
@@ -404,6 +423,7 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
     if base is not None:
         thick = [q for q in base.sizes if q.role in ("thick", "height")]
         thickness = thick[0].values[0] if len(thick) == 1 else None
+    keyed = bool({"keyway", "keyways", "keyed", "flat", "spline", "splined"} & reading.words())
     for m in reading.features("hole"):
         count = m.count
         note = None
@@ -414,12 +434,14 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
             note = f"how many holes: {m.unclear}"
             count = None
         multiplier = _corners_or_ends(m, base_kind)
-        if multiplier and count in (None, 1):
-            if count == 1 and "one" in m.words and m.plural:
-                count = None
-            count = multiplier if count in (None, 1) else count
-        elif multiplier and count == multiplier:
-            pass
+        if multiplier:
+            corners = bool({"corner", "corners"} & m.words)
+            if count in (None, 1):
+                count = multiplier  # "a hole in each corner", "holes at both ends"
+            elif "one" in m.words or (corners and count == multiplier):
+                pass  # "four holes, one in each corner"
+            else:
+                count *= multiplier  # "each leg carries two holes"
         elif count is None and not m.plural:
             count = 1
         elif count is None:
@@ -436,6 +458,9 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
             note = note or f"through-hole count: '{m.phrase}' crosses another opening"
             through = None
         diameter = _hole_diameter(m, draft)
+        if diameter is not None and keyed:
+            draft.skip(f"diameter of '{m.phrase}'", "a keyway or flat makes it not round")
+            diameter = None
         holes.append(HoleSet(count, through, diameter, m.phrase, note))
     return holes
 
@@ -516,22 +541,24 @@ def expectations(reading: Reading, text: str) -> Draft:
     dims = _size(reading, draft, bodies)
     _genus_and_holes(reading, draft)
     _walls(reading, draft)
-    if base is not None and base.kind is not None:
+    if base is not None and base.kind is not None and _is_head(reading, base):
         draft.spec["kind"] = {"asked": base.phrase.strip(), "kind": base.kind}
     _plain_solid(reading, draft, dims)
     _notes(reading, draft)
     return draft
 
 
+def _is_head(reading: Reading, base: Mention) -> bool:
+    """Does the request open by naming this kind ("a fan grill ...", "This is a bracket")?
+    A kind named later ("Base for a post. The foot is a plate") is not what it asks for."""
+    first = [m for m in reading.mentions if m.sentence == base.sentence and
+             m.role not in ("ref", "surface")]
+    return base.sentence == 0 and bool(first) and first[0] is base
+
+
 def _protrusions(reading: Reading) -> list[Mention]:
-    out = []
-    for m in reading.features("add"):
-        if m.noun in SURFACES:
-            continue
-        if m.noun == "face" and "raised" not in m.words:
-            continue
-        out.append(m)
-    return out
+    return [m for m in reading.features("add") if m.noun not in SURFACES or m.noun in (
+        "face", "faces")]
 
 
 def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | None:
@@ -555,6 +582,13 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
         draft.skip("overall size beyond the main body", f"the {names} adds to it")
     free: list[list[float]] = []
     pinned: dict[str, list[float]] = {}
+    # an overall size replaces the main body's size of the same kind ("the overall length,
+    # flange included, is 20 mm"), and holds exactly whatever sticks out
+    groups = {"length": "length", "width": "width", "height": "z", "thick": "z", "depth": "z",
+              "diameter": "round", "od": "round", "across": "round"}
+    replaced = {groups.get(q.role) for q in overall}
+    if dims:
+        dims = [d for d in dims if d.source is None or groups.get(d.source.role) not in replaced]
     for d in dims or []:
         if d.span is not None:
             rng = [round(d.span[0], 3), BIG if lower_only else round(d.span[1], 3)]
@@ -599,8 +633,19 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
     if kind in ("spacer", "adapter") and not holes and base is not None and \
             re.search(r"\bfor m\d", normalize(" ".join(s.text for s in reading.sentences))):
         annular = True
+    simple = kind in SIMPLE or body_kind(reading) in SIMPLE
+    mates = [m for m in reading.features("mate") if m.noun in (
+        "screw", "screws", "bolt", "bolts", "shaft", "rod", "axle", "pipe", "tube", "bearing")]
+    if not holes and not annular and (not simple or mates or base is None or
+                                      base.screw is not None):
+        _cut_notes(reading, draft)
+        return
     genus: int | None = 1 if annular else 0
     notes = []
+    if not holes and not annular and "through" in words:
+        draft.skip("how many through-holes", "something goes through, but no hole is counted")
+        _cut_notes(reading, draft)
+        return
     if annular and holes:
         # the first single hole of an annular part is its bore, not another hole
         first = holes[0]
@@ -651,11 +696,11 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
             elif not m.words & {"blind", "deep"}:
                 genus = None
                 notes.append(f"whether '{m.phrase}' goes through")
-    for m in reading.features("mate"):
-        for q in m.sizes:
-            if not q.used:
-                draft.skip(f"'{q.text}'", f"the {m.noun} it fits")
-                q.used = True
+    _cut_notes(reading, draft)
+    if words & {"spoke", "spokes", "arms", "loop", "loops", "lattice", "mesh", "web"} and \
+            genus is not None:
+        genus = None
+        notes.append("how many through-holes the spokes or loops make")
     if kind in ("grill",) and genus == 0:
         genus = None
         notes.append("how many openings the grill has")
@@ -666,6 +711,19 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
     else:
         for note in notes:
             draft.skip(note)
+
+
+SIMPLE = frozenset({"cube", "block", "plate", "box", "cylinder", "sphere", "hemisphere",
+                    "cone", "pyramid", "prism", "tag", "cup", "lid", "washer", "ring", "tube",
+                    "spacer", "torus", "channel", "comb", "grill"})
+
+
+def _cut_notes(reading: Reading, draft: Draft) -> None:
+    for m in reading.features("mate"):
+        for q in m.sizes:
+            if not q.used:
+                draft.skip(f"'{q.text}'", f"the {m.noun} it fits")
+                q.used = True
 
 
 def _bore_check(bore: HoleSet, draft: Draft) -> None:

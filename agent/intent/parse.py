@@ -20,6 +20,7 @@ agent.intent.create turns this reading into checks and "not checked" notes.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -34,17 +35,18 @@ CUT_NOUNS = frozenset({
     "flutes", "chamfer", "chamfers", "fillet", "fillets", "countersink", "counterbore",
     "counterbores", "socket", "sockets", "cavity", "vent", "vents", "perforation",
     "perforations", "engraving", "compartment", "compartments", "divider", "dividers",
-    "cut", "opening", "openings", "trap", "radius", "radii", "ridges", "ridge",
+    "cut", "opening", "openings", "trap",
 })
 ADD_NOUNS = frozenset({
     "boss", "bosses", "hub", "hubs", "flange", "flanges", "lip", "lips", "rim", "tab", "tabs",
     "ear", "ears", "leg", "legs", "foot", "feet", "peg", "pegs", "post", "posts", "spout",
     "handle", "handles", "knob", "rib", "ribs", "fin", "fins", "gusset", "gussets", "cheek",
-    "cheeks", "upright", "arm", "arms", "stem", "spigot", "journal", "shoulder", "riser",
+    "cheeks", "arm", "arms", "stem", "spigot", "journal", "shoulder", "riser",
     "strap", "text", "lettering", "letters", "logo", "knuckle", "knuckles", "spoke", "spokes",
-    "collar", "skirt",
+    "collar", "skirt", "leaf", "leaves",
     "standoff", "standoffs", "pin", "pins", "hook", "lid", "ring", "shaft", "cone",
-    "teeth", "tooth", "thread", "threads", "grip", "lever", "plate", "disc", "disk", "bar",
+    "teeth", "tooth", "thread", "threads", "lever", "plate", "disc", "disk", "bar", "ridges",
+    "ridge",
     "cylinder", "block", "tube", "pipe", "sleeve", "clip",
 })
 # surfaces and parts of a shell: they name where things are, not something that sticks out
@@ -54,7 +56,16 @@ SURFACES = frozenset({"face", "faces", "top", "bottom", "wall", "walls", "floor"
 # a noun after these is something the part fits, not a piece of it ("for a 6 mm shaft")
 MATE_WORDS = frozenset({"for", "fits", "fit", "fitting", "takes", "holds", "hold", "clears",
                         "accepts", "carries", "carry", "receives", "grips", "clamps", "onto",
-                        "over"})
+                        "over", "on", "pack", "mount", "mounts", "mounting", "attach",
+                        "attaches", "support", "supports", "raise", "raises", "fix", "fixes",
+                        "fasten", "fastens", "clamp", "seal", "seals", "guide", "guides",
+                        "locate", "locates", "drive", "drives", "closes", "close", "cover",
+                        "covers", "protect", "protects", "hang", "hangs", "organize",
+                        "organise", "store", "stores", "tidy", "route", "routes", "into",
+                        "around", "holding", "against", "inside"})
+# after a singular hole noun these make it a measure, not a hole ("a 96 mm hole spacing")
+HOLE_MODIFIERS = frozenset({"spacing", "pattern", "pitch", "centers", "centres", "distance",
+                            "positions", "position", "circle", "strip", "size", "sizes"})
 REF_NOUNS = frozenset({"part", "piece", "body", "object", "thing", "item", "model", "it",
                        "base"})
 DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "each", "both", "every",
@@ -108,8 +119,10 @@ ROLE_BEFORE: dict[str, str] = {
 FILLERS = frozenset({"of", "is", "=", ":", "about", "approximately", "approx", "around",
                      "roughly", "exactly", "be", "should", "must", "to", "measures", "measuring",
                      "~", "total", "overall", "a", "an", "with", "it", "its", "the", "outer",
-                     "outside", "inner", "inside", "thickness", "max", "maximum", "minimum",
-                     "min", "mm", "only", "just", "set", "has", "have", "measure"})
+                     "outside", "inner", "inside", "max", "maximum", "minimum",
+                     "min", "mm", "only", "just", "set", "has", "have", "measure", "comes",
+                     "come", "therefore", "thus", "so", "equals", "equal", "works", "out",
+                     "gives", "giving", "making", "makes", "becomes", "are", "was"})
 ABOUT = frozenset({"about", "approximately", "approx", "around", "roughly", "~", "ish",
                    "maybe", "ca"})
 AXIS_WORDS = {"x": "x", "y": "y", "z": "z"}
@@ -151,6 +164,7 @@ class Mention:
     refers: Mention | None = None  # an earlier mention this one is (coreference)
     screw: float | None = None  # "M3" -> 3.0
     ordinal: int | None = None  # "a third hole"
+    shape: str | None = None  # the main body's form when another noun names it ("a disc")
 
     @property
     def plural(self) -> bool:
@@ -184,6 +198,23 @@ _KIND_NAMES: list[tuple[tuple[str, ...], str]] = sorted(
 )
 
 
+_SINGLE_KIND: dict[str, str] = {name: kind for kind, names in KINDS.items() for name in names
+                                if " " not in name}
+_SINGLE_NAMES = sorted(_SINGLE_KIND)
+# English words a kind name could be mistaken for by a typo-tolerant match
+_KNOWN_WORDS = frozenset({"holes", "thick", "threads", "center", "centre", "corner", "corners",
+                          "sides", "slots", "round", "block", "plates", "places", "spaced",
+                          "screws", "rounded", "wider", "length", "height", "please", "inside",
+                          "outside", "across", "shelf", "print", "printed", "stands", "standing",
+                          "handles", "holder", "holders", "hooks", "rings", "boxes", "bolts",
+                          "tubes", "pipes", "plate", "cubes", "cones", "clips", "pulls",
+                          "cable", "cables", "panels", "other", "lower", "upper", "steps",
+                          "tapered", "taper", "hexagon", "sphere", "spheres", "point",
+                          "points", "legs", "table", "wheels", "posts", "sheet", "sheets",
+                          "about", "total", "those", "these", "there", "their", "where",
+                          "which", "under", "above", "below", "along", "ridges", "grips"})
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies"):
         return word[:-3] + "y"
@@ -210,6 +241,8 @@ def _kind_at(tokens: tuple[Token, ...], k: int) -> tuple[str, int] | None:
 def _mention_role(noun: str, kind: str | None) -> str:
     if noun in HOLE_NOUNS:
         return "hole"
+    if noun in SURFACES and kind is None:
+        return "surface"
     if noun in CUT_NOUNS:
         return "cut"
     if noun in REF_NOUNS:
@@ -238,15 +271,41 @@ def _find_mentions(sentence: Sentence) -> list[Mention]:
             if hit is not None and hit[1] == k:
                 best = (hit[0], k, end)
                 break
+        if best is None and len(tok.text) >= 5 and tok.text not in _KNOWN_WORDS:
+            close = difflib.get_close_matches(tok.text, _SINGLE_NAMES, n=1, cutoff=0.86)
+            if close:
+                best = (_SINGLE_KIND[close[0]], k, k)
+        if best is not None and k > 0 and toks[k - 1].text in ("that", "which", "to", "it",
+                                                                "who", "and"):
+            if toks[k - 1].text != "and" or toks[best[2]].text.endswith("s"):
+                best = None  # a verb: "a retainer that clamps the race"
+                k += 1
+                continue
+        while best is not None and best[2] + 1 < len(toks):
+            # a compound's last noun is its head: "adapter plate", "pipe saddle clamp"
+            nxt = None
+            for end in range(min(len(toks) - 1, best[2] + 3), best[2], -1):
+                hit = _kind_at(toks, end)
+                if hit is not None and hit[1] == best[2] + 1:
+                    nxt = (hit[0], best[1], end)
+                    break
+            if nxt is None:
+                break
+            best = nxt
         if best is not None:
             kind, first, last = best
             noun = toks[last].text
-            role = _mention_role(noun, kind)
+            role = "cut" if noun in ("trap", "traps") else _mention_role(noun, kind)
             found.append(Mention(noun, role, kind if role in ("base", "add") else kind,
                                  sentence.index, last, quote(sentence, first, last)))
             k = last + 1
             continue
         role = _mention_role(tok.text, None)
+        nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+        if role == "hole" and not tok.text.endswith("s") and nxt in HOLE_MODIFIERS:
+            role = ""  # "hole spacing", "hole pattern": a measure of holes named elsewhere
+        if tok.text in ("face", "faces") and k > 0 and toks[k - 1].text in ("raised", "sealing"):
+            role = "add"
         if role and not (tok.text == "it" and k + 1 < len(toks) and toks[k + 1].text == "s"):
             found.append(Mention(tok.text, role, None, sentence.index, k,
                                  quote(sentence, k, k)))
@@ -260,6 +319,9 @@ MATE_NOUNS = frozenset({
     "board", "pcb", "desktop", "desk", "bit", "bits", "card", "cards", "nut", "insert",
     "spool", "bottle", "jar", "fan", "motor", "finger", "pin", "ring", "key", "keys", "shelf",
     "wall", "stud", "rail", "battery", "batteries", "led", "sensor", "post", "tap",
+    "wheel", "frame", "chassis", "housing", "conveyor", "door", "cabinet", "drawer", "mouth",
+    "shafts", "rods", "dowels", "pipes", "tubes", "hoses", "pins", "stepper", "screwdrivers",
+    "headphones", "spools", "filament", "table", "bed", "gearbox", "race",
 })
 
 
@@ -268,6 +330,7 @@ def _mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
     "mate" mentions: their sizes describe a bore or an opening, not a piece of the part."""
     toks = sentence.tokens
     positions = {m.pos for m in found}
+    head = found[0] if sentence.index == 0 and found else None
     for k, tok in enumerate(toks):
         if tok.kind == "word" and tok.text in MATE_NOUNS and k not in positions:
             found.append(Mention(tok.text, "", None, sentence.index, k, quote(sentence, k, k)))
@@ -276,12 +339,22 @@ def _mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
     for m in found:
         j = _first_word_of(m, toks) - 1
         steps = 0
-        while j >= 0 and steps < 5 and (toks[j].kind in ("len", "num", "screw") or toks[j].text in
-                                         ("a", "an", "the", "two", "3", "(", ")", "standard",
-                                          "m") or toks[j].text in MODIFIERS):
+        free = 0
+        while j >= 0 and steps < 6:
+            t = toks[j]
+            if t.kind in ("len", "num", "screw") or t.text in (
+                    "a", "an", "the", "(", ")", "standard", "m", "its", "their") or \
+                    t.text in MODIFIERS:
+                pass
+            elif t.kind == "word" and free < 1 and m.noun in MATE_NOUNS and \
+                    t.text not in MATE_WORDS and t.text not in STOP:
+                free += 1
+            else:
+                break
             j -= 1
             steps += 1
-        if j >= 0 and toks[j].text in MATE_WORDS and m.role not in ("hole",):
+        if j >= 0 and toks[j].text in MATE_WORDS and m.role not in ("hole", "ref", "surface") \
+                and m is not head:
             m.role = "mate"
         if m.role:
             kept.append(m)
@@ -439,23 +512,34 @@ def _role_after(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
         if "corners" in nxt or "points" in nxt:
             return "corners", j + 2
         return "across", j
-    if word in ("on", "per", "each") and j + 2 < len(toks) and toks[j + 1].text in ("a",
-                                                                                    "each", "side"):
-        return "side", j + 2
+    if word in ("on", "per", "each") and j + 1 < len(toks) and (
+            toks[j + 1].text == "side" or (j + 2 < len(toks) and toks[j + 1].text in (
+                "a", "each") and toks[j + 2].text == "side")):
+        return "side", j + (1 if toks[j + 1].text == "side" else 2)
     if word == "in" and j + 1 < len(toks) and toks[j + 1].text == "from":
         return "position", j + 1
     if word in ("x", "y", "z") and j + 1 < len(toks) and toks[j + 1].text in (")",):
         return None, k
+    if word in ("hole", "holes", "bolt", "screw", "mounting") and j + 1 < len(toks) and \
+            toks[j + 1].text in HOLE_MODIFIERS:
+        return "position", j + 1
     role = ROLE_AFTER.get(word)
     return role, j
 
 
-def _role_before(toks: tuple[Token, ...], k: int) -> str | None:
+def _role_before(toks: tuple[Token, ...], k: int, adjacent: bool = False) -> str | None:
+    """The role word before the number at k ("thickness of 3 mm"); adjacent: only a label
+    written right before it ("OD 25", "dia: 8")."""
     j = k - 1
     steps = 0
-    while j >= 0 and steps < 5 and toks[j].text in FILLERS | {"(", ")"}:
+    fillers = {"=", ":", "of", "is"} if adjacent else FILLERS | {"(", ")"}
+    while j >= 0 and steps < (2 if adjacent else 5) and toks[j].text in fillers:
         j -= 1
         steps += 1
+    if adjacent and (j < 0 or toks[j].text not in ("od", "id", "diameter", "radius", "length",
+                                                  "width", "height", "thickness", "depth",
+                                                  "wall")):
+        return None
     if j < 0:
         return None
     word = toks[j].text
@@ -480,10 +564,18 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
         # A x B (x C), with the unit on any of them ("60 x 40 x 5 mm", "2 x 3 in")
         group = [k]
         j = k
-        while j + 2 < len(toks) and toks[j + 1].text in ("x", "by") and \
-                toks[j + 2].kind in ("len", "num") and len(group) < 3:
-            group.append(j + 2)
-            j += 2
+        while len(group) < 3:
+            nxt = j + 1
+            if toks[nxt : nxt + 3] and [t.text for t in toks[nxt : nxt + 3]][:1] == ["("] and \
+                    nxt + 2 < len(toks) and toks[nxt + 1].text in AXIS_WORDS and \
+                    toks[nxt + 2].text == ")":
+                nxt += 3  # "90 mm (x) by 60 mm (y)"
+            if nxt + 1 < len(toks) and toks[nxt].text in ("x", "by") and \
+                    toks[nxt + 1].kind in ("len", "num"):
+                group.append(nxt + 1)
+                j = nxt + 1
+            else:
+                break
         if len(group) >= 2:
             units = [toks[g].unit for g in group if toks[g].kind == "len"]
             factor = (toks[group[-1]].value / float(toks[group[-1]].text)
@@ -512,12 +604,14 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
                     found[-1].role = "position"
             k = j + 1
             continue
-        role, end = _role_after(toks, k)
-        axis, end_axis = _axis_hint(toks, k if role is None else end)
+        label = _role_before(toks, k, adjacent=True)
+        role, end = (label, k) if label else _role_after(toks, k)
+        axis, end_axis = _axis_hint(toks, k if role is None or label else end)
         if role is None:
             role = _role_before(toks, k)
             end = k
-        if tok.kind == "num" and role is None:
+        if tok.kind == "num" and (role is None or (role in ("hole_size", "size") and
+                                                   "." not in tok.text)):
             k += 1
             continue  # a bare number without a role: a count, not a length
         if tok.kind == "num" and role in ("position",) and \
@@ -528,6 +622,8 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
             role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
         if _position_context(toks, k, end):
             role = "position" if role not in ("angle",) else role
+        elif end + 1 < len(toks) and toks[end + 1].text == "each" and role != "size":
+            role = "each_" + role  # "~25 mm long each": every one of several features
         value = tok.value or 0.0
         found.append(Quantity(role, (value,), (axis,), quote(sentence, k, max(end, end_axis)),
                               sentence.index, k, about=_about(toks, k),
@@ -543,10 +639,11 @@ def _about(toks: tuple[Token, ...], k: int) -> bool:
 
 
 def _overall(toks: tuple[Token, ...], k: int, end: int) -> bool:
-    near = {t.text for t in toks[max(0, k - 6) : min(len(toks), end + 6)]}
-    return bool(near & {"overall", "total", "altogether", "included", "outside", "outer"}
-                and not near & {"outside diameter", "od"}) and bool(
-        near & {"overall", "total", "altogether", "included"})
+    """"the overall length ... is 20 mm", "stands 22 mm tall overall", "total thickness 14"."""
+    before = {t.text for t in toks[max(0, k - 5) : k]}
+    after = {t.text for t in toks[end + 1 : end + 3]}
+    words = {"overall", "total", "altogether", "included", "entire", "whole"}
+    return bool(before & words or after & words)
 
 
 def _position_context(toks: tuple[Token, ...], k: int, end: int) -> bool:
@@ -561,7 +658,8 @@ def _position_context(toks: tuple[Token, ...], k: int, end: int) -> bool:
     if after[:1] in (["from"], ["apart"], ["away"], ["above"], ["below"], ["off"], ["up"],
                      ["inboard"], ["outboard"], ["proud"]):
         return True
-    if after[:2] == ["in", "from"] or after[:2] == ["in", "of"]:
+    if after[:2] in (["in", "from"], ["in", "of"], ["either", "side"], ["each", "side"],
+                     ["to", "either"], ["on", "either"], ["from", "each"]):
         return True
     if before[-1:] in (["spaced"], ["pitch"], ["spacing"], ["offset"], ["inset"]):
         return True
@@ -596,25 +694,50 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
             or t.kind in ("len", "num", "screw")
             for t in toks[last + 1 : m.pos]
         ) and _first_word_of(m, toks) > last:
-            m.sizes.append(q)
+            m.root().sizes.append(q)
             return
-    # after the noun: the nearest mention before it that can have this role
-    for m in sorted((m for m in in_sentence if m.pos < q.pos), key=lambda m: -m.pos):
-        if m.role == "mate" and not _close_after(toks, m.pos, q.pos):
-            continue
-        accepts = ACCEPTS.get(m.role)
-        if accepts is not None and q.role not in accepts and q.role not in ("pair", "triple"):
-            continue
-        if accepts is not None and q.role in ("pair", "triple") and m.role == "hole":
-            continue
-        if m.role == "ref" and m.refers is not None:
-            m.refers.sizes.append(q) if m.refers.role != "ref" else None
-            if m.refers.role != "ref":
-                return
-        m.sizes.append(q)
-        return
-    if base is not None and q.role not in ("position", "angle", "size", "hole_size"):
+    # after the noun: the nearest mention before it that can have this role, preferring the
+    # subject over a noun in a prepositional phrase ("fins stand on the base, each 1.5 mm
+    # thick": the fins are 1.5 mm thick)
+    before = sorted((m for m in in_sentence if m.pos < q.pos), key=lambda m: -m.pos)
+    for prepositions in (False, True):
+        for m in before:
+            if not prepositions and _after_preposition(m, toks):
+                continue
+            if m.role == "mate" and not _close_after(toks, m.pos, q.pos):
+                continue
+            if m.role == "surface":
+                continue
+            accepts = ACCEPTS.get(m.role)
+            if accepts is not None and q.role not in accepts and \
+                    q.role not in ("pair", "triple"):
+                continue
+            if accepts is not None and q.role in ("pair", "triple") and m.role == "hole":
+                continue
+            target = m.root()
+            if target.role == "ref":
+                if base is None:
+                    continue
+                target = base
+            target.sizes.append(q)
+            return
+    if base is not None and q.role not in ("position", "angle", "size", "hole_size") and \
+            not any(m.role not in ("ref", "surface") and m.root() is not base
+                    for m in in_sentence):
         base.sizes.append(q)
+
+
+PREPOSITIONS = frozenset({"on", "to", "into", "onto", "from", "of", "under", "above", "below",
+                          "near", "at", "in", "through", "over", "around", "inside", "between",
+                          "across", "along", "against", "beside", "within", "off"})
+
+
+def _after_preposition(m: Mention, toks: tuple[Token, ...]) -> bool:
+    j = _first_word_of(m, toks) - 1
+    while j >= 0 and (toks[j].text in ("the", "a", "an", "its", "each", "both", "this") or
+                      toks[j].text in MODIFIERS):
+        j -= 1
+    return j >= 0 and toks[j].text in PREPOSITIONS
 
 
 def _close_after(toks: tuple[Token, ...], noun: int, k: int) -> bool:
@@ -623,7 +746,7 @@ def _close_after(toks: tuple[Token, ...], noun: int, k: int) -> bool:
     between = [t.text for t in toks[noun + 1 : k]]
     if between[:1] == ["("]:
         return ")" not in between
-    return between in ([], ["of"], ["with"], ["is"])
+    return len(between) <= 3 and set(between) <= {"of", "with", "is", "a", "an", "having"}
 
 
 def _first_word_of(m: Mention, toks: tuple[Token, ...]) -> int:
@@ -640,16 +763,19 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
             seen.append(m)
             continue
         if m.role == "ref":
-            if base is not None and (m.noun in ("it", "part", "piece", "body", "object", "model",
-                                                "thing", "item")):
+            if base is not None:
                 m.refers = base
             seen.append(m)
             continue
         if m.role == "base" and base is not None and m.kind is not None:
             from tools.kinds import compatible
 
-            if m.definite or compatible(base.kind or "", m.kind) or m.kind == base.kind:
+            copula = _is_a(m, mentions, base)
+            if m.kind == base.kind or copula or (m.definite and compatible(base.kind or "",
+                                                                          m.kind)):
                 m.refers = base
+                if copula and base.shape is None and m.kind in SHAPE_KINDS:
+                    base.shape = m.kind
                 seen.append(m)
                 continue
             # another part kind named later: a component of the part
@@ -666,6 +792,20 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
             if earlier:
                 m.refers = earlier[-1]
         seen.append(m)
+
+
+SHAPE_KINDS = frozenset({"cylinder", "sphere", "hemisphere", "cone", "torus", "block", "cube",
+                         "prism", "plate", "ring", "tube"})
+
+
+def _is_a(m: Mention, mentions: list[Mention], base: Mention) -> bool:
+    """"The lid top is a disc ...", "The base is a bar ...": a copula names the main body."""
+    if "is" not in m.words and "consists" not in m.words:
+        return False
+    before = [e for e in mentions if e.sentence == m.sentence and e.pos < m.pos
+              and e.role != "surface"]
+    subject = before[-1] if before else None
+    return subject is not None and (subject.root() is base or subject.role == "ref")
 
 
 def _follows_colon(m: Mention, seen: list[Mention]) -> bool:
@@ -696,7 +836,7 @@ def _context_words(sentence: Sentence, m: Mention) -> set[str]:
     """Words of the clause around a mention: what kind of hole or feature it is."""
     toks = sentence.tokens
     lo = m.pos - 1
-    while lo >= 0 and toks[lo].text not in (",", ";", ":", ".") and m.pos - lo < 7:
+    while lo >= 0 and toks[lo].text not in (",", ";", ":", ".") and m.pos - lo < 11:
         lo -= 1
     hi = m.pos + 1
     while hi < len(toks) and toks[hi].text not in (",", ";", ":", ".") and hi - m.pos < 12:
@@ -705,6 +845,24 @@ def _context_words(sentence: Sentence, m: Mention) -> set[str]:
     if (lo >= 0 and toks[lo].text == ":") or (hi < len(toks) and toks[hi].text == ":"):
         words.add(":")
     return words
+
+
+def _claim_screws(sents: list[Sentence], mentions: list[Mention], base: Mention | None) -> None:
+    """An M-size not written next to a hole ("a washer for M6", "spacer, M4 clearance") is
+    the size of the main body's bore, or of the hole mentioned nearest before it."""
+    claimed = {(m.sentence, m.pos) for m in mentions if m.screw}
+    for sentence in sents:
+        for k, tok in enumerate(sentence.tokens):
+            if tok.kind != "screw":
+                continue
+            near = [m for m in mentions if m.sentence == sentence.index and
+                    abs(m.pos - k) <= 6 and m.screw == tok.value]
+            if near or (sentence.index, k) in claimed:
+                continue
+            holes = [m for m in mentions if m.role == "hole" and m.sentence == sentence.index]
+            target = holes[-1].root() if holes else base
+            if target is not None and target.screw is None:
+                target.screw = tok.value
 
 
 def read(text: str) -> Reading:
@@ -728,6 +886,7 @@ def read(text: str) -> Reading:
         if base is not None:
             base.role = "base"
     _link(mentions, base)
+    _claim_screws(sents, mentions, base)
     for sentence in sents:
         for q in _find_quantities(sentence):
             quantities.append(q)
