@@ -101,9 +101,10 @@ def body_kind(reading: Reading) -> str:
     if base.shape and kind not in ("sphere", "cube", "cylinder", "cone", "torus"):
         kind = {"block": "block", "plate": "plate", "ring": "ring", "tube": "tube"}.get(
             base.shape, base.shape)
-    if kind in ("plate", "block", "lid", "tag", "box") and (
+    boxy_sizes = any(q.role in ("triple", "pair", "width") for q in base.sizes)
+    if kind in ("plate", "block", "lid", "tag", "box") and not boxy_sizes and (
             {"round", "circular"} & base.words or any(
-                q.role in ("diameter", "radius", "od") for q in base.sizes)):
+                q.role in ("diameter", "od") for q in base.sizes)):
         kind = "cylinder"
     return kind
 
@@ -423,7 +424,9 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
     if base is not None:
         thick = [q for q in base.sizes if q.role in ("thick", "height")]
         thickness = thick[0].values[0] if len(thick) == 1 else None
-    keyed = bool({"keyway", "keyways", "keyed", "flat", "spline", "splined"} & reading.words())
+    text = " ".join(sentence.text for sentence in reading.sentences)
+    keyed = bool({"keyway", "keyways", "keyed", "spline", "splined"} & reading.words()) or \
+        bool(re.search(r"\b(d shaped|d shape|flat on the (bore|shaft|hole))\b", text))
     for m in reading.features("hole"):
         count = m.count
         note = None
@@ -561,11 +564,71 @@ def _protrusions(reading: Reading) -> list[Mention]:
         "face", "faces")]
 
 
+@dataclass
+class Stack:
+    """How added features (bosses, flanges, fins) change the main body's box: along one
+    axis they add at most their own heights; across it the widest piece sets the size."""
+
+    axis: str | None  # the axis they stack along ("z" for on top / underneath)
+    extra: float | None  # the most they add along it (None: unknown)
+    across: float = 0.0  # the widest of them across that axis (0: none wider than stated)
+    known: bool = True  # False: a feature's place or size is not clear
+
+
+TOP_WORDS = frozenset({"top", "above", "upper", "projects", "protrudes", "rises", "stands",
+                       "sits", "raised", "proud", "on"})
+BOTTOM_WORDS = frozenset({"bottom", "underside", "under", "below", "beneath", "hangs",
+                          "underneath", "lower", "foot"})
+INSIDE_WORDS = frozenset({"inside", "within", "interior", "inner", "merged", "between"})
+BRACES = frozenset({"rib", "ribs", "gusset", "gussets", "web", "webs", "fillet"})
+
+
+def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
+    kind = body_kind(reading)
+    round_axis = next((d.axis for d in dims if not d.round_ and kind in ROUND | {"cylinder"}),
+                      None)
+    axis: str | None = None
+    extra = 0.0
+    across = 0.0
+    for m in adds:
+        words = m.words
+        if m.noun in BRACES or (words & INSIDE_WORDS and not words & {"outside"}):
+            continue  # a rib braces what is there; an inside boss stays inside the walls
+        if {"end", "ends"} & words and round_axis:
+            place = round_axis
+        elif words & TOP_WORDS or words & BOTTOM_WORDS:
+            place = "z"
+        else:
+            return Stack(None, None, known=False)
+        if axis not in (None, place):
+            return Stack(None, None, known=False)
+        axis = place
+        heights = [q.values[0] for q in m.sizes if q.role in ("height", "thick", "rise",
+                                                             "length", "depth")]
+        widths = [q.values[0] for q in m.sizes if q.role in ("diameter", "od", "width",
+                                                            "across", "size", "pair", "side")]
+        if {"axis", "along"} & words:
+            return Stack(None, None, known=False)  # a lying boss: its sides are not known
+        if heights and extra is not None:
+            extra += max(heights)
+        else:
+            extra = None
+        if widths:
+            across = max(across, max(widths))
+    for m in adds:
+        for q in m.sizes:
+            if q.role in ("height", "thick", "rise", "length", "depth", "diameter", "od",
+                          "width", "across", "size", "side"):
+                q.used = True
+    return Stack(axis, extra, across)
+
+
 def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | None:
     """size / size_xyz / dims from the main body's sizes; returns those sizes."""
     dims = base_dims(reading, draft)
     overall = [q for q in reading.quantities if q.overall and q.role in (
-        "length", "height", "width", "thick", "triple", "pair", "diameter", "od")]
+        "length", "height", "width", "thick", "diameter", "od")]
+    overall += _top_above_underside(reading)
     adds = _protrusions(reading)
     if dims is None and not overall:
         return None
@@ -576,12 +639,6 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
                 if d.source is not None:
                     d.source.used = False
         return None
-    lower_only = bool(adds)
-    if lower_only and dims:
-        names = ", ".join(sorted({m.noun for m in adds}))
-        draft.skip("overall size beyond the main body", f"the {names} adds to it")
-    free: list[list[float]] = []
-    pinned: dict[str, list[float]] = {}
     # an overall size replaces the main body's size of the same kind ("the overall length,
     # flange included, is 20 mm"), and holds exactly whatever sticks out
     groups = {"length": "length", "width": "width", "height": "z", "thick": "z", "depth": "z",
@@ -589,28 +646,45 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
     replaced = {groups.get(q.role) for q in overall}
     if dims:
         dims = [d for d in dims if d.source is None or groups.get(d.source.role) not in replaced]
+    stack = _stack(reading, adds, dims or []) if adds else Stack(None, 0.0)
+    if adds and not stack.known and dims:
+        names = ", ".join(sorted({m.noun for m in adds}))
+        draft.skip("overall size beyond the main body", f"the {names} adds to it")
+    free: list[list[float]] = []
+    pinned: dict[str, list[float]] = {}
     for d in dims or []:
+        lower_only = not stack.known
         if d.span is not None:
             rng = [round(d.span[0], 3), BIG if lower_only else round(d.span[1], 3)]
         else:
             rng = length_range(d.value, about=d.about, round_=d.round_, lower_only=lower_only)
+        if stack.known and stack.axis is not None:
+            if d.axis == stack.axis:
+                top = None if stack.extra is None else d.value + stack.extra
+                rng = [rng[0], BIG if top is None else length_range(top, about=d.about)[1]]
+            elif d.axis is None and len(dims or []) == 3:
+                # the stacking axis is not pinned: the added height may land on any side
+                rng = [rng[0], BIG]
+            elif stack.across > d.value:
+                rng = length_range(stack.across, round_=True)
         if d.axis:
             pinned[d.axis] = rng
         else:
             free.append(rng)
     for q in overall:
-        if q.role in ("triple", "pair"):
-            continue
         q.used = True
         rng = length_range(q.values[0], about=q.about)
-        axis = q.axes[0] or ("z" if q.role == "height" else None)
+        axis = q.axes[0] or ("z" if q.role in ("height", "thick") and (
+            stack.axis == "z" or q.role == "height") else None)
+        if q.role in ("diameter", "od"):
+            free.extend([length_range(q.values[0], round_=True)] * 2)
+            continue
         if axis:
             pinned[axis] = rng
         else:
             free.append(rng)
     if len(pinned) + len(free) > 3:
-        # an overall size that repeats a body size: keep the axis ones
-        free = free[: 3 - len(pinned)]
+        free = free[: max(0, 3 - len(pinned))]
     if not pinned and len(free) == 3:
         draft.spec["size"] = sorted(free, key=lambda r: -(r[0] + min(r[1], 1e6)))
     else:
@@ -619,6 +693,23 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
         if free:
             draft.spec["dims"] = free
     return dims
+
+
+def _top_above_underside(reading: Reading) -> list[Quantity]:
+    """"its top is 40 mm above the underside", "stands 22 mm tall overall": the part's
+    height, whatever stacks up to it."""
+    out = []
+    for q in reading.quantities:
+        if q.role != "position" or q.used:
+            continue
+        sentence = reading.sentences[q.sentence]
+        text = sentence.text
+        if re.search(r"\btop (?:\w+ )?(?:is|sits|lies|stands) " + re.escape(q.text.split()[0])
+                     + r"\s*mm above the (?:underside|bottom|base|floor)", text):
+            out.append(Quantity("height", q.values, ("z",), q.text, q.sentence, q.pos,
+                                overall=True))
+            q.used = True
+    return out
 
 
 def _genus_and_holes(reading: Reading, draft: Draft) -> None:
@@ -638,6 +729,7 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
         "screw", "screws", "bolt", "bolts", "shaft", "rod", "axle", "pipe", "tube", "bearing")]
     if not holes and not annular and (not simple or mates or base is None or
                                       base.screw is not None):
+        _fits(reading, holes, annular, draft)
         _cut_notes(reading, draft)
         return
     genus: int | None = 1 if annular else 0
@@ -696,6 +788,7 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
             elif not m.words & {"blind", "deep"}:
                 genus = None
                 notes.append(f"whether '{m.phrase}' goes through")
+    _fits(reading, holes, annular, draft)
     _cut_notes(reading, draft)
     if words & {"spoke", "spokes", "arms", "loop", "loops", "lattice", "mesh", "web"} and \
             genus is not None:
@@ -724,6 +817,46 @@ def _cut_notes(reading: Reading, draft: Draft) -> None:
             if not q.used:
                 draft.skip(f"'{q.text}'", f"the {m.noun} it fits")
                 q.used = True
+
+
+FASTENERS = frozenset({"screw", "screws", "bolt", "bolts"})
+SHAFTS = frozenset({"shaft", "rod", "axle", "pin", "dowel", "bearing", "pipe", "tube", "hose",
+                    "cable", "cables", "wire", "post", "peg", "bit", "bits", "magnet"})
+HUBS = frozenset({"knob", "pulley", "gear", "spacer", "washer", "collar", "hub", "bushing",
+                  "wheel", "ring", "tube", "adapter", "holder", "cap"})
+
+
+def fit_range(size: float, about: bool = False) -> list[float]:
+    """A hole for something of this size to go in: not smaller, at most a loose fit."""
+    return [round(size - max(0.2, 0.03 * size), 3),
+            round(size + max(1.5 if about else 1.0, 0.08 * size), 3)]
+
+
+def _fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -> None:
+    """"holes for 4 mm screws", "a knob for a 6 mm shaft", "a washer for a 1/4 inch bolt":
+    the hole or bore is at least that size and not much more."""
+    base = reading.base
+    for m in reading.features("mate"):
+        sizes = [q for q in m.sizes if q.role in ("size", "diameter", "od")]
+        if not sizes or len({q.values[0] for q in sizes}) != 1 or \
+                {"hex", "hexagonal", "square", "flat", "snap"} & m.words:
+            continue
+        q = sizes[0]
+        noun = m.noun
+        near_holes = [h for h in reading.features("hole")
+                      if h.sentence == m.sentence and abs(h.pos - m.pos) <= 8]
+        kind = base.kind if base else None
+        if noun in FASTENERS and near_holes:
+            pass
+        elif noun in SHAFTS and (near_holes or annular or kind in HUBS):
+            pass
+        else:
+            continue
+        if any(f.get("what") == m.phrase for f in draft.spec.get("holes", [])):
+            continue
+        q.used = True
+        draft.spec.setdefault("holes", []).append(
+            {"d": fit_range(q.values[0], about=q.about), "what": f"hole for the {m.phrase}"})
 
 
 def _bore_check(bore: HoleSet, draft: Draft) -> None:

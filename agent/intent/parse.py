@@ -123,6 +123,9 @@ FILLERS = frozenset({"of", "is", "=", ":", "about", "approximately", "approx", "
                      "min", "mm", "only", "just", "set", "has", "have", "measure", "comes",
                      "come", "therefore", "thus", "so", "equals", "equal", "works", "out",
                      "gives", "giving", "making", "makes", "becomes", "are", "was"})
+RISE_WORDS = frozenset({"projects", "protrudes", "protruding", "sticks", "sticking", "extends",
+                        "extending", "rises", "rising", "hangs", "hanging", "stands", "standing",
+                        "drops", "reaches"})
 ABOUT = frozenset({"about", "approximately", "approx", "around", "roughly", "~", "ish",
                    "maybe", "ca"})
 AXIS_WORDS = {"x": "x", "y": "y", "z": "z"}
@@ -302,6 +305,10 @@ def _find_mentions(sentence: Sentence) -> list[Mention]:
             continue
         role = _mention_role(tok.text, None)
         nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+        if role in ("add", "cut") and k + 1 < len(toks) and (
+                _kind_at(toks, k + 1) is not None or nxt in HOLE_NOUNS):
+            k += 1
+            continue  # "foot plate", "tab hole": the next noun is the thing
         if role == "hole" and not tok.text.endswith("s") and nxt in HOLE_MODIFIERS:
             role = ""  # "hole spacing", "hole pattern": a measure of holes named elsewhere
         if tok.text in ("face", "faces") and k > 0 and toks[k - 1].text in ("raised", "sealing"):
@@ -552,6 +559,18 @@ def _role_before(toks: tuple[Token, ...], k: int, adjacent: bool = False) -> str
     return ROLE_BEFORE.get(word)
 
 
+def _role_of_subject(toks: tuple[Token, ...], k: int) -> str | None:
+    """"The overall length, flange included, is 20 mm": the sentence's subject names it."""
+    words = [t.text for t in toks[:k]]
+    if not words or words[-1] not in ("is", "are", ":", "=", "be", "of", "to"):
+        return None
+    head = [w for w in words[:4] if w not in ("the", "its", "overall", "total", "whole")]
+    if head and head[0] in ROLE_BEFORE and ROLE_BEFORE[head[0]] not in ("position",
+                                                                        "hole_size"):
+        return ROLE_BEFORE[head[0]]
+    return None
+
+
 def _find_quantities(sentence: Sentence) -> list[Quantity]:
     toks = sentence.tokens
     found: list[Quantity] = []
@@ -608,7 +627,7 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
         role, end = (label, k) if label else _role_after(toks, k)
         axis, end_axis = _axis_hint(toks, k if role is None or label else end)
         if role is None:
-            role = _role_before(toks, k)
+            role = _role_before(toks, k) or _role_of_subject(toks, k)
             end = k
         if tok.kind == "num" and (role is None or (role in ("hole_size", "size") and
                                                    "." not in tok.text)):
@@ -620,8 +639,11 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
             continue
         if role is None:
             role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
-        if _position_context(toks, k, end):
+        if _position_context(toks, k, end) and role != "depth":
             role = "position" if role not in ("angle",) else role
+            if k > 0 and toks[k - 1].text in RISE_WORDS or (
+                    k > 1 and toks[k - 1].text == "out" and toks[k - 2].text in RISE_WORDS):
+                role = "rise"  # "projects 6 mm from the top face": how far it sticks out
         elif end + 1 < len(toks) and toks[end + 1].text == "each" and role != "size":
             role = "each_" + role  # "~25 mm long each": every one of several features
         value = tok.value or 0.0
@@ -765,6 +787,13 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
         if m.role == "ref":
             if base is not None:
                 m.refers = base
+            seen.append(m)
+            continue
+        repeated = [e for e in seen if e.role in ("add", "cut") and
+                    _singular(e.noun) == _singular(m.noun)]
+        if repeated and (m.definite or m.count is None) and m.role in ("base", "add", "cut"):
+            m.role = repeated[-1].role  # "the flange" again: the flange named before
+            m.refers = repeated[-1].root()
             seen.append(m)
             continue
         if m.role == "base" and base is not None and m.kind is not None:
