@@ -17,6 +17,9 @@ the agent's own expectations use:
             list of such dicts: relative changes against the compared part
   kind      {"asked": "fan grill", "kind": "grill"}: what the program says it makes
             (tools.kinds) must not contradict the kind asked for
+  keep_holes {"except": [[lo, hi], ...]}: every round opening of the compared part (an
+            edit's previous part) is still there, same axis and diameter, unless its
+            diameter is in an excepted range (the holes the edit changes)
   param     {"names": ["wall"], "change": "grow"|"shrink"}: a named program parameter moved
             that way against the previous program (walls, which the outside does not show)
 Checks that need what the subject lacks (a program for kind and param) are skipped and
@@ -302,6 +305,7 @@ SHAPES: dict[str, tuple[int, tuple[float, float]]] = {
     "sphere": (3, (0.42, 0.54)),
     "hemisphere": (2, (0.40, 0.54)),
     "cone": (2, (0.18, 0.30)),
+    "round": (2, (0.50, 0.82)),  # a round cross-section, whatever its length
 }
 
 
@@ -424,9 +428,10 @@ def _check_kind(expected: object, subject: Subject) -> Verdict:
 
 def _check_param(expected: object, subject: Subject) -> Verdict:
     if not isinstance(expected, Mapping) or not isinstance(expected.get("names"), list) \
-            or expected.get("change") not in ("grow", "shrink"):
+            or expected.get("change") not in ("grow", "shrink", "set"):
         raise _Malformed(f"param must be like {{'names': ['wall'], 'change': 'grow'}}, "
                          f"got {expected!r}")
+    target = _range(expected["value"], "param.value") if expected["change"] == "set" else None
     if subject.program is None or subject.previous_program is None:
         raise _Skip("no programs to compare")
     words = [str(n).lower() for n in expected["names"]]
@@ -436,15 +441,42 @@ def _check_param(expected: object, subject: Subject) -> Verdict:
     if not named:
         raise _Skip(f"the previous program has no parameter named like {', '.join(words)}")
     grow = expected["change"] == "grow"
-    moved = {n: (before[n], after[n]) for n in named if n in after and (
-        after[n] > before[n] * 1.001 if grow else after[n] < before[n] * 0.999)}
+    if target is not None:
+        moved = {n: (before[n], after[n]) for n in named
+                 if n in after and target[0] <= after[n] <= target[1]}
+    else:
+        moved = {n: (before[n], after[n]) for n in named if n in after and (
+            after[n] > before[n] * 1.001 if grow else after[n] < before[n] * 0.999)}
     if moved:
         return {n: v[1] for n, v in moved.items()}, None
     was = ", ".join(f"{n} = {_fmt(before[n])}" for n in named)
     now = ", ".join(f"{n} = {_fmt(after[n])}" if n in after else f"{n} removed" for n in named)
-    direction = "larger" if grow else "smaller"
+    direction = ("larger" if grow else "smaller") if target is None else \
+        f"{_fmt(target[0])}-{_fmt(target[1])}"
     return {n: after.get(n) for n in named}, (
         f"expected {' or '.join(named)} to get {direction} (was {was}), found {now}")
+
+
+def _check_keep_holes(expected: object, subject: Subject) -> Verdict:
+    if not isinstance(expected, Mapping) or not isinstance(expected.get("except", []), list):
+        raise _Malformed(f"keep_holes must be like {{'except': [[lo, hi]]}}, got {expected!r}")
+    excepted = [_range(r, "keep_holes.except") for r in expected.get("except", [])]
+    if subject.first is None or subject.first.empty:
+        return None, "no previous part to compare the holes with"
+    now = _round_openings(subject.report)
+    lost = []
+    for before in _round_openings(subject.first):
+        d = before["d"]
+        if any(lo <= d <= hi for lo, hi in excepted):
+            continue
+        if not any(o["axis"] == before["axis"] and abs(o["d"] - d) <= max(0.1, 0.02 * d)
+                   for o in now):
+            lost.append(f"{_fmt(d)} mm along {before['axis'].upper()}")
+    lost = sorted(set(lost))
+    if not lost:
+        return len(_round_openings(subject.first)), None
+    return len(now), ("expected the holes this edit does not name to stay as they were, but "
+                      f"these changed or went: {', '.join(lost[:6])}")
 
 
 # (expected, subject) -> Verdict
@@ -464,6 +496,7 @@ CHECKERS: dict[str, Checker] = {
     "shape": _check_shape,
     "kind": _check_kind,
     "param": _check_param,
+    "keep_holes": _check_keep_holes,
 }
 # the keys of the shared eval format (../shared/evals/README.md); the rest are the agent's
 SHARED_KEYS = ("watertight", "bodies", "genus", "size", "size_xyz", "volume", "grow")

@@ -30,8 +30,9 @@ from agent.intent.create import (
 )
 from agent.intent.parse import Reading
 from agent.intent.words import normalize
-from tools.kinds import kinds_named
+from tools.kinds import compatible, declared_kind, kinds_named
 from tools.mesh import MeshReport
+from tools.params import top_level_values
 from tools.spec import wall_thickness
 
 AXES = "xyz"
@@ -84,15 +85,18 @@ def axes_for(name: str, prev: MeshReport) -> tuple[int, ...] | None:
     if name == "short":  # "shorter": a part lying flat gets shorter along its length
         return axes_for("length", prev) if _flat(prev.extents) else (2,)
     if name == "length":
-        if square and z > max(x, y):
-            return (2,)
+        if square and (z > max(x, y) or _roundish(prev)):
+            return (2,)  # a round part's length runs along its axis
         return None if square else (horizontal_long,)
     if name == "width":
         if square:
             return (0, 1) if _roundish(prev) else None
         return (horizontal_short,)
     if name in ("diameter", "radius"):
-        return (0, 1) if square else None
+        pairs = [(a, b) for a, b in ((0, 1), (1, 2), (0, 2))
+                 if abs(prev.extents[a] - prev.extents[b]) <= 0.03 * max(prev.extents[a],
+                                                                         prev.extents[b])]
+        return pairs[0] if len(pairs) == 1 else ((0, 1) if (0, 1) in pairs else None)
     if name == "thick":
         smallest = min(range(3), key=lambda k: prev.extents[k])
         ties = [k for k in range(3) if prev.extents[k] <= prev.extents[smallest] * 1.02]
@@ -238,20 +242,30 @@ def _hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
     remove = re.search(r"\b(remove|delete|drop|get rid of|no|without|fill)\b", norm)
     add = re.search(r"\b(add|put|drill|cut|make|punch|another|more|extra|second|third|"
                     r"fourth|fifth)\b", norm)
+    enough = re.search(r"\b(\d+|two|three|four|five|six) (is|are|will be) (enough|plenty|fine)\b|"
+                       r"\bonly (\d+|two|three|four|five|six)\b|\bdown to (\d+|two|three|four|"
+                       r"five|six)\b", norm)
     if first is not None and (first.negated or (remove and not add)):
+        if enough:
+            word = next(g for g in enough.groups() if g and g not in (
+                "is", "are", "will be", "enough", "plenty", "fine"))
+            value = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(word)
+            draft.spec["genus"] = value if value is not None else int(word)
+            return "count"
+        one = re.search(r"\b(one|a|two|three|\d+) of the (\w+ )?holes\b", norm)
+        if one and genus is not None:
+            n = {"one": 1, "a": 1, "two": 2, "three": 3}.get(one.group(1)) or int(one.group(1))
+            draft.spec["genus"] = max(0, genus - n)
+            return "count"
         n = first.count
         if re.search(r"\b(all|the|every) (\w+ )?holes\b", norm) and n is None:
             draft.spec["genus"] = 0
+            return "remove_all"
         elif n is not None and genus is not None and not first.negated:
             draft.spec["genus"] = max(0, genus - n)
         elif first.negated:
             draft.spec["genus"] = 0
-        enough = re.search(r"\b(\d+|two|three|four|five|six) (is|are) enough\b|\bonly (\d+|"
-                           r"two|three|four|five|six)\b", norm)
-        if enough:
-            word = next(g for g in enough.groups() if g and g not in ("is", "are"))
-            value = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(word)
-            draft.spec["genus"] = value if value is not None else int(word)
+            return "remove_all"
         return "count"
     if first is not None and (first.count is not None or first.ordinal) and (
             add or first.relative or first.ordinal) and not size_words:
@@ -312,13 +326,23 @@ def _hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
     return None
 
 
-def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> bool:
+def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
+                 previous_program: str | None) -> bool:
     m = re.search(r"\b(instead|into|rather than|change it to|turn it into|make it an? )", norm)
     kinds = kinds_named(norm)
+    if re.search(r"\bmake it (round|circular|cylindrical)\b|\bround instead\b", norm):
+        draft.spec["shape"] = "round"
+        draft.spec["size_xyz"] = _same_size_ranges(prev, norm, round_=True)
+        if prev.genus is not None:
+            draft.spec["genus"] = prev.genus
+        return True
     if not m or not kinds or not re.search(r"\binstead\b|\binto\b|\brather\b|\bmake it an?\b",
                                           norm):
         return False
     new = kinds[0]
+    declared = declared_kind(previous_program or "")
+    if declared is not None and any(compatible(new, k) for k in declared[0]):
+        return False  # "make the spacer 12 mm long instead": the same kind of part
     if new not in ("sphere", "cube", "cylinder", "cone", "hemisphere", "torus", "ring",
                    "tube", "block", "plate"):
         draft.spec["kind"] = {"asked": new, "kind": new}
@@ -328,15 +352,23 @@ def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft) ->
               "hemisphere": "hemisphere"}
     if new in shapes and not re.search(r"\bhole|bore|hollow\b", norm):
         draft.spec["shape"] = shapes[new]
-    if re.search(r"\bsame (width|size|diameter|footprint)\b|\bsame (overall )?size\b", norm):
-        lo = min(prev.extents[0], prev.extents[1])
-        hi = max(prev.extents[0], prev.extents[1])
-        span = [round(lo * 0.86 - 0.3, 3), round(hi * 1.02 + 0.3, 3)]
-        axes = [span, span, span if new in ("sphere", "cube") else [0.0, BIG]]
-        draft.spec["size_xyz"] = axes
-    elif re.search(r"\bsame height\b", norm):
-        draft.spec["size_xyz"] = [[0.0, BIG], [0.0, BIG], _kept(prev.extents[2])]
+    if re.search(r"\bsame (width|size|diameter|footprint|height)\b|\bsame (overall )?size\b",
+                 norm):
+        ranges = _same_size_ranges(prev, norm)
+        if new in ("sphere", "cube"):
+            ranges[2] = ranges[0]
+        draft.spec["size_xyz"] = ranges
     return True
+
+
+def _same_size_ranges(prev: MeshReport, norm: str, round_: bool = False) -> list[list[float]]:
+    """"the same size/width" after a change of form: across, between the old part's
+    narrowest and widest side; the height kept unless the text changes it."""
+    lo = min(prev.extents[0], prev.extents[1])
+    hi = max(prev.extents[0], prev.extents[1])
+    span = [round(lo * (0.86 if not round_ else 0.98) - 0.3, 3), round(hi * 1.02 + 0.3, 3)]
+    same = re.search(r"\bsame\b", norm)
+    return [span, span, _kept(prev.extents[2]) if same else [0.0, BIG]]
 
 
 def _wall_edit(norm: str, prev: MeshReport, previous_program: str | None, draft: Draft) -> bool:
@@ -380,7 +412,7 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
         draft.skip("what the follow-up changes", "there is no previous part to compare with")
         return draft
     draft.spec["bodies"] = prev.bodies
-    if _kind_change(reading, norm, prev, draft):
+    if _kind_change(reading, norm, prev, draft, previous_program):
         draft.spec.pop("bodies", None)
         draft.spec["bodies"] = 1
         _leftover_notes(reading, draft)
@@ -393,9 +425,9 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
     edges = re.search(r"\b(round|fillet|chamfer|bevel|soften|smooth)\w*\b.*\b(edges?|corners?)\b"
                       r"|\b(edges?|corners?)\b.*\b(rounded|filleted|chamfered)\b", norm)
     additive = re.search(r"\b(add|put|attach|glue|emboss|extrude)\b", norm) and not hole_edit
-    named: set[int] = set()
-    for change in changes:
-        named.update(change.axes)
+    material = _material_thickness(changes, prev, previous_program, draft)
+    if material:
+        changes = [c for c in changes if c.axes != material]
     ranges = []
     for k in range(3):
         before = prev.extents[k]
@@ -404,22 +436,91 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
             ranges.append(_range_for(own[0], before))
         elif additive:
             ranges.append([round(before - max(0.3, 0.02 * before), 3), BIG])
+        elif material:
+            ranges.append([0.0, BIG])  # thicker legs may lengthen a bracket's sides
         else:
             ranges.append(_kept(before))
     for q in reading.quantities:
         if q.role not in ("position", "angle"):
             q.used = True
-    if changes or hole_edit or edges or additive or _keeps_size(norm):
-        draft.spec["size_xyz"] = ranges
+    if changes or hole_edit or edges or additive or material or _keeps_size(norm):
+        if any(r != [0.0, BIG] for r in ranges) and "size_xyz" not in draft.spec:
+            draft.spec["size_xyz"] = ranges
         if prev.genus is not None and "genus" not in draft.spec and not additive:
             draft.spec["genus"] = prev.genus
+        _keep_the_rest(changes, hole_edit, prev, norm, draft)
     if edges and not changes:
-        draft.spec["grow"] = [{"measure": "volume", "max_ratio": 0.9995}]
+        draft.spec.setdefault("grow", []).append({"measure": "volume", "max_ratio": 0.9995})
         draft.skip("the edge radius or chamfer size", "edge treatment")
-    if not (changes or hole_edit or edges or additive):
+    if not (changes or hole_edit or edges or additive or material):
         draft.skip(f"'{text.strip()[:60]}'", "no size, hole or kind change the checks can read")
     _leftover_notes(reading, draft)
     return draft
+
+
+def _material_thickness(changes: list[Change], prev: MeshReport,
+                        previous_program: str | None, draft: Draft) -> tuple[int, ...] | None:
+    """"make it 5 mm thick" on a bracket or a frame: the material, not an outside size. A
+    part that fills less than half its box is made of walls or legs, whose thickness only
+    the program's parameters show."""
+    box = prev.extents[0] * prev.extents[1] * prev.extents[2]
+    thick = [c for c in changes if len(c.axes) == 1 and c.axes[0] == min(
+        range(3), key=lambda k: prev.extents[k])]
+    if not thick or box <= 0 or prev.volume / box >= 0.45 or wall_thickness(prev) is not None:
+        return None
+    change = thick[0]
+    values = top_level_values(previous_program)
+    old = next((v for n, v in values.items() if "thick" in n.lower()), None)
+    if change.kind == "abs":
+        new = change.value
+    elif old is not None and change.kind == "delta":
+        new = old + change.value
+    elif old is not None and change.kind == "ratio":
+        new = old * change.value
+    else:
+        new = None
+    grow = change.kind == "up" or (change.kind == "delta" and change.value > 0) or (
+        change.kind == "ratio" and change.value > 1) or (
+        new is not None and old is not None and new > old)
+    if old is not None and new is not None:
+        tol = max(0.2, 0.03 * new)
+        draft.spec["param"] = {"names": ["thick", "material"], "change": "set",
+                               "value": [round(new - tol, 3), round(new + tol, 3)]}
+        # the outside grows or shrinks by at most the change of thickness
+        delta = abs(new - old)
+        draft.spec["size_xyz"] = [[round(e - delta - max(0.3, 0.02 * e), 3),
+                                   round(e + delta + max(0.3, 0.02 * e), 3)]
+                                  for e in prev.extents]
+    elif previous_program is not None:
+        draft.spec["param"] = {"names": ["thick", "material"],
+                               "change": "grow" if grow else "shrink"}
+    else:
+        draft.skip("the material thickness", "the part is not a solid block")
+    draft.spec["grow"] = [{"measure": "volume", "min_ratio": 1.01} if grow else
+                          {"measure": "volume", "max_ratio": 0.99}]
+    return change.axes
+
+
+def _keep_the_rest(changes: list[Change], hole_edit: str | None, prev: MeshReport, norm: str,
+                   draft: Draft) -> None:
+    """Holes and walls the follow-up does not name stay as they were."""
+    scaled = any(len(c.axes) >= 2 for c in changes)
+    if hole_edit == "remove_all" or (hole_edit == "size" and not re.search(r"\bm\d", norm)):
+        return  # the holes themselves change
+    if _round_openings(prev) and not scaled and not re.search(r"\bwalls?\b", norm):
+        excepted = []
+        if hole_edit == "size":
+            old = re.findall(r"\bm(\d+(?:\.\d+)?)\b", norm)
+            if len(old) >= 2:
+                excepted.append(screw_range(float(old[1])))
+        draft.spec["keep_holes"] = {"except": excepted}
+    if wall_thickness(prev) is not None and not scaled:
+        draft.spec.setdefault("grow", []).append(
+            {"measure": "wall", "min_ratio": 0.93, "max_ratio": 1.07})
+
+
+def _round_openings(prev: MeshReport) -> list[dict]:
+    return [o for o in prev.openings if o.get("round")]
 
 
 def _keeps_size(norm: str) -> bool:
