@@ -36,17 +36,18 @@ class Opening:
     round: bool  # corners equidistant from the centroid, 5 or more of them
     seen: tuple[float, float]  # the lowest and highest slice (fraction of the extent)
     slices: int  # how many of the slices across the part cut it
+    outer: tuple[float, float]  # extents of the loop around it, in the same slice
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        data["size"] = list(self.size)
-        data["at"] = list(self.at)
-        data["seen"] = list(self.seen)
+        for key in ("size", "at", "seen", "outer"):
+            data[key] = list(data[key])
         return data
 
 
-def _loops(section: trimesh.path.Path2D) -> list[np.ndarray]:
-    """The section's inner loops (odd nesting depth) as (n, 2) arrays in plane coordinates."""
+def _loops(section: trimesh.path.Path2D) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The section's inner loops (odd nesting depth), each with the loop right around it,
+    as (n, 2) arrays in plane coordinates."""
     try:
         polygons = [p for p in section.polygons_closed if p is not None and p.is_valid]
     except Exception:  # a degenerate section (coincident faces) has no usable loops
@@ -54,21 +55,28 @@ def _loops(section: trimesh.path.Path2D) -> list[np.ndarray]:
     points = [p.representative_point() for p in polygons]
     inner = []
     for i, polygon in enumerate(polygons):
-        depth = sum(1 for j, other in enumerate(polygons)
-                    if j != i and other.area > polygon.area and other.contains(points[i]))
-        if depth % 2:
+        around = [other for j, other in enumerate(polygons)
+                  if j != i and other.area > polygon.area and other.contains(points[i])]
+        if len(around) % 2:
             # drop points in the middle of straight edges: only real corners are kept
             corners = polygon.simplify(1e-4, preserve_topology=False)
             ring = corners if corners.area > 0 else polygon
-            inner.append(np.asarray(ring.exterior.coords)[:-1])
+            parent = min(around, key=lambda p: p.area)
+            inner.append((np.asarray(ring.exterior.coords)[:-1],
+                          np.asarray(parent.exterior.coords)[:-1]))
     return inner
 
 
-def _opening(loop: np.ndarray, to_3d: np.ndarray, axis: int, fraction: float
-             ) -> Opening | None:
-    others = [k for k in range(3) if k != axis]
+def _world(loop: np.ndarray, to_3d: np.ndarray, others: list[int]) -> np.ndarray:
     homogeneous = np.column_stack([loop, np.zeros(len(loop)), np.ones(len(loop))])
-    world = (to_3d @ homogeneous.T).T[:, others]
+    return (to_3d @ homogeneous.T).T[:, others]
+
+
+def _opening(loop: np.ndarray, parent: np.ndarray, to_3d: np.ndarray, axis: int,
+             fraction: float) -> Opening | None:
+    others = [k for k in range(3) if k != axis]
+    world = _world(loop, to_3d, others)
+    outer = np.ptp(_world(parent, to_3d, others), axis=0)
     corners = np.unique(np.round(world, 4), axis=0)
     if len(corners) < 3:
         return None
@@ -88,7 +96,7 @@ def _opening(loop: np.ndarray, to_3d: np.ndarray, axis: int, fraction: float
     return Opening(AXIS_NAMES[axis], round(float(2 * radii.max()), 3),
                    (round(float(size[0]), 3), round(float(size[1]), 3)),
                    (round(float(cx), 3), round(float(cy), 3)), bool(regular),
-                   (fraction, fraction), 1)
+                   (fraction, fraction), 1, (round(float(outer[0]), 3), round(float(outer[1]), 3)))
 
 
 def _same(a: Opening, b: Opening) -> bool:
@@ -117,8 +125,8 @@ def find_openings(mesh: trimesh.Trimesh) -> list[Opening]:
             if section is None:
                 continue
             to_3d = section.metadata.get("to_3D", np.eye(4))
-            for loop in _loops(section):
-                opening = _opening(loop, to_3d, axis, fraction)
+            for loop, parent in _loops(section):
+                opening = _opening(loop, parent, to_3d, axis, fraction)
                 if opening is None:
                     continue
                 twin = next((o for o in found if _same(o, opening)), None)
@@ -127,5 +135,10 @@ def find_openings(mesh: trimesh.Trimesh) -> list[Opening]:
                 else:
                     twin.seen = (min(twin.seen[0], fraction), max(twin.seen[1], fraction))
                     twin.slices += 1
+                    # the thinnest wall around it: where a slice cuts a floor or a boss the
+                    # loop around it is wider, never narrower
+                    if min(np.subtract(opening.outer, opening.size)) < \
+                            min(np.subtract(twin.outer, twin.size)):
+                        twin.outer = opening.outer
     found.sort(key=lambda o: -o.d)
     return found[:MAX_OPENINGS]

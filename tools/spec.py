@@ -273,7 +273,7 @@ def wall_thickness(report: MeshReport) -> float | None:
     best = None
     for opening in report.openings:
         others = [k for k in range(3) if AXES[opening["axis"]] != k]
-        outside = [report.extents[k] for k in others]
+        outside = opening.get("outer") or [report.extents[k] for k in others]
         if any(o <= 0 for o in outside):
             continue
         fill = min(s / o for s, o in zip(opening["size"], outside, strict=True))

@@ -70,6 +70,12 @@ def length_range(value: float, *, about: bool = False, round_: bool = False,
     return [round(max(0.0, lo), 3), round(hi, 3)]
 
 
+def wall_range(w: float) -> list[float]:
+    """A stated wall thickness, measured across a cross-section: a sloped wall (a funnel,
+    a tapered pot) cuts wider than it is thick, so the range reaches further up."""
+    return [round(w - max(0.2, 0.05 * w), 3), round(w * 1.25 + 0.3, 3)]
+
+
 def hole_range(d: float) -> list[float]:
     """A stated hole diameter: makers add a little clearance, never much less."""
     return [round(d - max(0.15, 0.02 * d), 3), round(d + max(0.6, 0.05 * d), 3)]
@@ -233,7 +239,7 @@ def _round_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
             diameters.append((2 * value, q))
         elif q.role == "size" and kind in ("sphere", "hemisphere", "cylinder", "spacer",
                                            "washer", "ring", "tube", "pulley", "knob", "cup",
-                                           "flange", "torus"):
+                                           "flange", "torus", "cone"):
             diameters.append((value, q))
         elif q.role in ("length", "height", "thick", "width", "depth") and kind != "torus":
             lengths.append((value, q))
@@ -277,6 +283,11 @@ def _round_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     if len(distinct_lengths) > 1:
         # "a ring 4 mm wide, 3 mm thick": the band's width is axial, its thickness radial
         if kind in ("ring",) and any(q.role == "width" for _, q in lengths):
+            radial = [(v, q) for v, q in lengths if q.role == "thick"]
+            inner = _inner_diameter(base)
+            if radial and inner is not None and not ods:
+                ods = [inner + 2 * radial[0][0]]
+                radial[0][1].used = True
             lengths = [(v, q) for v, q in lengths if q.role == "width"]
         else:
             for _, q in lengths:
@@ -870,7 +881,7 @@ def _walls(reading: Reading, draft: Draft) -> None:
         return
     walls = [q for q in base.sizes if q.role == "wall"] + [
         q for m in reading.mentions if m.noun in ("wall", "walls") and m.root() is m
-        for q in m.sizes if q.role in ("thick", "size")]
+        for q in m.sizes if q.role in ("thick", "size", "wall")]
     if not walls or all(q.used for q in walls):
         return
     words = _words(reading)
@@ -882,7 +893,7 @@ def _walls(reading: Reading, draft: Draft) -> None:
     w = walls[0].values[0]
     for q in walls:
         q.used = True
-    draft.spec["wall"] = [round(w - max(0.2, 0.05 * w), 3), round(w + max(0.3, 0.08 * w), 3)]
+    draft.spec["wall"] = wall_range(w)
 
 
 PLAIN = {"cube": "cube", "sphere": "sphere", "hemisphere": "hemisphere", "cylinder": "cylinder",

@@ -27,6 +27,7 @@ from agent.intent.create import (
     hole_range,
     length_range,
     screw_range,
+    wall_range,
 )
 from agent.intent.parse import Reading
 from agent.intent.words import normalize
@@ -385,7 +386,7 @@ def _wall_edit(norm: str, prev: MeshReport, previous_program: str | None, draft:
         number = value.group(1) or value.group(3)
         unit = value.group(2) or value.group(4)
         w = float(number) * (10.0 if unit == "cm" else 1.0)
-        draft.spec["wall"] = [round(w - max(0.2, 0.05 * w), 3), round(w + max(0.3, 0.08 * w), 3)]
+        draft.spec["wall"] = wall_range(w)
         if hollow:
             draft.spec["grow"] = [{"measure": "volume", "max_ratio": 0.95}]
         return True

@@ -495,7 +495,10 @@ def _axis_hint(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
 def _role_after(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
     """The role word after a number at k (skipping "in", axis hints), and its index."""
     j = k + 1
-    while j < len(toks) and (toks[j].text in ("in", "mm", "(", ")", "of")
+    while j < len(toks) and (toks[j].text in ("in", "mm", "(", ")", "of") or (
+            toks[j].text in ("base", "bottom", "top", "outer", "shaft", "bore", "hole", "pipe",
+                             "rod", "pin") and j + 1 < len(toks) and
+            toks[j + 1].text in ("diameter", "dia", "radius", "od", "id"))
                              and not (toks[j].text == "in" and j + 1 < len(toks)
                                       and toks[j + 1].text == "from")):
         if toks[j].text == "(" and j + 2 < len(toks) and toks[j + 1].text in AXIS_WORDS:
@@ -514,10 +517,10 @@ def _role_after(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
     word = toks[j].text
     if word == "across":
         nxt = [t.text for t in toks[j + 1 : j + 3]]
-        if "flats" in nxt or "flat" in nxt:
-            return "flats", j + nxt.index("flats" if "flats" in nxt else "flat") + 1
-        if "corners" in nxt or "points" in nxt:
-            return "corners", j + 2
+        for names, role in ((("flats", "flat"), "flats"), (("corners", "points"), "corners")):
+            hit = next((n for n in nxt if n in names), None)
+            if hit is not None:
+                return role, j + nxt.index(hit) + 1
         return "across", j
     if word in ("on", "per", "each") and j + 1 < len(toks) and (
             toks[j + 1].text == "side" or (j + 2 < len(toks) and toks[j + 1].text in (
@@ -547,6 +550,8 @@ def _role_before(toks: tuple[Token, ...], k: int, adjacent: bool = False) -> str
                                                   "width", "height", "thickness", "depth",
                                                   "wall")):
         return None
+    if adjacent and j >= 1 and toks[j - 1].kind in ("len", "num"):
+        return None  # "8 mm diameter 120 long": the label is the 8's
     if j < 0:
         return None
     word = toks[j].text
@@ -707,15 +712,17 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
         last += 2
     # before the noun: "a 5 mm hole", "a 60 x 40 mm plate", "two 10 mm thick fins"
     for m in in_sentence:
-        if last < m.pos <= last + 4 and all(
+        if m.role == "surface":
+            continue
+        if last < _first_word_of(m, toks) <= last + 4 and all(
             t.text in MODIFIERS or t.text in ("(", ")", "mm", "in", "x", "y", "z", "-", "od",
                                               "id", "wide", "long", "tall", "high", "deep",
                                               "thick", "diameter", "across", "radius",
                                               "square", "outer", "inner", "outside", "inside",
                                               "flats", "corners", "sided", "side", "dia")
             or t.kind in ("len", "num", "screw")
-            for t in toks[last + 1 : m.pos]
-        ) and _first_word_of(m, toks) > last:
+            for t in toks[last + 1 : _first_word_of(m, toks)]
+        ):
             m.root().sizes.append(q)
             return
     # after the noun: the nearest mention before it that can have this role, preferring the
@@ -892,6 +899,12 @@ def _claim_screws(sents: list[Sentence], mentions: list[Mention], base: Mention 
             target = holes[-1].root() if holes else base
             if target is not None and target.screw is None:
                 target.screw = tok.value
+        screws = [t.value for t in sentence.tokens if t.kind == "screw"]
+        if len(set(screws)) == 1:
+            for m in mentions:
+                if m.sentence == sentence.index and m.role == "hole" and m.screw is None and \
+                        not m.sizes and m.refers is None:
+                    m.screw = screws[0]  # "an M3 nut trap ... and the bolt hole"
 
 
 def read(text: str) -> Reading:
