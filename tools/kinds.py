@@ -31,7 +31,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "clip": ("clip", "cable clip", "clamp", "pipe clip", "spring clip"),
     "knob": ("knob", "control knob", "dial", "handwheel", "thumb wheel"),
     "handle": ("handle", "drawer handle", "pull", "drawer pull"),
-    "spacer": ("spacer", "standoff", "bushing", "sleeve", "collar"),
+    "spacer": ("spacer", "standoff", "bushing", "sleeve", "collar", "grommet"),
     "washer": ("washer",),
     "ring": ("ring", "finger ring", "band", "o ring"),
     "torus": ("torus", "donut", "doughnut"),

@@ -130,11 +130,20 @@ def _axis_of_length(reading: Reading, q: Quantity) -> str | None:
 
 
 def _orientation(reading: Reading) -> str | None:
-    """The axis of a round part when the text says it: "standing", "lying along X"."""
-    text = " ".join(s.text for s in reading.sentences)
-    m = re.search(r"\b(?:along|on|axis (?:along|on|is|parallel to)?|in|parallel to) (?:the )?"
-                  r"(x|y|z)(?: axis| direction)?\b", text)
-    if m and re.search(r"\b(lying|lies|axis|along|runs|rod|bar|shaft|standing|stands)\b", text):
+    """The axis of a round part when the text says it of the part itself: "standing",
+    "its axis lying along X" (in a sentence about the main body, not about a boss)."""
+    base = reading.base
+    sentences = set()
+    for sentence in reading.sentences:
+        subject = next((m for m in reading.mentions if m.sentence == sentence.index and
+                        m.role not in ("surface", "mate")), None)
+        if subject is not None and base is not None and subject.root() is base:
+            sentences.add(sentence.index)
+    text = " ".join(s.text for s in reading.sentences if s.index in sentences)
+    m = re.search(r"\b(?:lying|lies|axis|runs|standing|stands|oriented|pointing)\b[^.,;]{0,20}?"
+                  r"\b(?:along|on|in|parallel to) (?:the )?(x|y|z)\b", text) or re.search(
+        r"\b(?:along|parallel to) (?:the )?(x|y|z)(?: axis)?\b", text)
+    if m:
         return m.group(1)
     if re.search(r"\b(standing|upright|vertical(ly)?|stands|on its end|axis vertical)\b", text):
         return "z"
@@ -591,7 +600,8 @@ TOP_WORDS = frozenset({"top", "above", "upper", "projects", "protrudes", "rises"
 BOTTOM_WORDS = frozenset({"bottom", "underside", "under", "below", "beneath", "hangs",
                           "underneath", "lower", "foot"})
 INSIDE_WORDS = frozenset({"inside", "within", "interior", "inner", "merged", "between"})
-BRACES = frozenset({"rib", "ribs", "gusset", "gussets", "web", "webs", "fillet"})
+BRACES = frozenset({"rib", "ribs", "gusset", "gussets", "web", "webs", "fillet", "ridges",
+                    "ridge", "knurl", "knurling", "flutes", "grip"})
 
 
 def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
@@ -778,13 +788,15 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
         if h.count is None:
             genus = None
             notes.append(f"how many holes: '{h.what}'")
+            if h.diameter is not None:
+                draft.spec.setdefault("holes", []).append({"d": h.diameter, "what": h.what})
             continue
         if h.through is None:
             genus = None
             notes.append(f"whether '{h.what}' goes through")
         elif h.through and genus is not None:
             genus += h.count
-        if h.diameter is not None and h.count:
+        if h.diameter is not None and h.count != 0:
             draft.spec.setdefault("holes", []).append({"d": h.diameter, "what": h.what})
     for m in reading.features("cut"):
         noun = m.noun

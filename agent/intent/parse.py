@@ -102,7 +102,7 @@ ROLE_AFTER: dict[str, str] = {
     "below": "position", "off": "position", "pitch": "position", "spacing": "position",
     "centres": "position", "centers": "position", "centre": "position",
     "center": "position", "offset": "position", "inset": "position", "up": "position",
-    "in": "position", "degrees": "angle", "degree": "angle", "deg": "angle", "bolt": "position",
+    "in": "position", "degrees": "angle", "degree": "angle", "deg": "angle",
     "pcd": "position", "circle": "position", "outside": "od", "inside": "id", "outer": "od",
     "inner": "id", "bore": "bore", "hole": "hole_size", "holes": "hole_size",
 }
@@ -295,6 +295,15 @@ def _find_mentions(sentence: Sentence) -> list[Mention]:
             if nxt is None:
                 break
             best = nxt
+        if best is not None and toks[best[2]].text.endswith("s") and best[2] + 1 < len(toks) and \
+                toks[best[2] + 1].text in ("on", "onto", "over", "into", "around", "up", "down",
+                                           "out", "in", "to", "from", "at", "the", "a", "an"):
+            k = best[2] + 1
+            continue  # "stands on top", "clamps onto the desk", "hooks over": a verb
+        if best is not None and best[2] + 1 < len(toks) and (
+                toks[best[2] + 1].text in HOLE_NOUNS | CUT_NOUNS):
+            k = best[2] + 1
+            continue  # "a 5 mm ring hole", "dowel holes": the hole is the thing
         if best is not None:
             kind, first, last = best
             noun = toks[last].text
@@ -353,15 +362,16 @@ def _mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
                     "a", "an", "the", "(", ")", "standard", "m", "its", "their") or \
                     t.text in MODIFIERS:
                 pass
-            elif t.kind == "word" and free < 1 and m.noun in MATE_NOUNS and \
+            elif t.kind == "word" and free < 1 and (m.noun in MATE_NOUNS or m.kind) and \
                     t.text not in MATE_WORDS and t.text not in STOP:
                 free += 1
             else:
                 break
             j -= 1
             steps += 1
-        if j >= 0 and toks[j].text in MATE_WORDS and m.role not in ("hole", "ref", "surface") \
-                and m is not head:
+        hole_fit = m.role == "hole" and toks[j].text in ("for", "fits", "fit") if j >= 0 else False
+        if j >= 0 and toks[j].text in MATE_WORDS and (m.role not in ("hole", "ref", "surface")
+                                                    or hole_fit) and m is not head:
             m.role = "mate"
         if m.role:
             kept.append(m)
@@ -427,6 +437,10 @@ def _count_before(toks: tuple[Token, ...], k: int, mention: Mention) -> None:
             if word in ("both",):
                 mention.count = 2
             return
+        if word in ("ring", "circle", "row", "rows", "series", "set", "array", "pattern",
+                    "grid") and toks[j + 1].text != "of":
+            j -= 1
+            continue  # "a 5 mm ring hole": a modifier, not "a ring of holes"
         if word in ("some", "several", "many", "few", "multiple", "couple", "various",
                     "bunch", "lots", "lot", "number", "array", "pattern", "grid", "row",
                     "rows", "ring", "circle", "series", "set"):
@@ -530,7 +544,7 @@ def _role_after(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
         return "position", j + 1
     if word in ("x", "y", "z") and j + 1 < len(toks) and toks[j + 1].text in (")",):
         return None, k
-    if word in ("hole", "holes", "bolt", "screw", "mounting") and j + 1 < len(toks) and \
+    if word in ("hole", "holes", "bolt", "screw", "mounting", "pitch") and j + 1 < len(toks) and \
             toks[j + 1].text in HOLE_MODIFIERS:
         return "position", j + 1
     role = ROLE_AFTER.get(word)
@@ -618,6 +632,13 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
             counted = after in ("grid", "array", "pattern", "matrix") or (
                 bare and all("." not in toks[g].text for g in group) and after in (
                     "holes", "hole", "rows", "columns"))
+            before = [t.text for t in toks[max(0, k - 2) : k]]
+            if before in (["on", "the"], ["on", "a"], ["on", "an"]) or before[-1:] == ["at"]:
+                counted = False
+                found.append(Quantity("position", tuple(values), tuple(axes),
+                                      quote(sentence, k, j + 1), sentence.index, k))
+                k = j + 1
+                continue
             if not counted:
                 role, _ = _role_after(toks, j)
                 found.append(Quantity(
@@ -679,7 +700,8 @@ def _position_context(toks: tuple[Token, ...], k: int, end: int) -> bool:
     after = [t.text for t in toks[end + 1 : end + 4]]
     if before[-1:] in (["at"], ["by"]) and not (before[-2:] == ["a", "by"]):
         return True
-    if before[-2:] in (["on", "a"], ["on", "an"]) and (after[:1] in (["circle"], ["square"],
+    if before[-2:] in (["on", "a"], ["on", "an"], ["on", "the"]) and (after[:1] in (
+                       ["circle"], ["square"],
                        ["bolt"], ["pitch"], ["pcd"], ["radius"])):
         return True
     if after[:1] in (["from"], ["apart"], ["away"], ["above"], ["below"], ["off"], ["up"],
@@ -728,7 +750,12 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
     # after the noun: the nearest mention before it that can have this role, preferring the
     # subject over a noun in a prepositional phrase ("fins stand on the base, each 1.5 mm
     # thick": the fins are 1.5 mm thick)
-    before = sorted((m for m in in_sentence if m.pos < q.pos), key=lambda m: -m.pos)
+    before = sorted((m for m in in_sentence if m.pos < q.pos and m.role != "surface"),
+                    key=lambda m: -m.pos)
+    if not before and base is not None and q.role in ("pair", "triple", "length", "width",
+                                                      "height", "thick", "diameter", "od"):
+        base.sizes.append(q)  # "Key tag. 50 x 25 x 3 mm, rounded corners, ..."
+        return
     for prepositions in (False, True):
         for m in before:
             if not prepositions and _after_preposition(m, toks):
@@ -816,8 +843,12 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
                 continue
             # another part kind named later: a component of the part
             m.role = "add"
-        if m.role == "hole" and (m.definite or (m.count in (None, 1) and not m.plural and
-                                                 _follows_colon(m, seen))):
+        named_again = (m.role == "hole" and m.count is None and not m.plural and not
+                       m.relative and not m.ordinal and any(
+                           e.role == "hole" and e.sentence < m.sentence and not e.sizes
+                           for e in seen))
+        if m.role == "hole" and (m.definite or named_again or (
+                m.count in (None, 1) and not m.plural and _follows_colon(m, seen))):
             earlier = [e for e in seen if e.role == "hole"]
             match = _antecedent(m, earlier)
             if match is not None:
