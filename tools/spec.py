@@ -8,8 +8,11 @@ Beyond the shared format's keys (watertight, bodies, genus, size, size_xyz, volu
 the agent's own expectations use:
   dims      [[lo, hi], ...]: one to three stated sizes, each one of the part's overall
             extents, on any axis (a plate "3 mm thick, 50 mm wide" whose length is unknown)
-  holes     [{"d": [lo, hi], "what": "M3 hole"}, ...]: an opening of each diameter is seen
-            in a cross-section (tools.sections)
+  holes     [{"d": [lo, hi], "what": "M3 hole", "count": 4}, ...]: an opening of each
+            diameter is seen in a cross-section (tools.sections); with "count", exactly that
+            many distinct ones (entries with overlapping ranges add up)
+  openings  [{"count": n, "min": mm, "what": "compartments"}]: exactly n distinct openings
+            at least `min` wide (compartments, slots, pockets: any shape)
   wall      [lo, hi]: the wall around the part's largest opening (a tube, cup or open box)
   shape     "sphere" | "hemisphere" | "cube" | "box" | "cylinder" | "cone": the overall
             form, from extents and how much of its bounding box the part fills
@@ -251,19 +254,75 @@ def _round_openings(report: MeshReport) -> list[dict]:
 def _check_holes(expected: object, subject: Subject) -> Verdict:
     if not isinstance(expected, Sequence) or isinstance(expected, str) or not expected:
         raise _Malformed(f"holes must be a list of {{'d': [lo, hi]}}, got {expected!r}")
-    seen = sorted({round(o["d"], 2) for o in _round_openings(subject.report)}, reverse=True)
+    openings = _round_openings(subject.report)
+    seen = sorted({round(o["d"], 2) for o in openings}, reverse=True)
     missing = []
+    ranges: list[tuple[float, float]] = []
     for k, item in enumerate(expected):
         if not isinstance(item, Mapping) or "d" not in item:
             raise _Malformed(f"holes[{k}] must be like {{'d': [lo, hi]}}, got {item!r}")
         lo, hi = _range(item["d"], f"holes[{k}].d")
+        ranges.append((lo, hi))
         if not any(lo <= d <= hi for d in seen):
             what = item.get("what") or "hole"
             missing.append(f"{what} of {_fmt(lo)}-{_fmt(hi)} mm diameter")
-    if not missing:
+    counted = _hole_counts(expected, ranges, openings)
+    if not missing and not counted:
         return seen, None
     found = ", ".join(_fmt(d) for d in seen[:8]) + " mm" if seen else "none"
-    return seen, f"expected a {'; a '.join(missing)}; round openings found: {found}"
+    problems = []
+    if missing:
+        problems.append(f"expected a {'; a '.join(missing)}; round openings found: {found}")
+    problems.extend(counted)
+    return seen, "; ".join(problems)
+
+
+def _hole_counts(expected: Sequence, ranges: list[tuple[float, float]],
+                 openings: list[dict]) -> list[str]:
+    """Entries with a count: the openings in their (overlapping) diameter ranges, counted
+    once each, must number the sum of their counts."""
+    problems = []
+    groups: list[tuple[float, float, int, list[str]]] = []
+    for item, (lo, hi) in zip(expected, ranges, strict=True):
+        count = item.get("count")
+        if count is None:
+            continue
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise _Malformed(f"holes count must be an integer, got {count!r}")
+        for g, (glo, ghi, gn, names) in enumerate(groups):
+            if lo <= ghi and glo <= hi:
+                groups[g] = (min(lo, glo), max(hi, ghi), gn + count, names + [item.get("what")
+                                                                          or "hole"])
+                break
+        else:
+            groups.append((lo, hi, count, [item.get("what") or "hole"]))
+    for lo, hi, want, names in groups:
+        # one hole per place: a countersink's cone shows several diameters at one centre
+        found = len({(o["axis"], round(o["at"][0], 1), round(o["at"][1], 1))
+                     for o in openings if lo <= o["d"] <= hi})
+        if found != want:
+            problems.append(f"expected {want} {' + '.join(names)} of {_fmt(lo)}-{_fmt(hi)} mm, "
+                            f"found {found}")
+    return problems
+
+
+def _check_openings(expected: object, subject: Subject) -> Verdict:
+    if not isinstance(expected, Sequence) or isinstance(expected, str) or not expected:
+        raise _Malformed(f"openings must be a list of {{'count': n, 'min': mm}}, got "
+                         f"{expected!r}")
+    problems = []
+    found_counts = []
+    for k, item in enumerate(expected):
+        if not isinstance(item, Mapping) or not isinstance(item.get("count"), int):
+            raise _Malformed(f"openings[{k}] must be like {{'count': 3, 'min': 10}}, got "
+                             f"{item!r}")
+        least = float(item.get("min", 1.0))
+        found = sum(1 for o in subject.report.openings if min(o["size"]) >= least)
+        found_counts.append(found)
+        if found != item["count"]:
+            problems.append(f"expected {item['count']} {item.get('what') or 'openings'} at "
+                            f"least {_fmt(least)} mm wide, found {found}")
+    return found_counts, "; ".join(problems) or None
 
 
 def wall_thickness(report: MeshReport) -> float | None:
@@ -497,6 +556,7 @@ CHECKERS: dict[str, Checker] = {
     "kind": _check_kind,
     "param": _check_param,
     "keep_holes": _check_keep_holes,
+    "openings": _check_openings,
 }
 # the keys of the shared eval format (../shared/evals/README.md); the rest are the agent's
 SHARED_KEYS = ("watertight", "bodies", "genus", "size", "size_xyz", "volume", "grow")

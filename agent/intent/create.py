@@ -781,13 +781,9 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
             draft.spec.setdefault("holes", []).append(
                 {"d": screw_range(base.screw), "what": f"M{base.screw:g} hole"})
     for h in holes:
-        if h.note:
-            notes.append(h.note)
+        if h.note or h.count is None:
+            notes.append(h.note or f"how many holes: '{h.what}'")
             genus = None
-            continue
-        if h.count is None:
-            genus = None
-            notes.append(f"how many holes: '{h.what}'")
             if h.diameter is not None:
                 draft.spec.setdefault("holes", []).append({"d": h.diameter, "what": h.what})
             continue
@@ -797,7 +793,10 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
         elif h.through and genus is not None:
             genus += h.count
         if h.diameter is not None and h.count != 0:
-            draft.spec.setdefault("holes", []).append({"d": h.diameter, "what": h.what})
+            entry: dict = {"d": h.diameter, "what": h.what}
+            if h.through:
+                entry["count"] = h.count  # through-holes are cut by every slice across them
+            draft.spec.setdefault("holes", []).append(entry)
     for m in reading.features("cut"):
         noun = m.noun
         if noun in ("slot", "slots", "window", "windows", "cutout", "cutouts", "opening",
@@ -813,6 +812,7 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
                 notes.append(f"whether '{m.phrase}' goes through")
     _fits(reading, holes, annular, draft)
     _cut_notes(reading, draft)
+    _counted_openings(reading, draft)
     if words & {"spoke", "spokes", "arms", "loop", "loops", "lattice", "mesh", "web"} and \
             genus is not None:
         genus = None
@@ -882,9 +882,30 @@ def _fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -
             {"d": fit_range(q.values[0], about=q.about), "what": f"hole for the {m.phrase}"})
 
 
+OPENING_NOUNS = frozenset({"compartment", "compartments", "slot", "slots", "pocket", "pockets",
+                           "window", "windows", "cutout", "cutouts", "recess", "recesses",
+                           "cavity", "cavities", "socket", "sockets", "cell", "cells",
+                           "bay", "bays", "opening", "openings"})
+
+
+def _counted_openings(reading: Reading, draft: Draft) -> None:
+    """"a tray with 3 compartments", "8 slots", "2 rows of 6 pockets": with no holes named,
+    every opening the slices find is one of these, and there are that many."""
+    if reading.features("hole") or "holes" in draft.spec:
+        return
+    for m in reading.features("cut"):
+        if m.noun not in OPENING_NOUNS or m.count is None or m.count < 2 or m.unclear:
+            continue
+        widths = [q.values[0] for q in m.sizes if q.role in ("width", "diameter", "size")]
+        least = 0.5 * min(widths) if widths else 1.0
+        draft.spec.setdefault("openings", []).append(
+            {"count": m.count, "min": round(least, 3), "what": m.noun})
+
+
 def _bore_check(bore: HoleSet, draft: Draft) -> None:
     if bore.diameter is not None:
-        draft.spec.setdefault("holes", []).append({"d": bore.diameter, "what": "bore"})
+        draft.spec.setdefault("holes", []).append({"d": bore.diameter, "what": "bore",
+                                                   "count": 1})
 
 
 def _walls(reading: Reading, draft: Draft) -> None:
@@ -910,39 +931,96 @@ def _walls(reading: Reading, draft: Draft) -> None:
 
 PLAIN = {"cube": "cube", "sphere": "sphere", "hemisphere": "hemisphere", "cylinder": "cylinder",
          "cone": "cone", "block": "box", "plate": "box"}
+ROUNDING = frozenset({"rounded", "round", "chamfered", "chamfer", "fillet", "filleted",
+                      "radius", "radiused", "text", "tapered", "star", "knurled", "slot"})
 
 
 def _plain_solid(reading: Reading, draft: Draft, dims: list[Dim] | None) -> None:
-    """A bare primitive (nothing cut, added or rounded): its form and, with every size
-    known, its volume."""
+    """A bare body (nothing cut or added but its own bore): its form and, with every size
+    known, its volume, which tells a cone from a frustum, a torus from a washer, a tube
+    from a rod, and a part a quarter too big from the right one."""
     base = reading.base
-    if base is None or base.kind not in PLAIN:
+    if base is None:
         return
-    others = [m for m in reading.mentions if m.root() is not base and m.role != "ref"]
+    kind = body_kind(reading)
+    others = [m for m in reading.mentions if m.root() is not base and m.role not in (
+        "ref", "surface", "mate")]
     words = _words(reading)
-    if others or words & {"rounded", "round", "chamfered", "chamfer", "fillet", "filleted",
-                          "hollow", "hole", "holes", "slot", "text", "truncated", "frustum",
-                          "tapered", "hex", "hexagonal", "triangular", "octagonal", "star",
-                          "ring", "half", "with"}:
+    annular = kind in ANNULAR | MAYBE_ANNULAR and "genus" in draft.spec and \
+        draft.spec["genus"] == 1
+    bores = [m for m in others if m.role == "hole"]
+    if annular and len(bores) <= 1:
+        others = [m for m in others if m.role != "hole"]
+    if others or words & ROUNDING or words & {"hollow", "open", "half", "wall", "walls"} - (
+            {"wall"} if annular else set()):
         return
-    shape = PLAIN[base.kind]
-    draft.spec["shape"] = shape
-    draft.spec.setdefault("genus", 0)
-    if not dims or len(dims) != 3 or any(d.span is not None or d.about for d in dims):
+    if kind in PLAIN and not annular and not words & {"hex", "hexagonal", "truncated",
+                                                      "frustum", "triangular", "octagonal"}:
+        draft.spec["shape"] = PLAIN[kind]
+        draft.spec.setdefault("genus", 0)
+    nominal = _nominal_volume(reading, kind, dims, annular)
+    if nominal is None:
         return
-    values = [d.value for d in dims]
-    if shape in ("cube", "box"):
-        nominal = math.prod(values)
-        draft.spec["volume"] = [round(nominal * 0.93, 1), round(nominal * 1.07, 1)]
-    elif shape == "sphere":
-        nominal = math.pi / 6 * max(values) ** 3
-        draft.spec["volume"] = [round(nominal * 0.75, 1), round(nominal * 1.05, 1)]
-    elif shape == "cylinder":
-        round_values = [d.value for d in dims if d.round_]
-        axial = [d.value for d in dims if not d.round_]
-        if len(round_values) == 2 and len(axial) == 1:
-            nominal = math.pi / 4 * round_values[0] ** 2 * axial[0]
-            draft.spec["volume"] = [round(nominal * 0.78, 1), round(nominal * 1.06, 1)]
+    value, straight = nominal
+    lo, hi = (0.97, 1.03) if straight else (0.80, 1.04)
+    draft.spec["volume"] = [round(value * lo, 1), round(value * hi, 1)]
+
+
+def _nominal_volume(reading: Reading, kind: str, dims: list[Dim] | None, annular: bool
+                    ) -> tuple[float, bool] | None:
+    """(the volume the stated sizes give, True for straight-sided solids) or None."""
+    if not dims or any(d.about for d in dims):
+        return None
+    base = reading.base
+    words = _words(reading)
+    if kind in ("cube", "block", "plate", "box") and len(dims) == 3 and \
+            all(d.span is None for d in dims) and not annular and not words & {"hex"}:
+        return math.prod(d.value for d in dims), True
+    round_values = [d.value for d in dims if d.round_]
+    axial = [d.value for d in dims if not d.round_ and d.span is None]
+    if kind == "sphere" and round_values:
+        return math.pi / 6 * max(round_values) ** 3, False
+    if kind == "hemisphere" and round_values:
+        return math.pi / 12 * max(round_values) ** 3, False
+    if kind == "torus" and len(round_values) == 3:
+        outer, cord = max(round_values), min(round_values)
+        centre = (outer - cord) / 2
+        return 2 * math.pi**2 * centre * (cord / 2) ** 2, False
+    if kind == "prism" and len(dims) == 3 and base is not None:
+        spans = [d for d in dims if d.span is not None]
+        if len(spans) == 2 and axial:
+            flats = [q for q in base.sizes if q.role == "flats"]
+            corners = [q for q in base.sizes if q.role == "corners"]
+            if flats:
+                area = math.sqrt(3) / 2 * flats[0].values[0] ** 2
+            elif corners:
+                area = 3 * math.sqrt(3) / 8 * corners[0].values[0] ** 2
+            else:
+                return None
+            return area * axial[0], True
+        return None
+    if len(round_values) != 2 or len(axial) != 1:
+        return None
+    outer = round_values[0]
+    if kind == "cone" and base is not None:
+        diameters = sorted({q.values[0] * (2 if q.role == "radius" else 1) for q in base.sizes
+                            if q.role in ("diameter", "od", "size", "radius", "across")})
+        small = diameters[0] if len(diameters) == 2 else 0.0
+        if len(diameters) > 2 or (not small and words & {"truncated", "frustum", "flat"}):
+            return None
+        return math.pi * axial[0] / 12 * (outer**2 + outer * small + small**2), False
+    if kind in ("cylinder", "spacer", "washer", "ring", "tube", "nut") or kind in ROUND:
+        inner = 0.0
+        if annular:
+            inner_q = _inner_diameter(base) if base is not None else None
+            walls = _values(base, "wall") if base is not None else []
+            if inner_q is None and walls:
+                inner_q = outer - 2 * walls[0].values[0]
+            if inner_q is None:
+                return None
+            inner = inner_q
+        return math.pi / 4 * (outer**2 - inner**2) * axial[0], False
+    return None
 
 
 def _notes(reading: Reading, draft: Draft) -> None:

@@ -49,6 +49,9 @@ ADD_NOUNS = frozenset({
     "ridge",
     "cylinder", "block", "tube", "pipe", "sleeve", "clip",
 })
+# feature nouns that can also be the whole part when a request opens with them
+HEAD_FEATURES = frozenset({"hub", "boss", "foot", "feet", "leg", "arm", "lever", "shaft",
+                           "handle", "knob", "peg", "post", "pin", "bar"})
 # surfaces and parts of a shell: they name where things are, not something that sticks out
 SURFACES = frozenset({"face", "faces", "top", "bottom", "wall", "walls", "floor", "side",
                       "sides", "section", "sections", "edge", "edges", "end", "ends",
@@ -85,7 +88,7 @@ MODIFIERS = frozenset({
     "front", "cover", "end", "pipe", "bearing", "rubber", "steel", "aluminium", "aluminum",
     "wooden", "metal", "plastic", "printed", "l", "u", "c", "t", "rounded", "chamfered",
     "tapered", "stepped", "slotted", "elongated", "oval", "snap", "angled", "vertical",
-    "horizontal", "upright", "support", "parallel", "outside", "inside", "separate",
+    "horizontal", "upright", "support", "parallel", "outside", "inside", "separate", "keyed",
 })
 STOP = frozenset({"with", "and", "or", "of", "in", "on", "at", "for", "to", "from", "by",
                   "is", "are", "has", "have", "that", "which", "a", "an", ",", ".", ":", ";",
@@ -398,7 +401,9 @@ def _count_before(toks: tuple[Token, ...], k: int, mention: Mention) -> None:
             # "4 x M3 holes" / "2 x 3 grid of holes"
             j -= 1
             continue
-        if word in ("no", "without", "zero") or (word == "remove" and mention.count is None):
+        if word in ("no", "without", "zero") or (word == "remove" and mention.count is None) or \
+                (word == "than" and j >= 1 and toks[j - 1].text == "rather") or \
+                (word == "of" and j >= 1 and toks[j - 1].text == "instead"):
             mention.negated = True
             return
         if word in ("another",):
@@ -655,6 +660,19 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
         if role is None:
             role = _role_before(toks, k) or _role_of_subject(toks, k)
             end = k
+        if tok.kind == "num" and role is None and found and k - found[-1].pos <= 7 and \
+                found[-1].role not in ("position", "angle", "pair", "triple") and any(
+                    t.text in ("and", "to", ",") for t in toks[found[-1].pos + 1 : k]) and \
+                (k + 1 >= len(toks) or toks[k + 1].kind != "word" or
+                 toks[k + 1].text in ("at", "on", "for", "in")):
+            # "20 mm dia at the bottom and 8 at the top": the same kind of size again
+            prev = found[-1]
+            scale = prev.values[0] / float(toks[prev.pos].text) if toks[prev.pos].kind == \
+                "len" and float(toks[prev.pos].text) else 1.0
+            found.append(Quantity(prev.role, ((tok.value or 0) * scale,), (None,),
+                                  quote(sentence, k, k), sentence.index, k))
+            k += 1
+            continue
         if tok.kind == "num" and (role is None or (role in ("hole_size", "size") and
                                                    "." not in tok.text)):
             k += 1
@@ -736,15 +754,18 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
     for m in in_sentence:
         if m.role == "surface":
             continue
-        if last < _first_word_of(m, toks) <= last + 4 and all(
+        between = toks[last + 1 : _first_word_of(m, toks)]
+        unknown = [t for t in between if not (
             t.text in MODIFIERS or t.text in ("(", ")", "mm", "in", "x", "y", "z", "-", "od",
                                               "id", "wide", "long", "tall", "high", "deep",
                                               "thick", "diameter", "across", "radius",
                                               "square", "outer", "inner", "outside", "inside",
                                               "flats", "corners", "sided", "side", "dia")
-            or t.kind in ("len", "num", "screw")
-            for t in toks[last + 1 : _first_word_of(m, toks)]
-        ):
+            or t.kind in ("len", "num", "screw"))]
+        # one free word is an adjective before a thing the part fits: "a 6 mm potentiometer
+        # shaft", "an 8 mm linear rod"
+        allowed = 1 if m.role == "mate" and all(t.kind == "word" for t in unknown) else 0
+        if last < _first_word_of(m, toks) <= last + 4 and len(unknown) <= allowed:
             m.root().sizes.append(q)
             return
     # after the noun: the nearest mention before it that can have this role, preferring the
@@ -758,7 +779,8 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
         return
     for prepositions in (False, True):
         for m in before:
-            if not prepositions and _after_preposition(m, toks):
+            if not prepositions and _after_preposition(m, toks) and \
+                    not _close_after(toks, m.pos, q.pos):
                 continue
             if m.role == "mate" and not _close_after(toks, m.pos, q.pos):
                 continue
@@ -770,6 +792,10 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
                 continue
             if accepts is not None and q.role in ("pair", "triple") and m.role == "hole":
                 continue
+            if m.role in ("cut", "hole") and q.role in ("pair", "triple") and base is not None \
+                    and not _close_after(toks, m.pos, q.pos) and \
+                    "each" not in [t.text for t in toks[m.pos : q.pos]]:
+                continue  # "a tray with 3 compartments, 12 x 6 cm": the tray's size
             target = m.root()
             if target.role == "ref":
                 if base is None:
@@ -823,19 +849,22 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
                 m.refers = base
             seen.append(m)
             continue
-        repeated = [e for e in seen if e.role in ("add", "cut") and
+        repeated = [e for e in seen if (e.role in ("add", "cut", "mate") or e is base) and
                     _singular(e.noun) == _singular(m.noun)]
         if repeated and (m.definite or m.count is None) and m.role in ("base", "add", "cut"):
             m.role = repeated[-1].role  # "the flange" again: the flange named before
             m.refers = repeated[-1].root()
+            if m.refers is base:
+                m.role = "base"
             seen.append(m)
             continue
         if m.role == "base" and base is not None and m.kind is not None:
             from tools.kinds import compatible
 
             copula = _is_a(m, mentions, base)
-            if m.kind == base.kind or copula or (m.definite and compatible(base.kind or "",
-                                                                          m.kind)):
+            if m.kind == base.kind or copula or (
+                    m.definite and compatible(base.kind or "", m.kind) and
+                    m.kind in (base.shape, base.kind)):
                 m.refers = base
                 if copula and base.shape is None and m.kind in SHAPE_KINDS:
                     base.shape = m.kind
@@ -953,6 +982,9 @@ def read(text: str) -> Reading:
                 if t.kind == "screw" and m.role == "hole" and m.screw is None:
                     m.screw = t.value
         mentions.extend(found)
+    first = next((m for m in mentions if m.sentence == 0 and m.role not in ("surface",)), None)
+    if first is not None and first.role == "add" and first.noun in HEAD_FEATURES:
+        first.role = "base"  # "Hub for mounting a sprocket ...": the part is a hub
     base = next((m for m in mentions if m.role == "base"), None)
     if base is None:
         base = next((m for m in mentions if m.role == "add" and m.kind is not None), None)
