@@ -543,10 +543,14 @@ def infer_bodies(text: str) -> int | None:
         word = m.group(1)
         return {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8}.get(
             word) or int(word)
-    if re.search(r"\b(lid|cap|cover)\b", norm) and re.search(r"\b(box|case|enclosure|jar|"
-                                                            r"container)\b", norm):
+    container = r"(box|case|enclosure|jar|container|bottle|tin|can)"
+    fitted = re.search(r"\b(for|fits|fit|onto|on|over) (a |an |the )?(\w+ ){0,2}" + container,
+                       norm)
+    if re.search(r"\b(lid|cap|cover)\b", norm) and re.search(rf"\b{container}\b", norm) \
+            and not fitted:
         return None  # may be printed as one part or two
-    if re.search(r"\b(kit|pair of \w+s|parts|pieces)\b", norm):
+    if re.search(r"\b(kit|pair of \w+s|pieces)\b|\bparts\b(?! (tray|bin|box|organi[sz]er|"
+                 r"holder|drawer|rack))", norm):
         return None
     return 1
 
@@ -612,8 +616,8 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
     extra = 0.0
     across = 0.0
     for m in adds:
-        words = m.words
-        if m.noun in BRACES or (words & INSIDE_WORDS and not words & {"outside"}):
+        words = m.words | {t.text for t in reading.sentences[m.sentence].tokens}
+        if m.noun in BRACES or (m.words & INSIDE_WORDS and not m.words & {"outside"}):
             continue  # a rib braces what is there; an inside boss stays inside the walls
         if {"end", "ends"} & words and round_axis:
             place = round_axis
@@ -628,7 +632,8 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
                                                              "length", "depth")]
         widths = [q.values[0] for q in m.sizes if q.role in ("diameter", "od", "width",
                                                             "across", "size", "pair", "side")]
-        if {"axis", "along"} & words:
+        if {"axis", "along"} & m.words or re.search(r"\baxis (along|parallel|on) ", " ".join(
+                t.text for t in reading.sentences[m.sentence].tokens)):
             return Stack(None, None, known=False)  # a lying boss: its sides are not known
         if heights and extra is not None:
             extra += max(heights)
@@ -747,7 +752,7 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
         annular = True
     simple = kind in SIMPLE or body_kind(reading) in SIMPLE
     mates = [m for m in reading.features("mate") if m.noun in (
-        "screw", "screws", "bolt", "bolts", "shaft", "rod", "axle", "pipe", "tube", "bearing")]
+        "screw", "screws", "bolt", "bolts", "shaft", "rod", "axle", "pin", "dowel", "bearing")]
     if not holes and not annular and (not simple or mates or base is None or
                                       base.screw is not None):
         _fits(reading, holes, annular, draft)
@@ -866,8 +871,10 @@ def _fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -
             continue
         q = sizes[0]
         noun = m.noun
-        near_holes = [h for h in reading.features("hole")
-                      if h.sentence == m.sentence and abs(h.pos - m.pos) <= 8]
+        hole_features = reading.features("hole")
+        near_holes = [h for h in hole_features
+                      if (h.sentence == m.sentence and abs(h.pos - m.pos) <= 8) or
+                      (m.count is not None and h.count == m.count) or len(hole_features) == 1]
         kind = base.kind if base else None
         if noun in FASTENERS and near_holes:
             pass
@@ -918,8 +925,7 @@ def _walls(reading: Reading, draft: Draft) -> None:
     if not walls or all(q.used for q in walls):
         return
     words = _words(reading)
-    dividers = {"compartment", "compartments", "divider", "dividers", "boss", "bosses",
-                "slots", "grid"} & words
+    dividers = {"compartment", "compartments", "divider", "dividers", "slots", "grid"} & words
     values = {q.values[0] for q in walls}
     if len(values) != 1 or dividers or base.kind in ("bracket", "channel"):
         return

@@ -298,7 +298,10 @@ def _find_mentions(sentence: Sentence) -> list[Mention]:
             if nxt is None:
                 break
             best = nxt
-        if best is not None and toks[best[2]].text.endswith("s") and best[2] + 1 < len(toks) and \
+        after_plural = k > 0 and toks[k - 1].kind == "word" and toks[k - 1].text.endswith("s") \
+            and toks[k - 1].text in ADD_NOUNS | CUT_NOUNS | HOLE_NOUNS
+        if best is not None and (toks[best[2]].text.endswith("s") or after_plural) and \
+                best[2] + 1 < len(toks) and \
                 toks[best[2] + 1].text in ("on", "onto", "over", "into", "around", "up", "down",
                                            "out", "in", "to", "from", "at", "the", "a", "an"):
             k = best[2] + 1
@@ -576,6 +579,12 @@ def _role_before(toks: tuple[Token, ...], k: int, adjacent: bool = False) -> str
     word = toks[j].text
     if word in ("thickness",) and j >= 1 and toks[j - 1].text in ("wall", "walls"):
         return "wall"
+    if word in ("diameter", "radius") and j >= 1 and toks[j - 1].text in ("outside", "outer",
+                                                                        "inside", "inner"):
+        outer = toks[j - 1].text in ("outside", "outer")
+        if word == "radius":
+            return "outer_radius" if outer else "inner_radius"
+        return "od" if outer else "id"
     if word in ("flats", "flat") and j >= 1 and toks[j - 1].text == "across":
         return "flats"
     if word == "corners" and j >= 1 and toks[j - 1].text == "across":
@@ -683,7 +692,7 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
             continue
         if role is None:
             role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
-        if _position_context(toks, k, end) and role != "depth":
+        if _position_context(toks, k, end) and role in ("size", "hole_size", None):
             role = "position" if role not in ("angle",) else role
             if k > 0 and toks[k - 1].text in RISE_WORDS or (
                     k > 1 and toks[k - 1].text == "out" and toks[k - 2].text in RISE_WORDS):
