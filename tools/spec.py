@@ -14,8 +14,9 @@ the agent's own expectations use:
   openings  [{"count": n, "min": mm, "what": "compartments"}]: exactly n distinct openings
             at least `min` wide (compartments, slots, pockets: any shape)
   wall      [lo, hi]: the wall around the part's largest opening (a tube, cup or open box)
-  shape     "sphere" | "hemisphere" | "cube" | "box" | "cylinder" | "cone": the overall
-            form, from extents and how much of its bounding box the part fills
+  shape     "sphere" | "hemisphere" | "cube" | "box" | "cylinder" | "cone" | "round" |
+            "hexagon": the overall form, from extents and how much of its bounding box the
+            part fills
   grow      also {"measure": "volume" | "wall" | "hole", "min_ratio"/"max_ratio"}, and a
             list of such dicts: relative changes against the compared part
   kind      {"asked": "fan grill", "kind": "grill"}: what the program says it makes
@@ -369,6 +370,16 @@ SHAPES: dict[str, tuple[int, tuple[float, float]]] = {
 
 
 def _check_shape(expected: object, subject: Subject) -> Verdict:
+    if expected == "hexagon":
+        # a hexagonal prism spans its flats one way and its corners (2/sqrt(3) wider) the
+        # other, however it is turned by a multiple of 30 degrees
+        extents = subject.report.extents
+        ratios = [max(a, b) / min(a, b) for a, b in itertools.combinations(extents, 2)
+                  if min(a, b) > 0]
+        if any(1.08 <= r <= 1.22 for r in ratios):
+            return "hexagon", None
+        return None, (f"expected a hexagonal prism (one side about 1.15x another), found "
+                      f"{_dims(sorted(extents, reverse=True))}")
     if expected not in SHAPES:
         raise _Malformed(f"shape must be one of {', '.join(SHAPES)}, got {expected!r}")
     equal, (lo, hi) = SHAPES[str(expected)]

@@ -255,7 +255,7 @@ def _round_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     if kind == "prism" or (kind == "nut" and "hex" in words):
         return _hex_dims(reading, base, draft)
     if kind == "torus":
-        return _torus_dims(base, draft)
+        return _torus_dims(reading, base, draft)
     if kind == "cone":
         if diameters:
             diameters = [max(diameters, key=lambda pair: pair[0])]
@@ -339,6 +339,8 @@ def _hex_dims(reading: Reading, base: Mention, draft: Draft) -> list[Dim] | None
     corners = _values(base, "corners")
     across = _values(base, "across", "size", "diameter")
     dims: list[Dim] = []
+    if flats or corners:
+        draft.spec["shape"] = "hexagon"
     if flats:
         f = flats[0].values[0]
         flats[0].used = True
@@ -363,20 +365,28 @@ def _hex_dims(reading: Reading, base: Mention, draft: Draft) -> list[Dim] | None
     return dims or None
 
 
-def _torus_dims(base: Mention, draft: Draft) -> list[Dim] | None:
+def _torus_dims(reading: Reading, base: Mention, draft: Draft) -> list[Dim] | None:
     od = next((q for q in base.sizes if q.role in ("od",)), None)
     inner = next((q for q in base.sizes if q.role in ("id",)), None)
     cord = next((q for q in base.sizes if q.role in ("diameter", "thick", "size")), None)
+    flat = _orientation_flat(reading)
+    axes = ("x", "y", "z") if flat else (None, None, None)
     if od and inner:
         od.used = inner.used = True
         thickness = (od.values[0] - inner.values[0]) / 2
-        return [Dim(od.values[0], None, round_=True), Dim(od.values[0], None, round_=True),
-                Dim(thickness, None, round_=True)]
+        return [Dim(od.values[0], axes[0], round_=True), Dim(od.values[0], axes[1], round_=True),
+                Dim(thickness, axes[2], round_=True)]
     if od and cord:
         od.used = cord.used = True
-        return [Dim(od.values[0], None, round_=True), Dim(od.values[0], None, round_=True),
-                Dim(cord.values[0], None, round_=True)]
+        return [Dim(od.values[0], axes[0], round_=True), Dim(od.values[0], axes[1], round_=True),
+                Dim(cord.values[0], axes[2], round_=True)]
     return None
+
+
+def _orientation_flat(reading: Reading) -> bool:
+    text = " ".join(s.text for s in reading.sentences)
+    return bool(re.search(r"\b(lies|lying|laid) flat\b|\bin the xy plane\b|\bflat on the "
+                          r"(bed|table|plate)\b", text))
 
 
 def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
@@ -584,8 +594,10 @@ def _is_head(reading: Reading, base: Mention) -> bool:
 
 
 def _protrusions(reading: Reading) -> list[Mention]:
-    return [m for m in reading.features("add") if m.noun not in SURFACES or m.noun in (
-        "face", "faces")]
+    # "4 mm below the rim": a definite feature never introduced is part of the body
+    return [m for m in reading.features("add") if (m.noun not in SURFACES or m.noun in (
+        "face", "faces")) and not (m.definite and m.count is None and m.refers is None and
+                                   m.noun in ("rim", "lip", "collar", "skirt", "top", "face"))]
 
 
 @dataclass
@@ -764,27 +776,37 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
         draft.skip("how many through-holes", "something goes through, but no hole is counted")
         _cut_notes(reading, draft)
         return
+    inner = _inner_diameter(base) if annular and base is not None else None
+    if annular and base is not None and inner is None:
+        walls = _values(base, "wall")
+        od = next((q.values[0] for q in base.sizes if q.role in ("od", "diameter")), None)
+        if walls and od is not None:
+            inner = od - 2 * walls[0].values[0]
+            walls[0].used = True
+    if inner is not None and base is not None:
+        for q in base.sizes:
+            if q.role in ("id", "bore", "inner_radius"):
+                q.used = True
+        draft.spec.setdefault("holes", []).append({"d": hole_range(inner), "what": "bore",
+                                                   "count": 1})
     if annular and holes:
         # the first single hole of an annular part is its bore, not another hole
         first = holes[0]
         if first.count == 1 and first.note is None:
             holes = holes[1:]
-            _bore_check(first, draft)
-    elif annular and base is not None:
-        inner = _inner_diameter(base)
-        walls = _values(base, "wall")
-        od = next((q.values[0] for q in base.sizes if q.role in ("od", "diameter")), None)
-        if inner is None and walls and od is not None:
-            inner = od - 2 * walls[0].values[0]
-            walls[0].used = True
-        if inner is not None:
-            for q in base.sizes:
-                if q.role in ("id", "bore", "inner_radius"):
-                    q.used = True
-            draft.spec.setdefault("holes", []).append({"d": hole_range(inner), "what": "bore"})
-        elif base.screw:
-            draft.spec.setdefault("holes", []).append(
-                {"d": screw_range(base.screw), "what": f"M{base.screw:g} hole"})
+            if inner is None:
+                _bore_check(first, draft)
+    elif annular and base is not None and inner is None and base.screw:
+        draft.spec.setdefault("holes", []).append(
+            {"d": screw_range(base.screw), "what": f"M{base.screw:g} hole"})
+    if annular:
+        # "a radial hole drilled through to the bore": one more way through
+        radial = [h for h in holes if h.note and "crosses" in h.note and h.count == 1 and
+                  re.search(r"\bthrough to the bore\b|\binto the bore\b|\bto the bore\b",
+                            " ".join(s.text for s in reading.sentences))]
+        for h in radial:
+            h.note = None
+            h.through = True
     for h in holes:
         if h.note or h.count is None:
             notes.append(h.note or f"how many holes: '{h.what}'")

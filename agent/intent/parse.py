@@ -320,7 +320,10 @@ def _find_mentions(sentence: Sentence) -> list[Mention]:
             continue
         role = _mention_role(tok.text, None)
         nxt = toks[k + 1].text if k + 1 < len(toks) else ""
-        if role in ("add", "cut") and k + 1 < len(toks) and (
+        verb_next = k + 2 < len(toks) and toks[k + 2].text in ("on", "onto", "over", "into",
+                                                               "around", "up", "down", "out",
+                                                               "from", "at")
+        if role in ("add", "cut") and k + 1 < len(toks) and not verb_next and (
                 _kind_at(toks, k + 1) is not None or nxt in HOLE_NOUNS):
             k += 1
             continue  # "foot plate", "tab hole": the next noun is the thing
@@ -365,7 +368,8 @@ def _mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
         while j >= 0 and steps < 6:
             t = toks[j]
             if t.kind in ("len", "num", "screw") or t.text in (
-                    "a", "an", "the", "(", ")", "standard", "m", "its", "their") or \
+                    "a", "an", "the", "(", ")", "standard", "m", "its", "their", "out", "up",
+                    "off", "down") or \
                     t.text in MODIFIERS:
                 pass
             elif t.kind == "word" and free < 1 and (m.noun in MATE_NOUNS or m.kind) and \
@@ -692,7 +696,9 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
             continue
         if role is None:
             role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
-        if _position_context(toks, k, end) and role in ("size", "hole_size", None):
+        if role == "position" and k > 0 and toks[k - 1].text in RISE_WORDS:
+            role = "rise"  # "hangs 8 mm below the disc": how far it reaches
+        elif _position_context(toks, k, end) and role in ("size", "hole_size", None):
             role = "position" if role not in ("angle",) else role
             if k > 0 and toks[k - 1].text in RISE_WORDS or (
                     k > 1 and toks[k - 1].text == "out" and toks[k - 2].text in RISE_WORDS):
