@@ -264,9 +264,14 @@ def _check_holes(expected: object, subject: Subject) -> Verdict:
             raise _Malformed(f"holes[{k}] must be like {{'d': [lo, hi]}}, got {item!r}")
         lo, hi = _range(item["d"], f"holes[{k}].d")
         ranges.append((lo, hi))
-        if not any(lo <= d <= hi for d in seen):
+        axis = item.get("axis")
+        if axis is not None and axis not in AXES:
+            raise _Malformed(f"holes[{k}].axis must be 'x', 'y' or 'z', got {axis!r}")
+        pool = [o["d"] for o in openings if axis is None or o["axis"] == axis]
+        if not any(lo <= d <= hi for d in pool):
             what = item.get("what") or "hole"
-            missing.append(f"{what} of {_fmt(lo)}-{_fmt(hi)} mm diameter")
+            along = f" along {axis.upper()}" if axis else ""
+            missing.append(f"{what} of {_fmt(lo)}-{_fmt(hi)} mm diameter{along}")
     counted = _hole_counts(expected, ranges, openings)
     if not missing and not counted:
         return seen, None

@@ -432,6 +432,7 @@ class HoleSet:
     diameter: list[float] | None  # [lo, hi]
     what: str
     note: str | None = None  # why the count or the through-ness is not clear
+    axis: str | None = None  # the axis it runs along, when stated
 
 
 def _corners_or_ends(mention: Mention, base_kind: str | None) -> int | None:
@@ -494,7 +495,7 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
         if diameter is not None and keyed:
             draft.skip(f"diameter of '{m.phrase}'", "a keyway or flat makes it not round")
             diameter = None
-        holes.append(HoleSet(count, through, diameter, m.phrase, note))
+        holes.append(HoleSet(count, through, diameter, m.phrase, note, m.axis))
     return holes
 
 
@@ -625,16 +626,19 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
     round_axis = next((d.axis for d in dims if not d.round_ and kind in ROUND | {"cylinder"}),
                       None)
     axis: str | None = None
-    extra = 0.0
+    extra: float | None = 0.0
     across = 0.0
+    sides: dict[str, float] = {}  # the tallest feature on each side (top, bottom, end)
     for m in adds:
         words = m.words | {t.text for t in reading.sentences[m.sentence].tokens}
         if m.noun in BRACES or (m.words & INSIDE_WORDS and not m.words & {"outside"}):
             continue  # a rib braces what is there; an inside boss stays inside the walls
         if {"end", "ends"} & words and round_axis:
-            place = round_axis
+            place, side = round_axis, ("bottom" if words & BOTTOM_WORDS else "end")
+        elif words & BOTTOM_WORDS and not m.words & TOP_WORDS:
+            place, side = "z", "bottom"
         elif words & TOP_WORDS or words & BOTTOM_WORDS:
-            place = "z"
+            place, side = "z", "top"
         else:
             return Stack(None, None, known=False)
         if axis not in (None, place):
@@ -647,8 +651,11 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
         if {"axis", "along"} & m.words or re.search(r"\baxis (along|parallel|on) ", " ".join(
                 t.text for t in reading.sentences[m.sentence].tokens)):
             return Stack(None, None, known=False)  # a lying boss: its sides are not known
+        if m.words & {"forms", "form", "included", "including", "within"}:
+            heights = [0.0]  # "forms the bottom 5 mm of the hub's length": not added to it
         if heights and extra is not None:
-            extra += max(heights)
+            sides[side] = max(sides.get(side, 0.0), max(heights))
+            extra = sum(sides.values())
         else:
             extra = None
         if widths:
@@ -659,6 +666,25 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
                           "width", "across", "size", "side"):
                 q.used = True
     return Stack(axis, extra, across)
+
+
+def _component_bounds(reading: Reading, adds: list[Mention]) -> list[list[float]]:
+    """Each added piece fits inside the whole: its sizes are lower bounds on the part's
+    extents (largest first), whatever its place."""
+    lows = [0.0, 0.0, 0.0]
+    for m in adds:
+        sizes: list[float] = []
+        for q in m.sizes:
+            if q.role in ("diameter", "od", "across"):
+                sizes += [q.values[0] * 0.86] * 2
+            elif q.role in ("height", "thick", "rise", "length", "width", "depth"):
+                sizes.append(q.values[0] - tolerance(q.values[0]))
+            elif q.role in ("pair", "triple"):
+                sizes += [v - tolerance(v) for v in q.values]
+        sizes = sorted(sizes, reverse=True)[:3]
+        for k, value in enumerate(sizes):
+            lows[k] = max(lows[k], value)
+    return [[round(v, 3), BIG] for v in lows if v > 0]
 
 
 def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | None:
@@ -688,6 +714,10 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
     if adds and not stack.known and dims:
         names = ", ".join(sorted({m.noun for m in adds}))
         draft.skip("overall size beyond the main body", f"the {names} adds to it")
+    if adds and not stack.known:
+        bounds = _component_bounds(reading, adds)
+        if bounds and not dims:
+            draft.spec["dims"] = bounds
     free: list[list[float]] = []
     pinned: dict[str, list[float]] = {}
     for d in dims or []:
@@ -698,8 +728,9 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
             rng = length_range(d.value, about=d.about, round_=d.round_, lower_only=lower_only)
         if stack.known and stack.axis is not None:
             if d.axis == stack.axis:
-                top = None if stack.extra is None else d.value + stack.extra
-                rng = [rng[0], BIG if top is None else length_range(top, about=d.about)[1]]
+                # pieces on top and underneath add their heights to the body's
+                rng = [rng[0], BIG] if stack.extra is None else length_range(
+                    d.value + stack.extra, about=d.about)
             elif d.axis is None and len(dims or []) == 3:
                 # the stacking axis is not pinned: the added height may land on any side
                 rng = [rng[0], BIG]
@@ -821,6 +852,8 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
             genus += h.count
         if h.diameter is not None and h.count != 0:
             entry: dict = {"d": h.diameter, "what": h.what}
+            if h.axis:
+                entry["axis"] = h.axis
             if h.through:
                 entry["count"] = h.count  # through-holes are cut by every slice across them
             draft.spec.setdefault("holes", []).append(entry)
@@ -886,21 +919,30 @@ def _fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -
     """"holes for 4 mm screws", "a knob for a 6 mm shaft", "a washer for a 1/4 inch bolt":
     the hole or bore is at least that size and not much more."""
     base = reading.base
+    keyed = {"keyway", "keyways", "keyed", "spline", "splined", "d"} & reading.words()
     for m in reading.features("mate"):
+        if keyed and m.noun not in FASTENERS:
+            continue  # a keyed bore is not round
         sizes = [q for q in m.sizes if q.role in ("size", "diameter", "od")]
+        noun = m.noun
+        if m.screw and not sizes and noun in FASTENERS:
+            if not any(f.get("what") == m.phrase for f in draft.spec.get("holes", [])):
+                draft.spec.setdefault("holes", []).append(
+                    {"d": screw_range(m.screw), "what": f"hole for the M{m.screw:g} {noun}"})
+            continue
         if not sizes or len({q.values[0] for q in sizes}) != 1 or \
                 {"hex", "hexagonal", "square", "flat", "snap"} & m.words:
             continue
         q = sizes[0]
-        noun = m.noun
         hole_features = reading.features("hole")
         near_holes = [h for h in hole_features
                       if (h.sentence == m.sentence and abs(h.pos - m.pos) <= 8) or
                       (m.count is not None and h.count == m.count) or len(hole_features) == 1]
         kind = base.kind if base else None
-        if noun in FASTENERS and near_holes:
+        base_noun = base.noun if base else ""
+        if noun in FASTENERS and (near_holes or annular):
             pass
-        elif noun in SHAFTS and (near_holes or annular or kind in HUBS):
+        elif noun in SHAFTS and (near_holes or annular or kind in HUBS or base_noun in HUBS):
             pass
         else:
             continue
@@ -933,8 +975,10 @@ def _counted_openings(reading: Reading, draft: Draft) -> None:
 
 def _bore_check(bore: HoleSet, draft: Draft) -> None:
     if bore.diameter is not None:
-        draft.spec.setdefault("holes", []).append({"d": bore.diameter, "what": "bore",
-                                                   "count": 1})
+        entry = {"d": bore.diameter, "what": "bore", "count": 1}
+        if bore.axis:
+            entry["axis"] = bore.axis
+        draft.spec.setdefault("holes", []).append(entry)
 
 
 def _walls(reading: Reading, draft: Draft) -> None:

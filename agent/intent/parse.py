@@ -170,6 +170,7 @@ class Mention:
     refers: Mention | None = None  # an earlier mention this one is (coreference)
     screw: float | None = None  # "M3" -> 3.0
     ordinal: int | None = None  # "a third hole"
+    axis: str | None = None  # "a bore runs through the boss along Y"
     shape: str | None = None  # the main body's form when another noun names it ("a disc")
 
     @property
@@ -379,7 +380,8 @@ def _mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
                 break
             j -= 1
             steps += 1
-        hole_fit = m.role == "hole" and toks[j].text in ("for", "fits", "fit") if j >= 0 else False
+        hole_fit = m.role in ("hole", "cut") and toks[j].text in ("for", "fits", "fit") \
+            if j >= 0 else False
         if j >= 0 and toks[j].text in MATE_WORDS and (m.role not in ("hole", "ref", "surface")
                                                     or hole_fit) and m is not head:
             m.role = "mate"
@@ -481,6 +483,21 @@ def _count_before(toks: tuple[Token, ...], k: int, mention: Mention) -> None:
             j -= 1
             continue
         return
+
+
+def _count_after(toks: tuple[Token, ...], k: int) -> int | None:
+    """"holes, 5 columns by 3 rows", "bits, 2 rows of 6", "3 across and 2 down"."""
+    words = [t.text for t in toks[k + 1 : k + 12]]
+    text = " ".join(words)
+    number = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+    m = re.search(number + r" (?:columns?|rows?|across)\b(?: \w+){0,3}? (?:by|and|x) " + number
+                  + r" (?:rows?|columns?|down)\b", text) or re.search(
+        number + r" rows? of " + number + r"\b", text)
+    if not m:
+        return None
+    values = [count_word(Token(g, "num" if g.isdigit() else "word", float(g) if g.isdigit()
+                               else None)) for g in m.groups()]
+    return values[0] * values[1] if all(values) else None
 
 
 def _in_size_group(toks: tuple[Token, ...], j: int) -> bool:
@@ -910,7 +927,13 @@ SHAPE_KINDS = frozenset({"cylinder", "sphere", "hemisphere", "cone", "torus", "b
 
 
 def _is_a(m: Mention, mentions: list[Mention], base: Mention) -> bool:
-    """"The lid top is a disc ...", "The base is a bar ...": a copula names the main body."""
+    """"The lid top is a disc ...", "The base is a bar ...": a copula names the main body;
+    so does a later sentence that opens with one ("Just a flat 3 mm plate with 6 holes")."""
+    first_in_sentence = not [e for e in mentions if e.sentence == m.sentence and e.pos < m.pos
+                             and e.role not in ("surface",)]
+    if m.sentence > base.sentence and first_in_sentence and m.count == 1 and m.pos <= 5 and \
+            m.words & {"just", "simply", "basically", "essentially"}:
+        return True
     if "is" not in m.words and "consists" not in m.words:
         return False
     before = [e for e in mentions if e.sentence == m.sentence and e.pos < m.pos
@@ -991,7 +1014,17 @@ def read(text: str) -> Reading:
         found = _mark_mates(sentence, _find_mentions(sentence))
         for m in found:
             _count_before(sentence.tokens, m.pos, m)
+            if m.plural and (m.count is None or m.unclear) and not m.negated:
+                after = _count_after(sentence.tokens, m.pos)
+                if after is not None:
+                    m.count, m.unclear = after, None
             m.words = _context_words(sentence, m)
+            hint = re.search(r"^(?:\w+ ){0,1}(?:runs|passes|goes|is drilled|is bored|drilled|"
+                             r"bored|running|passing)(?: through(?: the| both)? \w+)? "
+                             r"(?:along|parallel to) (?:the )?(x|y|z)\b|^along (?:the )?(x|y|z)\b",
+                             " ".join(t.text for t in sentence.tokens[m.pos + 1 : m.pos + 9]))
+            if hint and m.role == "hole":
+                m.axis = hint.group(1) or hint.group(2)
             nearby = sentence.tokens[max(0, m.pos - 6) : m.pos + 1]
             for t in nearby:
                 if t.kind == "screw" and m.role == "hole" and m.screw is None:
