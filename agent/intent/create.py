@@ -201,8 +201,10 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
         elif q.role == "depth":
             dims.append(Dim(value, axis or ("z" if kind in ("box", "cup") else None),
                             about=q.about, source=q))
-        elif q.role in ("side", "size") and kind == "cube":
+        elif (q.role in ("side", "size") and kind == "cube") or q.role == "cube_side":
             dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(3))
+        elif q.role == "size" and flat and {"flat", "thin"} & words and value <= 12:
+            dims.append(Dim(value, "z" if not upright else None, about=q.about, source=q))
         elif (q.role == "side" or (q.role == "size" and "square" in base.words)) and flat:
             dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(2))
         elif q.role == "size" and axis:
@@ -409,9 +411,15 @@ def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
                     out.append(Dim(q.values[0], None,
                                    span=(q.values[0] - tolerance(q.values[0]),
                                          q.values[0] + t + tolerance(q.values[0]))))
-    for q in _values(base, "width"):
+    widths = _values(base, "width") + [q for m in legs for q in m.sizes if q.role == "width"]
+    for q in widths[:1]:
         q.used = True
         out.append(Dim(q.values[0], q.axes[0], about=q.about))
+    for m in legs:
+        for q in m.sizes:
+            if q.role == "thick" and not q.used:
+                draft.skip(f"'{q.text}'", "material thickness")
+                q.used = True
     if len(out) == 3:
         return out
     for d in out:
@@ -578,6 +586,7 @@ def expectations(reading: Reading, text: str) -> Draft:
         draft.skip("number of separate pieces", "the text does not make it clear")
     dims = _size(reading, draft, bodies)
     _genus_and_holes(reading, draft)
+    _counted_openings(reading, draft)
     _walls(reading, draft)
     if base is not None and base.kind is not None and _is_head(reading, base):
         draft.spec["kind"] = {"asked": base.phrase.strip(), "kind": base.kind}
@@ -596,9 +605,11 @@ def _is_head(reading: Reading, base: Mention) -> bool:
 
 def _protrusions(reading: Reading) -> list[Mention]:
     # "4 mm below the rim": a definite feature never introduced is part of the body
+    bracket = reading.base is not None and reading.base.kind == "bracket"
     return [m for m in reading.features("add") if (m.noun not in SURFACES or m.noun in (
         "face", "faces")) and not (m.definite and m.count is None and m.refers is None and
-                                   m.noun in ("rim", "lip", "collar", "skirt", "top", "face"))]
+                                   m.noun in ("rim", "lip", "collar", "skirt", "top", "face"))
+            and not (bracket and m.noun in ("leg", "legs", "arm", "arms", "plate"))]
 
 
 @dataclass
@@ -872,7 +883,6 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
                 notes.append(f"whether '{m.phrase}' goes through")
     _fits(reading, holes, annular, draft)
     _cut_notes(reading, draft)
-    _counted_openings(reading, draft)
     if words & {"spoke", "spokes", "arms", "loop", "loops", "lattice", "mesh", "web"} and \
             genus is not None:
         genus = None
@@ -964,6 +974,16 @@ def _counted_openings(reading: Reading, draft: Draft) -> None:
     every opening the slices find is one of these, and there are that many."""
     if reading.features("hole") or "holes" in draft.spec:
         return
+    base = reading.base
+    holder = base is not None and (base.kind in ("stand", "box", "block") or base.noun in (
+        "holder", "rack", "organizer", "organiser", "block", "stand", "caddy"))
+    for m in reading.features("mate"):
+        if holder and m.plural and m.count is not None and m.count >= 2 and not m.unclear:
+            sizes = [q.values[0] for q in m.sizes if q.role in ("size", "diameter", "width")]
+            least = 0.9 * min(sizes) if sizes else 1.0
+            draft.spec.setdefault("openings", []).append(
+                {"count": m.count, "min": round(least, 3), "what": f"places for {m.noun}"})
+            return
     for m in reading.features("cut"):
         if m.noun not in OPENING_NOUNS or m.count is None or m.count < 2 or m.unclear:
             continue

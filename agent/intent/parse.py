@@ -100,7 +100,7 @@ ROLE_AFTER: dict[str, str] = {
     "tall": "height", "high": "height", "height": "height", "thick": "thick",
     "thickness": "thick", "deep": "depth", "depth": "depth", "diameter": "diameter",
     "across": "across", "radius": "radius", "od": "od", "id": "id", "wall": "wall",
-    "walls": "wall", "square": "side", "cube": "side", "proud": "position",
+    "walls": "wall", "square": "side", "cube": "cube_side", "proud": "position",
     "apart": "position", "from": "position", "away": "position", "above": "position",
     "below": "position", "off": "position", "pitch": "position", "spacing": "position",
     "centres": "position", "centers": "position", "centre": "position",
@@ -693,8 +693,8 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
         if tok.kind == "num" and role is None and found and k - found[-1].pos <= 7 and \
                 found[-1].role not in ("position", "angle", "pair", "triple") and any(
                     t.text in ("and", "to", ",") for t in toks[found[-1].pos + 1 : k]) and \
-                (k + 1 >= len(toks) or toks[k + 1].kind != "word" or
-                 toks[k + 1].text in ("at", "on", "for", "in")):
+                (k + 1 >= len(toks) or toks[k + 1].text in (",", ".", ";", ")", "at", "on",
+                                                              "for", "in")):
             # "20 mm dia at the bottom and 8 at the top": the same kind of size again
             prev = found[-1]
             scale = prev.values[0] / float(toks[prev.pos].text) if toks[prev.pos].kind == \
@@ -824,10 +824,11 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
                 continue
             if accepts is not None and q.role in ("pair", "triple") and m.role == "hole":
                 continue
-            if m.role in ("cut", "hole") and q.role in ("pair", "triple") and base is not None \
-                    and not _close_after(toks, m.pos, q.pos) and \
+            if m.role in ("cut", "hole") and base is not None and \
+                    q.role in ("pair", "triple", "length", "width", "height", "thick") and \
+                    "," in [t.text for t in toks[m.pos : q.pos]] and \
                     "each" not in [t.text for t in toks[m.pos : q.pos]]:
-                continue  # "a tray with 3 compartments, 12 x 6 cm": the tray's size
+                continue  # "a tray with 3 compartments, 12 x 6 cm, 2.5 cm tall": the tray's
             target = m.root()
             if target.role == "ref":
                 if base is None:
