@@ -14,7 +14,7 @@ import re
 # kind -> the names people and programs use for it (lower case; longest match wins)
 KINDS: dict[str, tuple[str, ...]] = {
     "gear": ("gear", "spur gear", "helical gear", "cog", "cogwheel", "gear wheel", "sprocket",
-             "pinion", "rack"),
+             "pinion"),
     "grill": ("grill", "grille", "fan grill", "fan grille", "fan guard", "fan cover",
               "finger guard", "vent cover", "vent grill"),
     "cup": ("cup", "pencil cup", "pen cup", "pen holder", "pencil holder", "mug", "pot",

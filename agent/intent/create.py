@@ -162,6 +162,8 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
     kind = body_kind(reading)
     words = _words(reading)
     sized = _sized(base)
+    if kind == "bracket":
+        return _bracket_dims(reading, base, [], draft)
     if not sized:
         return None
     dims: list[Dim] = []
@@ -400,18 +402,23 @@ def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     for q in thick:
         draft.skip(f"'{q.text}'", "material thickness")
         q.used = True
-    legs = [m for m in reading.mentions if _singular_noun(m.noun) in ("leg", "arm")]
+    legs = [m for m in reading.mentions if _singular_noun(m.noun) in ("leg", "arm") and
+            m.refers is None]
     out: list[Dim] = []
-    for m in legs:
-        for q in m.sizes:
-            if q.role in ("size", "length", "height", "long"):
-                q.used = True
-                n = 2 if (m.plural or (m.count or 1) >= 2) and len(legs) == 1 else 1
-                for _ in range(n):
-                    out.append(Dim(q.values[0], None,
-                                   span=(q.values[0] - tolerance(q.values[0]),
-                                         q.values[0] + t + tolerance(q.values[0]))))
-    widths = _values(base, "width") + [q for m in legs for q in m.sizes if q.role == "width"]
+    lengths = [q for m in legs for q in m.sizes if q.role in ("size", "length", "height",
+                                                              "long", "rise")]
+    plural = any(m.plural or (m.count or 1) >= 2 for m in legs)
+    values = sorted({q.values[0] for q in lengths}, reverse=True)
+    if len(values) == 1 and plural:
+        values = values * 2  # "legs 40 mm": both of them
+    for value in values[:2]:
+        out.append(Dim(value, None, span=(value - tolerance(value),
+                                          value + t + tolerance(value))))
+    for q in lengths:
+        q.used = True
+    widths = _values(base, "width") + [q for m in legs for q in m.sizes if q.role == "width"] + [
+        q for m in reading.mentions if m.noun in ("plate", "strip", "bar") and m.root() is m
+        for q in m.sizes if q.role == "width"]
     for q in widths[:1]:
         q.used = True
         out.append(Dim(q.values[0], q.axes[0], about=q.about))
@@ -490,6 +497,12 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
             note = note or f"how many holes: '{m.phrase}'"
         if m.ordinal and count is None:
             count = 1
+        if count is None and m.plural and not note:
+            held = [p for p in reading.features("mate") if p.sentence == m.sentence and
+                    p.count is not None and p.count >= 2 and p.noun not in FASTENERS and
+                    p.pos < m.pos]
+            if held:
+                count = held[0].count  # "a rack for 5 screwdrivers - 10 mm holes in a row"
         if m.words & {"each", "every", "per"} and not multiplier and not (
                 "one" in m.words and m.count not in (None, 1)):
             note = note or f"how many holes: '{m.phrase} ... each'"
@@ -624,7 +637,8 @@ class Stack:
 
 
 TOP_WORDS = frozenset({"top", "above", "upper", "projects", "protrudes", "rises", "stands",
-                       "sits", "raised", "proud", "on"})
+                       "sits", "raised", "proud", "on", "rise", "stand", "project", "protrude",
+                       "standing", "rising"})
 BOTTOM_WORDS = frozenset({"bottom", "underside", "under", "below", "beneath", "hangs",
                           "underneath", "lower", "foot"})
 INSIDE_WORDS = frozenset({"inside", "within", "interior", "inner", "merged", "between"})
@@ -731,6 +745,10 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
             draft.spec["dims"] = bounds
     free: list[list[float]] = []
     pinned: dict[str, list[float]] = {}
+    if stack.known and stack.axis == "z" and dims and len(dims) == 3 and \
+            all(d.axis is None for d in dims) and sum(d.round_ for d in dims) == 2:
+        for d, axis in zip(sorted(dims, key=lambda d: not d.round_), "xyz", strict=True):
+            d.axis = axis  # a round body with things on top: its axis is Z
     for d in dims or []:
         lower_only = not stack.known
         if d.span is not None:
@@ -940,8 +958,10 @@ def _fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -
                 draft.spec.setdefault("holes", []).append(
                     {"d": screw_range(m.screw), "what": f"hole for the M{m.screw:g} {noun}"})
             continue
+        toks = reading.sentences[m.sentence].tokens
+        before = {t.text for t in toks[max(0, m.pos - 3) : m.pos]}
         if not sizes or len({q.values[0] for q in sizes}) != 1 or \
-                {"hex", "hexagonal", "square", "flat", "snap"} & m.words:
+                {"hex", "hexagonal", "square", "flat", "snap"} & before:
             continue
         q = sizes[0]
         hole_features = reading.features("hole")

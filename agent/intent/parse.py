@@ -373,7 +373,8 @@ def _mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
                     "off", "down") or \
                     t.text in MODIFIERS:
                 pass
-            elif t.kind == "word" and free < 1 and (m.noun in MATE_NOUNS or m.kind) and \
+            elif t.kind == "word" and free < 1 and (m.noun in MATE_NOUNS or m.kind or
+                                                    m.role in ("hole", "cut")) and \
                     t.text not in MATE_WORDS and t.text not in STOP:
                 free += 1
             else:
