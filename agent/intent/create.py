@@ -129,6 +129,18 @@ def _axis_of_length(reading: Reading, q: Quantity) -> str | None:
     return None
 
 
+def _own_words(reading: Reading) -> set[str]:
+    """Words of the sentences whose subject is the main body."""
+    base = reading.base
+    out: set[str] = set()
+    for sentence in reading.sentences:
+        subject = next((m for m in reading.mentions if m.sentence == sentence.index and
+                        m.role not in ("surface", "mate")), None)
+        if subject is not None and base is not None and subject.root() is base:
+            out |= {t.text for t in sentence.tokens if t.kind == "word"}
+    return out
+
+
 def _orientation(reading: Reading) -> str | None:
     """The axis of a round part when the text says it of the part itself: "standing",
     "its axis lying along X" (in a sentence about the main body, not about a boss)."""
@@ -182,7 +194,8 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
     if kind == "bracket":
         return _bracket_dims(reading, base, dims, draft)
     flat = base.noun in FLAT_NOUNS or kind in ("plate", "tag", "comb", "grill", "lid")
-    upright = bool(UPRIGHT & words) and not {"lying", "flat"} & words
+    own = _own_words(reading)
+    upright = bool(UPRIGHT & own) and not {"lying", "flat"} & own
     for q in sized:
         if q.role in ("triple", "pair"):
             continue
@@ -712,13 +725,40 @@ def _component_bounds(reading: Reading, adds: list[Mention]) -> list[list[float]
     return [[round(v, 3), BIG] for v in lows if v > 0]
 
 
+def _steps(reading: Reading) -> list[Dim] | None:
+    """"a 20 mm diameter journal 30 mm long, then a 14 mm section 40 mm long, then ...":
+    round pieces in a row along one axis make the part as long as all of them together."""
+    text = " ".join(s.text for s in reading.sentences)
+    if not re.search(r"\bthen\b|\bfollowed by\b|\bnext\b", text):
+        return None
+    pieces = []
+    for m in reading.features("add"):
+        d = [q.values[0] for q in m.sizes if q.role in ("diameter", "od")]
+        length = [q.values[0] for q in m.sizes if q.role in ("length", "long")]
+        if d and length:
+            pieces.append((max(d), max(length), m))
+    if len(pieces) < 2:
+        return None
+    for _, _, m in pieces:
+        for q in m.sizes:
+            q.used = True
+    widest = max(p[0] for p in pieces)
+    axis = _orientation(reading)
+    total = sum(p[1] for p in pieces)
+    return [Dim(widest, _cross(axis, 0), round_=True), Dim(widest, _cross(axis, 1), round_=True),
+            Dim(total, axis)]
+
+
 def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | None:
     """size / size_xyz / dims from the main body's sizes; returns those sizes."""
     dims = base_dims(reading, draft)
+    stepped = _steps(reading) if dims is None else None
+    if stepped is not None:
+        dims = stepped
     overall = [q for q in reading.quantities if q.overall and q.role in (
         "length", "height", "width", "thick", "diameter", "od")]
     overall += _top_above_underside(reading)
-    adds = _protrusions(reading)
+    adds = [] if stepped is not None else _protrusions(reading)
     if dims is None and not overall:
         return None
     if bodies != 1:
@@ -900,6 +940,7 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
                 genus = None
                 notes.append(f"whether '{m.phrase}' goes through")
     _fits(reading, holes, annular, draft)
+    _ring_bores(reading, draft)
     _cut_notes(reading, draft)
     if words & {"spoke", "spokes", "arms", "loop", "loops", "lattice", "mesh", "web"} and \
             genus is not None:
@@ -928,6 +969,25 @@ def _cut_notes(reading: Reading, draft: Draft) -> None:
             if not q.used:
                 draft.skip(f"'{q.text}'", f"the {m.noun} it fits")
                 q.used = True
+
+
+def _ring_bores(reading: Reading, draft: Draft) -> None:
+    """A ring, sleeve or tube that is a piece of the part ("a lip ring 74 mm outside
+    diameter with a 2 mm wall") shows its bore in a cross-section."""
+    for m in reading.features("add"):
+        if m.kind not in ("ring", "tube", "spacer"):
+            continue
+        od = next((q.values[0] for q in m.sizes if q.role in ("od", "diameter")), None)
+        inner = next((q.values[0] for q in m.sizes if q.role in ("id", "bore")), None)
+        wall = next((q.values[0] for q in m.sizes if q.role == "wall"), None)
+        if inner is None and od is not None and wall is not None:
+            inner = od - 2 * wall
+        if inner is not None and inner > 0:
+            for q in m.sizes:
+                if q.role in ("wall", "id", "bore"):
+                    q.used = True
+            draft.spec.setdefault("holes", []).append(
+                {"d": hole_range(inner), "what": f"inside of the {m.noun}"})
 
 
 FASTENERS = frozenset({"screw", "screws", "bolt", "bolts"})

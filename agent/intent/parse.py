@@ -43,7 +43,7 @@ ADD_NOUNS = frozenset({
     "handle", "handles", "knob", "rib", "ribs", "fin", "fins", "gusset", "gussets", "cheek",
     "cheeks", "arm", "arms", "stem", "spigot", "journal", "shoulder", "riser",
     "strap", "text", "lettering", "letters", "logo", "knuckle", "knuckles", "spoke", "spokes",
-    "collar", "skirt", "leaf", "leaves",
+    "collar", "skirt", "leaf", "leaves", "section", "sections",
     "standoff", "standoffs", "pin", "pins", "hook", "lid", "ring", "shaft", "cone",
     "teeth", "tooth", "thread", "threads", "lever", "plate", "disc", "disk", "bar", "ridges",
     "ridge",
@@ -54,7 +54,7 @@ HEAD_FEATURES = frozenset({"hub", "boss", "foot", "feet", "leg", "arm", "lever",
                            "handle", "knob", "peg", "post", "pin", "bar"})
 # surfaces and parts of a shell: they name where things are, not something that sticks out
 SURFACES = frozenset({"face", "faces", "top", "bottom", "wall", "walls", "floor", "side",
-                      "sides", "section", "sections", "edge", "edges", "end", "ends",
+                      "sides", "edge", "edges", "end", "ends",
                       "underside", "corner", "corners", "centre", "center", "middle"})
 # a noun after these is something the part fits, not a piece of it ("for a 6 mm shaft")
 MATE_WORDS = frozenset({"for", "fits", "fit", "fitting", "takes", "holds", "hold", "clears",
