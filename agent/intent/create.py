@@ -475,6 +475,29 @@ def _corners_or_ends(mention: Mention, base_kind: str | None) -> int | None:
     return None
 
 
+def _count_from_context(reading: Reading, m: Mention) -> int | None:
+    """How many of a plural feature whose count is not written next to it:
+    "a rack for 5 screwdrivers - 10 mm holes", "two ears with screw holes",
+    "4x M3 mounting plate ... holes on the usual pattern", "four screws pass through slots"."""
+    before = [p for p in reading.mentions if p.sentence == m.sentence and p.pos < m.pos and
+              p.count is not None and p.count >= 2 and p.refers is None]
+    held = [p for p in before if p.role == "mate" and p.noun not in FASTENERS]
+    if held:
+        return held[-1].count
+    carriers = [p for p in before if p.role == "add" and p.noun in (
+        "ears", "tabs", "lugs", "flanges", "legs", "arms", "feet", "bosses")]
+    if carriers and {"with", "each", "for"} & m.words:
+        return carriers[-1].count
+    screws = [p for p in before if p.role in ("mate", "add") and p.noun in FASTENERS]
+    if screws and m.role == "cut":
+        return screws[-1].count
+    base = reading.base
+    if base is not None and base.count is not None and base.count >= 2 and base.screw and \
+            m.role == "hole":
+        return base.count  # "4x M3 mounting plate"
+    return None
+
+
 def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
     holes: list[HoleSet] = []
     base = reading.base
@@ -489,6 +512,8 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
     for m in reading.features("hole"):
         count = m.count
         note = None
+        if count is None and m.plural and not m.unclear and not m.negated:
+            count = _count_from_context(reading, m)
         if m.negated:
             holes.append(HoleSet(0, True, None, m.phrase))
             continue
@@ -510,12 +535,7 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
             note = note or f"how many holes: '{m.phrase}'"
         if m.ordinal and count is None:
             count = 1
-        if count is None and m.plural and not note:
-            held = [p for p in reading.features("mate") if p.sentence == m.sentence and
-                    p.count is not None and p.count >= 2 and p.noun not in FASTENERS and
-                    p.pos < m.pos]
-            if held:
-                count = held[0].count  # "a rack for 5 screwdrivers - 10 mm holes in a row"
+
         if m.words & {"each", "every", "per"} and not multiplier and not (
                 "one" in m.words and m.count not in (None, 1)):
             note = note or f"how many holes: '{m.phrase} ... each'"
@@ -544,9 +564,16 @@ def _through(m: Mention, thickness: float | None) -> bool | None:
         if thickness is not None:
             return d >= thickness - 0.01
         return None
-    if "pilot" in words or "insert" in words:
+    toks = reading_words_before(m)
+    if "pilot" in toks or "insert" in words:
         return None
     return True
+
+
+def reading_words_before(m: Mention) -> set[str]:
+    """The words of the mention's own phrase ("a 2.5 mm pilot hole" -> pilot)."""
+    return set(m.phrase.split()) | {w for w in m.words if w in ("pilot", "tapped")} & set(
+        m.phrase.split())
 
 
 def _hole_diameter(m: Mention, draft: Draft) -> list[float] | None:
@@ -759,7 +786,19 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
         "length", "height", "width", "thick", "diameter", "od")]
     overall += _top_above_underside(reading)
     adds = [] if stepped is not None else _protrusions(reading)
+    if stepped is not None:
+        pieces = [m for m in reading.features("add") if any(q.role in ("diameter", "od")
+                                                             for q in m.sizes)]
+        volume = sum(math.pi / 4 * max(q.values[0] for q in m.sizes if q.role in (
+            "diameter", "od")) ** 2 * max(q.values[0] for q in m.sizes if q.role in (
+                "length", "long")) for m in pieces if any(q.role in ("length", "long")
+                                                          for q in m.sizes))
+        draft.spec["volume"] = [round(volume * 0.8, 1), round(volume * 1.04, 1)]
     if dims is None and not overall:
+        bounds = _component_bounds(reading, adds + ([reading.base] if reading.base else []))
+        if bounds and bodies == 1 and (adds or any(q.role == "rise" for q in (
+                reading.base.sizes if reading.base else []))):
+            draft.spec["dims"] = bounds
         return None
     if bodies != 1:
         if dims:
@@ -930,9 +969,11 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
         noun = m.noun
         if noun in ("slot", "slots", "window", "windows", "cutout", "cutouts", "opening",
                     "openings", "vent", "vents", "perforation", "perforations"):
+            count = m.count if m.count is not None or not m.plural else \
+                _count_from_context(reading, m)
             if m.words & {"through", "throughhole"} or {"cut", "pierced"} & m.words:
-                if m.count is not None and genus is not None and not m.unclear:
-                    genus += m.count
+                if count is not None and genus is not None and not m.unclear:
+                    genus += count
                 else:
                     genus = None
                     notes.append(f"how many openings: '{m.phrase}'")
@@ -1014,9 +1055,21 @@ def _fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -
         sizes = [q for q in m.sizes if q.role in ("size", "diameter", "od")]
         noun = m.noun
         if m.screw and not sizes and noun in FASTENERS:
+            carried = [p for p in reading.mentions if p.sentence == m.sentence and
+                       p.pos < m.pos and m.pos - p.pos <= 4 and p.role in ("add", "hole")]
+            if not (carried or annular) or not ({"for"} & {
+                    t.text for t in reading.sentences[m.sentence].tokens[m.pos - 3 : m.pos]}):
+                continue  # "M4 screws go in from the back": they may thread into plastic
             if not any(f.get("what") == m.phrase for f in draft.spec.get("holes", [])):
-                draft.spec.setdefault("holes", []).append(
-                    {"d": screw_range(m.screw), "what": f"hole for the M{m.screw:g} {noun}"})
+                entry: dict = {"d": screw_range(m.screw), "what": f"hole for the M{m.screw:g} "
+                                                                  f"{noun}"}
+                carriers = [p for p in reading.mentions if p.sentence == m.sentence and
+                            p.pos < m.pos and p.role == "add" and p.count and p.noun in (
+                                "ears", "tabs", "lugs", "feet", "flanges") and
+                            m.pos - p.pos <= 4]
+                if carriers and not reading.features("hole"):
+                    entry["count"] = carriers[-1].count  # "2 ears for M5 screws"
+                draft.spec.setdefault("holes", []).append(entry)
             continue
         toks = reading.sentences[m.sentence].tokens
         before = {t.text for t in toks[max(0, m.pos - 3) : m.pos]}

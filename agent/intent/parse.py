@@ -386,6 +386,12 @@ def _mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
         if j >= 0 and toks[j].text in MATE_WORDS and (m.role not in ("hole", "ref", "surface")
                                                     or hole_fit) and m is not head:
             m.role = "mate"
+        owner = _first_word_of(m, toks) - 1
+        while owner >= 0 and toks[owner].text in MODIFIERS:
+            owner -= 1
+        if owner >= 2 and toks[owner].text == "s" and toks[owner - 1].text == "'" and \
+                toks[owner - 2].text in MATE_NOUNS and m.role in ("add", "base", "cut"):
+            m.role = "mate"  # "the motor's pilot boss": the motor's, not the part's
         if m.role:
             kept.append(m)
     return kept
@@ -714,7 +720,8 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
             continue
         if role is None:
             role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
-        if role == "position" and k > 0 and toks[k - 1].text in RISE_WORDS:
+        if role == "position" and k > 0 and (toks[k - 1].text in RISE_WORDS or (
+                k > 1 and toks[k - 1].text == "out" and toks[k - 2].text in RISE_WORDS)):
             role = "rise"  # "hangs 8 mm below the disc": how far it reaches
         elif _position_context(toks, k, end) and role in ("size", "hole_size", None):
             role = "position" if role not in ("angle",) else role
@@ -904,8 +911,9 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
                     base.shape = m.kind
                 seen.append(m)
                 continue
-            # another part kind named later: a component of the part
-            m.role = "add"
+            # another part kind named later: a component of the part; a screw or bolt is
+            # something that goes through it
+            m.role = "mate" if m.kind == "bolt" and base.kind != "bolt" else "add"
         named_again = (m.role == "hole" and m.count is None and not m.plural and not
                        m.relative and not m.ordinal and any(
                            e.role == "hole" and e.sentence < m.sentence and not e.sizes
