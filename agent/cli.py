@@ -29,7 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "web": ("web.cli", "The Gradio web demo."),
 }
 # verbs exposed at top level rather than as a group (scad-agent compile FILE)
-TOP_LEVEL_FROM: dict[str, str] = {"compile": "tools.cli", "check": "tools.cli"}
+TOP_LEVEL_FROM: dict[str, str] = {"compile": "tools.cli", "check": "agent.check_cli"}
 # groups whose most common verb may be left out: `scad-agent scrape examples --out DIR`
 # means `scad-agent scrape run examples --out DIR`.
 DEFAULT_VERB: dict[str, str] = {"scrape": "run", "eval": "run"}

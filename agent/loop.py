@@ -25,7 +25,7 @@ from typing import Any, Literal, Protocol
 from agent.backends.base import Backend, BackendError, Message
 from agent.config import AgentConfig
 from agent.extract import Extraction, extract_program
-from agent.intent import infer_spec, merge_specs
+from agent.intent import Expectations, merge_specs, read_request
 from agent.prompts import check_failures, repair_message
 from tools.errors import ScadAgentError
 from tools.mesh import MeshReport, analyze_mesh
@@ -36,7 +36,8 @@ StepKind = Literal["attempt", "reply", "compile", "checks", "repair", "done", "e
 # How a turn ended (Step "done" data["status"]).
 TurnOutcome = Literal["ok", "failed_checks", "no_part"]
 # Why it stopped.
-StopReason = Literal["passed", "max_repairs", "stuck", "wall_time", "tokens", "no_reply"]
+StopReason = Literal["passed", "max_repairs", "stuck", "wall_time", "tokens", "no_reply",
+                     "language"]
 
 
 @dataclass
@@ -73,6 +74,11 @@ class TurnContext(Protocol):
         """The part after the session's first prompt: an explicit (eval) spec's `grow` is
         measured from it, while `grow` read from a follow-up is measured from the previous
         part."""
+        ...
+
+    @property
+    def previous_program(self) -> str | None:
+        """The current part's program before this turn (what a follow-up edits)."""
         ...
 
     @property
@@ -236,14 +242,21 @@ def _generate(backend: Backend, messages: list[Message], n: int, config: AgentCo
     return replies
 
 
-def _check(spec: dict, report: MeshReport, ctx: TurnContext) -> SpecResult:
+def _check(spec: dict, report: MeshReport, ctx: TurnContext, program: str | None
+           ) -> SpecResult:
+    """Inferred checks compare with the previous part; an explicit (eval) spec's grow with
+    the part after the first prompt."""
+    def run(part: dict, first: MeshReport | None) -> SpecResult:
+        return check_spec(part, report, first=first, program=program,
+                          previous_program=ctx.previous_program)
+
     explicit_grow = (ctx.explicit_spec or {}).get("grow")
     if explicit_grow is None:
-        return check_spec(spec, report, first=ctx.previous_report)
-    rest = check_spec({k: v for k, v in spec.items() if k != "grow"}, report,
-                      first=ctx.previous_report)
-    grow = check_spec({"grow": explicit_grow}, report, first=ctx.first_report)
-    return SpecResult(passed=rest.passed and grow.passed, checks=rest.checks + grow.checks)
+        return run(spec, ctx.previous_report)
+    rest = run({k: v for k, v in spec.items() if k != "grow"}, ctx.previous_report)
+    grow = run({"grow": explicit_grow}, ctx.first_report)
+    return SpecResult(passed=rest.passed and grow.passed, checks=rest.checks + grow.checks,
+                      skipped=rest.skipped + grow.skipped)
 
 
 def _extract(reply: str, constrained: bool) -> Extraction:
@@ -278,7 +291,7 @@ def _judge(candidate: Candidate, ctx: TurnContext, spec: dict, config: AgentConf
         return
     started = time.monotonic()
     candidate.report = analyze_mesh(candidate.compile.stl)
-    candidate.spec_result = _check(spec, candidate.report, ctx)
+    candidate.spec_result = _check(spec, candidate.report, ctx, program)
     candidate.check_s = time.monotonic() - started
     budget.timings["check_s"] += candidate.check_s
     candidate.failures = check_failures(candidate.spec_result, candidate.report)
@@ -348,15 +361,48 @@ def _error_step(attempt: int, exc: Exception, best: Candidate | None, budget: _B
                                    **budget.snapshot()})
 
 
+LARGER_MODEL = ("--backend openai --endpoint URL --model NAME (a larger model, see the "
+                "README's 'Plug in your own model')")
+
+
+def _language_refusal(expect: Expectations, backend: Backend) -> str | None:
+    """An honest answer instead of a random part: the request is in a language the model
+    says it was not trained on."""
+    languages = getattr(backend, "languages", None)
+    if not languages or expect.language in languages:
+        return None
+    return (f"this request looks like {expect.language}; the model only knows "
+            f"{' and '.join(languages)} descriptions, so it would make a random part. Write it "
+            f"in {languages[0]}, or use a model that knows {expect.language}: {LARGER_MODEL}")
+
+
+def _kind_note(expect: Expectations, best: Candidate | None, outcome: str) -> str | None:
+    """When no candidate made the kind of part asked for, say that the model does not know
+    it, rather than offering a different part."""
+    if outcome == "ok" or best is None or best.spec_result is None:
+        return None
+    if "kind" not in best.spec_result.failed_keys():
+        return None
+    asked = (expect.spec.get("kind") or {}).get("asked", "this kind of part")
+    return (f"the model does not seem to know how to make a {asked} (every candidate made "
+            f"something else); try a larger model: {LARGER_MODEL}")
+
+
 def run_turn(session: TurnContext, backend: Backend, text: str,
              config: AgentConfig) -> Iterator[Step]:
     """Run one user turn; the last Step is "done" (or "error" if the model failed)."""
     budget = _Budget(config)
     strategy = config.resolved_strategy
-    spec = merge_specs(
-        infer_spec(text, session.previous_report, follow_up=session.is_follow_up),
-        session.explicit_spec,
-    )
+    expect = read_request(text, session.previous_report, follow_up=session.is_follow_up,
+                          previous_program=session.previous_program)
+    spec = merge_specs(expect.spec, session.explicit_spec)
+    refusal = _language_refusal(expect, backend)
+    if refusal is not None:
+        yield Step("done", 0, {"status": "no_part", "stop": "language", "spec": spec,
+                               "unchecked": expect.unchecked, "note": refusal, "best": None,
+                               "program": None, "checks": [], "report": None, "files": {},
+                               "repairs_used": 0, **budget.snapshot()})
+        return
     base = session.turn_messages(text)
     messages = base
     try:
@@ -437,6 +483,10 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
         yield Step("repair", attempt, {"message": message, "from_attempt": source.attempt,
                                        "from_candidate": source.index,
                                        "failures": list(source.failures)})
+    unchecked = list(expect.unchecked)
+    if best is not None and best.spec_result is not None:
+        unchecked += [f"{item} (needs the program)" for item in best.spec_result.skipped
+                      if not item.startswith("kind:")]
     outcome: TurnOutcome
     if best is not None and best.passed:
         outcome = "ok"
@@ -448,6 +498,8 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
         "status": outcome,
         "stop": stop,
         "spec": spec,
+        "unchecked": unchecked,
+        "note": _kind_note(expect, best, outcome),
         "best": best.summary() if best else None,
         "program": best.program if best else None,
         "checks": ([c.to_dict() for c in best.spec_result.checks]

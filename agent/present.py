@@ -79,8 +79,12 @@ def done_line(data: dict[str, Any]) -> ProgressLine:
     repairs = data.get("repairs_used", 0)
     after = f"after {repairs} repair{'s' if repairs != 1 else ''}"
     status = data.get("status")
+    if data.get("stop") == "language":
+        return ProgressLine("error", f"no part: {data.get('note')}")
     if status == "ok":
-        return ProgressLine("ok", f"part OK {after}")
+        unchecked = len(data.get("unchecked") or [])
+        more = f"; {unchecked} stated item(s) not checked" if unchecked else ""
+        return ProgressLine("ok", f"part OK {after}{more}")
     if status == "failed_checks":
         failed = sum(1 for c in data.get("checks", []) if not c.get("passed"))
         return ProgressLine("warning", f"part made, but {failed} check(s) fail ({after})")
@@ -93,7 +97,8 @@ def turn_line(turn: Turn) -> ProgressLine:
         return ProgressLine("info", f"turn {turn.index} (undone)")
     if turn.status in ("ok", "failed_checks", "no_part"):
         return done_line({"status": turn.status, "repairs_used": turn.repairs_used,
-                          "checks": turn.checks, "stop": turn.stop})
+                          "checks": turn.checks, "stop": turn.stop, "note": turn.note,
+                          "unchecked": turn.unchecked})
     return ProgressLine("error", f"{turn.status}: {turn.error or 'no part'}")
 
 
@@ -117,8 +122,42 @@ def format_value(value: Any, *, ranges: bool = False) -> str:
     return str(value)
 
 
-def check_rows(checks: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
-    """(check, pass/FAIL, actual, expected) per check dict (tools.spec CheckResult)."""
-    return [(str(c.get("key")), "pass" if c.get("passed") else "FAIL",
-             format_value(c.get("actual")), format_value(c.get("expected"), ranges=True))
-            for c in checks]
+def check_rows(checks: list[dict[str, Any]], unchecked: list[str] | None = None
+               ) -> list[tuple[str, str, str, str]]:
+    """(check, pass/FAIL, actual, expected) per check dict (tools.spec CheckResult), then
+    (what, "not checked", "", why) per stated item the checks could not cover, so a person
+    sees exactly what was verified."""
+    rows = [(str(c.get("key")), "pass" if c.get("passed") else "FAIL",
+             format_actual(c), format_expected(c)) for c in checks]
+    for item in unchecked or []:
+        what, _, why = item.partition(" (")
+        rows.append((what, "not checked", "", why.rstrip(")")))
+    return rows
+
+
+def format_actual(check: dict[str, Any]) -> str:
+    return format_value(check.get("actual"))
+
+
+def format_expected(check: dict[str, Any]) -> str:
+    """The expected value in a few words: ranges as lo..hi, open ranges as >= lo, the
+    structured keys (holes, kind, grow) by what they ask."""
+    expected = check.get("expected")
+    key = check.get("key")
+    if key == "holes" and isinstance(expected, list):
+        return "; ".join(f"{h.get('what', 'hole')} {format_value(h.get('d'), ranges=True)}"
+                         + (f" x{h['count']}" if h.get("count") else "")
+                         for h in expected if isinstance(h, dict))
+    if key == "kind" and isinstance(expected, dict):
+        return str(expected.get("asked") or expected.get("kind"))
+    if isinstance(expected, list) and expected and all(
+            isinstance(r, list) and len(r) == 2 for r in expected):
+        return " x ".join(_span(r) for r in expected)
+    return format_value(expected, ranges=True)
+
+
+def _span(pair: list[Any]) -> str:
+    lo, hi = pair
+    if isinstance(hi, int | float) and hi >= 1e8:
+        return "any" if not lo else f">={format_value(lo)}"
+    return f"{format_value(lo)}..{format_value(hi)}"

@@ -191,6 +191,10 @@ def summary_lines(session: Session, done: dict[str, Any], wall_s: float) -> list
         else:
             lines.append(f"  [red]FAIL[/red] {escape(check['key'])}: "
                          f"{escape(str(check['message']))}")
+    for item in done.get("unchecked") or []:
+        lines.append(f"  [yellow]not checked[/yellow] {escape(item)}")
+    if done.get("note"):
+        lines.append(f"  [yellow]note:[/yellow] {escape(str(done['note']))}")
     for kind, path in sorted((done.get("files") or {}).items()):
         lines.append(f"  {kind}: {escape(path)}")
     if session.out_dir is not None and session.current is not None:
@@ -214,6 +218,8 @@ def result_object(session: Session, done: dict[str, Any] | None, error: str | No
         "stop": (done or {}).get("stop"),
         "program": (done or {}).get("program"),
         "checks": (done or {}).get("checks", []),
+        "unchecked": (done or {}).get("unchecked", []),
+        "note": (done or {}).get("note"),
         "spec": (done or {}).get("spec"),
         "repairs_used": (done or {}).get("repairs_used", 0),
         "timings": (done or {}).get("timings", {}),

@@ -50,6 +50,8 @@ class Turn:
     params: dict[str, Any] = field(default_factory=dict)
     spec: dict[str, Any] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)  # stated but not checked
+    note: str | None = None  # what the agent has to say beyond the checks
     report: dict[str, Any] | None = None
     files: dict[str, str] = field(default_factory=dict)  # kind -> path
     attempts: list[dict[str, Any]] = field(default_factory=list)  # candidate summaries
@@ -166,6 +168,10 @@ class Session:
         return MeshReport.from_dict(done[0].report) if done and done[0].report else None
 
     @property
+    def previous_program(self) -> str | None:
+        return self.program
+
+    @property
     def is_follow_up(self) -> bool:
         return self.current is not None
 
@@ -257,6 +263,8 @@ class Session:
             turn.program = data.get("program")
             turn.params = program_params(turn.program)
             turn.checks = data.get("checks", [])
+            turn.unchecked = list(data.get("unchecked") or [])
+            turn.note = data.get("note")
             turn.report = data.get("report")
             turn.repairs_used = data.get("repairs_used", 0)
             turn.timings = dict(data.get("timings", {}))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from agent.intent import count_holes, infer_spec, merge_specs
+from agent.intent import infer_spec, merge_specs
 
 
 @dataclass
@@ -244,14 +244,6 @@ def test_follow_up_absolute_size() -> None:
 
 def test_follow_up_does_not_reuse_first_turn_rules_for_bodies() -> None:
     assert "bodies" not in infer_spec("make the holes bigger", Prev(), follow_up=True)
-
-
-def test_count_holes_details() -> None:
-    assert count_holes("two holes").total == 2
-    assert count_holes("add two more holes").relative
-    assert count_holes("no holes").none
-    assert not count_holes("a plain cube").mentioned
-    assert count_holes("keyhole slot").total is None
 
 
 def test_merge_specs_explicit_wins() -> None:

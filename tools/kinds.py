@@ -56,7 +56,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "pulley": ("pulley", "wheel", "sheave", "idler"),
     "nut": ("nut", "hex nut", "nut trap"),
     "bolt": ("bolt", "screw", "thumbscrew"),
-    "spool holder": ("spool holder", "spool", "filament spool holder"),
+    "spool holder": ("spool holder", "filament spool holder"),
+    "spool": ("spool", "bobbin", "reel", "filament spool"),
     "channel": ("channel", "u channel", "c channel", "rail", "din rail"),
     "star": ("star",),
     "heart": ("heart",),
@@ -66,7 +67,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"cube", "block", "plate", "box", "lid", "tag", "tray"}),
     frozenset({"cylinder", "spacer", "washer", "tube", "ring", "pulley", "adapter", "knob",
-               "flange", "torus", "cup", "prism", "nut", "bolt", "spool holder"}),
+               "flange", "torus", "cup", "prism", "nut", "bolt", "spool holder", "spool"}),
     frozenset({"sphere", "hemisphere"}),
     frozenset({"cone", "pyramid", "funnel"}),
     frozenset({"bracket", "stand", "hook", "clip", "handle", "channel", "plate", "hinge",

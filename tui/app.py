@@ -232,7 +232,8 @@ class ScadAgentApp(App[None]):
     def on_part_ready(self, message: PartReady) -> None:
         turn = self.session.current
         self.query_one(ProgramView).show(turn.program if turn else None)
-        self.query_one(ChecksTable).show(turn.checks if turn else [])
+        self.query_one(ChecksTable).show(turn.checks if turn else [],
+                                         turn.unchecked if turn else [])
         self.query_one(PartPreview).show(message.preview)
 
     @work(thread=True, group="preview", exit_on_error=False)

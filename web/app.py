@@ -119,7 +119,7 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
                                  download(None), download(None)]
         else:
             values = [str(view.glb) if view.glb else None, view.program,
-                      [list(row) for row in check_rows(view.checks)],
+                      [list(row) for row in check_rows(view.checks, view.unchecked)],
                       md_escape(view.summary), download(view.stl), download(view.threemf),
                       download(view.scad)]
         if rebuild_params:

@@ -66,6 +66,7 @@ class PartView:
     threemf: Path | None = None
     scad: Path | None = None
     checks: list[dict[str, Any]] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
     summary: str = ""
     params: list[Param] = field(default_factory=list)
 
@@ -108,7 +109,7 @@ def part_view(web: WebSession) -> PartView:
     if turn is None:
         return PartView()
     view = PartView(program=turn.program, checks=list(turn.checks),
-                    params=parse_params(turn.program))
+                    unchecked=list(turn.unchecked), params=parse_params(turn.program))
     if turn.report:
         view.summary = MeshReport.from_dict(turn.report).summary()
     scad = turn.files.get("scad")

@@ -20,6 +20,7 @@ for the life of the process; backends built with the same settings share one mod
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -225,6 +226,22 @@ def stop_token_ids(model: Any, tokenizer: Any) -> list[int]:
     return sorted(ids)
 
 
+MODEL_CARD = "scad-agent.json"  # beside a model's config.json: what the agent should know
+
+
+def model_languages(model: str | None) -> tuple[str, ...] | None:
+    """The languages a model directory's scad-agent.json declares ({"languages": [...]})."""
+    if not model:
+        return None
+    card = Path(model) / MODEL_CARD
+    try:
+        data = json.loads(card.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    languages = data.get("languages") if isinstance(data, dict) else None
+    return tuple(str(x) for x in languages) if isinstance(languages, list) else None
+
+
 class HFBackend:
     """A transformers model on this machine. Config keys: see HFConfig."""
 
@@ -242,6 +259,8 @@ class HFBackend:
         self.last_usage: dict[str, int] = empty_usage()
         # per reply of the latest generate: "stop" (ended by EOS) or "length" (max_tokens hit)
         self.last_finish_reasons: list[str] = []
+        # what the model card says it understands (None: not stated, any language)
+        self.languages = model_languages(self.config.model)
 
     @property
     def model(self) -> Any:

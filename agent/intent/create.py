@@ -26,7 +26,7 @@ BIG = 1e9  # "unbounded" in a [lo, hi] range; JSON has no infinity
 BOXY = frozenset({"cube", "block", "plate", "box", "lid", "tag", "comb", "grill", "channel"})
 ROUND = frozenset({"cylinder", "spacer", "washer", "ring", "tube", "pulley", "knob", "flange",
                    "cup", "nut"})
-ANNULAR = frozenset({"washer", "ring", "tube", "torus"})  # a bore is what they are
+ANNULAR = frozenset({"washer", "ring", "tube", "torus", "funnel"})  # a bore is what they are
 MAYBE_ANNULAR = frozenset({"spacer", "adapter", "nut"})  # a bore if one is mentioned
 FLAT_NOUNS = frozenset({"plate", "tag", "tile", "panel", "sheet", "board", "slab", "lid",
                         "grill", "grille", "comb", "guard", "cover", "bar", "strip", "shim",
@@ -108,8 +108,10 @@ def body_kind(reading: Reading) -> str:
         kind = {"block": "block", "plate": "plate", "ring": "ring", "tube": "tube"}.get(
             base.shape, base.shape)
     boxy_sizes = any(q.role in ("triple", "pair", "width") for q in base.sizes)
+    toks = reading.sentences[base.sentence].tokens
+    before = {t.text for t in toks[max(0, base.pos - 4) : base.pos]}
     if kind in ("plate", "block", "lid", "tag", "box") and not boxy_sizes and (
-            {"round", "circular"} & base.words or any(
+            {"round", "circular"} & before or any(
                 q.role in ("diameter", "od") for q in base.sizes)):
         kind = "cylinder"
     return kind
@@ -174,7 +176,8 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
     kind = body_kind(reading)
     words = _words(reading)
     sized = _sized(base)
-    if kind == "bracket":
+    arms = [m for m in reading.mentions if m.noun in ("arms", "arm", "strips", "strip")]
+    if kind == "bracket" or (kind == "plate" and arms):
         return _bracket_dims(reading, base, [], draft)
     if not sized:
         return None
@@ -220,6 +223,10 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
             dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(3))
         elif q.role == "size" and flat and {"flat", "thin"} & words and value <= 12:
             dims.append(Dim(value, "z" if not upright else None, about=q.about, source=q))
+        elif q.role == "side" and {"triangular", "triangle"} & words:
+            # an equilateral triangle is as wide as its side and 0.87 of it high
+            span = (value * math.sqrt(3) / 2 - tolerance(value), value + tolerance(value))
+            dims.extend(Dim(value, None, source=q, span=span) for _ in range(2))
         elif (q.role == "side" or (q.role == "size" and "square" in base.words)) and flat:
             dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(2))
         elif q.role == "size" and axis:
@@ -257,8 +264,15 @@ def _round_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     words = _words(reading)
     diameters: list[tuple[float, Quantity]] = []
     lengths: list[tuple[float, Quantity]] = []
+    ambiguous = kind in ("cup", "lid", "cap") or base.kind == "lid"
     for q in _sized(base):
         value = q.values[0]
+        walls = _values(base, "wall") or [w for m in reading.mentions if m.noun in (
+            "wall", "walls") for w in m.sizes]
+        if q.role == "size" and ambiguous and walls:
+            draft.skip(f"'{q.text}'", "inside or outside size of the walls?")
+            q.used = True
+            continue
         if q.role in ("diameter", "od", "across"):
             diameters.append((value, q))
         elif q.role in ("radius", "outer_radius"):
@@ -306,15 +320,26 @@ def _round_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
                 Dim(ods[0] / 2, "z" if "down" in words or "flat" in words else None,
                     round_=True, about=about)]
     distinct_lengths = {round(v, 3) for v, _ in lengths}
+    axial_roles = ("width", "height", "length", "depth")
+    if not ods and kind not in ("ring", "washer") and any(q.role == "width" for _, q in lengths) \
+            and any(q.role in ("height", "length", "depth") for _, q in lengths):
+        # "a 120 mm wide pot ... a height of 110 mm": how wide a round part is, is its diameter
+        wide = [(v, q) for v, q in lengths if q.role == "width"]
+        ods = [wide[0][0]]
+        wide[0][1].used = True
+        lengths = [(v, q) for v, q in lengths if q.role != "width"]
+        distinct_lengths = {round(v, 3) for v, _ in lengths}
     if len(distinct_lengths) > 1:
-        # "a ring 4 mm wide, 3 mm thick": the band's width is axial, its thickness radial
-        if kind in ("ring",) and any(q.role == "width" for _, q in lengths):
-            radial = [(v, q) for v, q in lengths if q.role == "thick"]
+        # "a ring 4 mm wide, 3 mm thick", "band thickness 2.5, 9 mm tall": the band's width
+        # or height is axial, its thickness radial
+        radial = [(v, q) for v, q in lengths if q.role == "thick"]
+        axial = [(v, q) for v, q in lengths if q.role in axial_roles]
+        if kind in ("ring", "washer", "tube", "spacer") and radial and axial:
             inner = _inner_diameter(base)
-            if radial and inner is not None and not ods:
+            if inner is not None and not ods:
                 ods = [inner + 2 * radial[0][0]]
-                radial[0][1].used = True
-            lengths = [(v, q) for v, q in lengths if q.role == "width"]
+            radial[0][1].used = True
+            lengths = axial[:1]
         else:
             for _, q in lengths:
                 q.used = False
@@ -408,16 +433,32 @@ def _orientation_flat(reading: Reading) -> bool:
 
 def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
                   ) -> list[Dim] | None:
-    """An L bracket: its legs (measured inside or outside: up to one material thickness
-    more) and its width; the material's thickness is not an extent."""
-    thick = _values(base, "thick")
+    """A bent bracket (an L or a shelf bracket): its legs (measured inside or outside: up
+    to one material thickness more) and its width; the material's thickness is not an
+    extent. A flat one (a corner brace, a T or mending plate) lies flat: its arms' lengths
+    and its thickness are extents, the arms' width is not."""
+    legs = [m for m in reading.mentions if _singular_noun(m.noun) in ("leg", "arm", "strip")
+            and m.refers is None]
+    words = _words(reading)
+    flat = "flat" in words or (bool({"brace", "mending", "t", "tee"} & words | {"plate"} & {
+        base.noun}) and not {"shelf", "gusseted", "braced", "gusset", "gussets"} & words)
+    thick = _values(base, "thick") + [q for m in legs for q in m.sizes if q.role == "thick"]
     t = thick[0].values[0] if thick else 0.0
+    if flat:
+        return _flat_bracket(reading, base, legs, thick, draft)
     for q in thick:
         draft.skip(f"'{q.text}'", "material thickness")
         q.used = True
-    legs = [m for m in reading.mentions if _singular_noun(m.noun) in ("leg", "arm") and
-            m.refers is None]
-    out: list[Dim] = []
+    pairs = _values(base, "pair")
+    if pairs:
+        # "a 120 x 120 mm shelf bracket, 40 mm wide": the legs, then the width
+        pairs[0].used = True
+        legs = []
+        dims = [Dim(v, None, span=(v - tolerance(v), v + t + tolerance(v)))
+                for v in pairs[0].values]
+    else:
+        dims = []
+    out: list[Dim] = list(dims)
     lengths = [q for m in legs for q in m.sizes if q.role in ("size", "length", "height",
                                                               "long", "rise")]
     plural = any(m.plural or (m.count or 1) >= 2 for m in legs)
@@ -448,6 +489,38 @@ def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     return out or None
 
 
+def _flat_bracket(reading: Reading, base: Mention, legs: list[Mention], thick: list[Quantity],
+                  draft: Draft) -> list[Dim] | None:
+    """A bracket cut from flat stock: overall size (a pair, or its arms' lengths) and its
+    thickness; how wide each arm is does not show in the box."""
+    out: list[Dim] = []
+    pairs = _values(base, "pair") + _values(base, "triple")
+    if pairs:
+        pairs[0].used = True
+        out += [Dim(v, None, about=pairs[0].about, source=pairs[0]) for v in pairs[0].values]
+    else:
+        spans = _values(base, "across", "height", "length", "size")
+        lengths = [q for m in legs for q in m.sizes if q.role in ("size", "length", "long")]
+        values = [q.values[0] for q in spans] + [q.values[0] for q in lengths]
+        if len(values) == 1 and any(m.plural for m in legs):
+            values *= 2  # "80 mm long arms": both arms
+        for q in spans + lengths:
+            q.used = True
+        out += [Dim(v, None) for v in values[:2]]
+    for m in legs:
+        for q in m.sizes:
+            if q.role == "width":
+                draft.skip(f"'{q.text}'", "width of each arm")
+                q.used = True
+    for q in _values(base, "width"):
+        draft.skip(f"'{q.text}'", "width of each arm")
+        q.used = True
+    if thick and len(out) < 3:
+        thick[0].used = True
+        out.append(Dim(thick[0].values[0], None, about=thick[0].about))
+    return out or None
+
+
 def _singular_noun(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") else noun
 
@@ -463,16 +536,40 @@ class HoleSet:
     axis: str | None = None  # the axis it runs along, when stated
 
 
-def _corners_or_ends(mention: Mention, base_kind: str | None) -> int | None:
-    """The multiplier of "in each corner", "at both ends", "on each leg"."""
-    words = mention.words
-    if {"corner", "corners"} & words and ({"each", "every", "four", "all"} & words):
-        return 4
-    if {"end", "ends"} & words and ({"each", "both"} & words):
-        return 2
-    if {"leg", "legs", "arm", "arms"} & words and ({"each", "both", "per"} & words):
-        return 2
+def _clause(reading: Reading, mention: Mention) -> str:
+    """The words after the mention up to the end of its clause."""
+    toks = reading.sentences[mention.sentence].tokens
+    words = []
+    for t in toks[mention.pos + 1 :]:
+        if t.text in (",", ";", ":") or t.text == "plus":
+            break
+        words.append(t.text)
+    return " ".join(words)
+
+
+def _corners_or_ends(reading: Reading, mention: Mention) -> tuple[int, str] | None:
+    """The multiplier of "in each corner", "at both ends", "on each leg", and which."""
+    text = _clause(reading, mention) + " " + " ".join(
+        t.text for t in reading.sentences[mention.sentence].tokens[
+            max(0, mention.pos - 8) : mention.pos])
+    if re.search(r"\b(each|every|all four|the four|four|all) (\w+ )?corners?\b|\bcorners each\b",
+                 text):
+        return 4, "corner"
+    if re.search(r"\b(each|both|either) (\w+ )?ends?\b", text):
+        return 2, "end"
+    if re.search(r"\b(each|both|per|either) (\w+ )?(leg|legs|arm|arms)\b", text):
+        return 2, "leg"
     return None
+
+
+def _plus_one(reading: Reading, mention: Mention) -> int:
+    """"... in each arm plus one in the corner": one more of the same."""
+    toks = reading.sentences[mention.sentence].tokens
+    text = " ".join(t.text for t in toks[mention.pos + 1 :])
+    m = re.search(r"\b(plus|and|with) (one|two|three|1|2|3)( more)? (in|at|near|through) ", text)
+    if m is None:
+        return 0
+    return {"one": 1, "two": 2, "three": 3}.get(m.group(2)) or int(m.group(2))
 
 
 def _count_from_context(reading: Reading, m: Mention) -> int | None:
@@ -501,7 +598,6 @@ def _count_from_context(reading: Reading, m: Mention) -> int | None:
 def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
     holes: list[HoleSet] = []
     base = reading.base
-    base_kind = base.kind if base else None
     thickness = None
     if base is not None:
         thick = [q for q in base.sizes if q.role in ("thick", "height")]
@@ -520,15 +616,21 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
         if m.unclear:
             note = f"how many holes: {m.unclear}"
             count = None
-        multiplier = _corners_or_ends(m, base_kind)
+        found = _corners_or_ends(reading, m)
+        multiplier = found[0] if found else None
+        multiplied = False
         if multiplier:
-            corners = bool({"corner", "corners"} & m.words)
+            corners = found[1] == "corner"
+            spread = re.search(r"\bone (in|at|on|near|per) (each|every|both|either)\b",
+                               _clause(reading, m))
             if count in (None, 1):
-                count = multiplier  # "a hole in each corner", "holes at both ends"
-            elif "one" in m.words or (corners and count == multiplier):
+                count, multiplied = multiplier, True  # "a hole in each corner"
+            elif spread or (corners and count == multiplier):
                 pass  # "four holes, one in each corner"
             else:
-                count *= multiplier  # "each leg carries two holes"
+                count, multiplied = count * multiplier, True  # "each leg carries two holes"
+        if count is not None and multiplied:
+            count += _plus_one(reading, m)  # "... in each arm plus one in the corner"
         elif count is None and not m.plural:
             count = 1
         elif count is None:
@@ -658,11 +760,12 @@ def _is_head(reading: Reading, base: Mention) -> bool:
 
 def _protrusions(reading: Reading) -> list[Mention]:
     # "4 mm below the rim": a definite feature never introduced is part of the body
-    bracket = reading.base is not None and reading.base.kind == "bracket"
+    bracket = reading.base is not None and reading.base.kind in ("bracket", "plate")
     return [m for m in reading.features("add") if (m.noun not in SURFACES or m.noun in (
         "face", "faces")) and not (m.definite and m.count is None and m.refers is None and
                                    m.noun in ("rim", "lip", "collar", "skirt", "top", "face"))
-            and not (bracket and m.noun in ("leg", "legs", "arm", "arms", "plate"))]
+            and not (bracket and m.noun in ("leg", "legs", "arm", "arms", "plate", "strip",
+                                            "strips"))]
 
 
 @dataclass
@@ -674,11 +777,22 @@ class Stack:
     extra: float | None  # the most they add along it (None: unknown)
     across: float = 0.0  # the widest of them across that axis (0: none wider than stated)
     known: bool = True  # False: a feature's place or size is not clear
+    # side -> (height, exact): "projects 6 mm" adds exactly 6; "a hub 37 mm high" may be
+    # measured from the body's far face, so it adds between 37 - body and 37
+    pieces: dict[str, list[tuple[float, bool]]] = field(default_factory=dict)
+
+    def span(self, body: float) -> tuple[float, float] | None:
+        """(least, most) height along the stacking axis for a body this long."""
+        if self.extra is None:
+            return None
+        least = body + sum(max(h if exact else max(0.0, h - body) for h, exact in side)
+                           for side in self.pieces.values())
+        most = body + sum(max(h for h, _ in side) for side in self.pieces.values())
+        return least, most
 
 
-TOP_WORDS = frozenset({"top", "above", "upper", "projects", "protrudes", "rises", "stands",
-                       "sits", "raised", "proud", "on", "rise", "stand", "project", "protrude",
-                       "standing", "rising"})
+TOP_WORDS = frozenset({"top", "above", "upper", "projects", "protrudes", "rises", "sits",
+                       "raised", "proud", "on", "rise", "project", "protrude", "rising"})
 BOTTOM_WORDS = frozenset({"bottom", "underside", "under", "below", "beneath", "hangs",
                           "underneath", "lower", "foot"})
 INSIDE_WORDS = frozenset({"inside", "within", "interior", "inner", "merged", "between"})
@@ -694,6 +808,7 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
     extra: float | None = 0.0
     across = 0.0
     sides: dict[str, float] = {}  # the tallest feature on each side (top, bottom, end)
+    pieces: dict[str, list[tuple[float, bool]]] = {}
     for m in adds:
         words = m.words | {t.text for t in reading.sentences[m.sentence].tokens}
         if m.noun in BRACES or (m.words & INSIDE_WORDS and not m.words & {"outside"}):
@@ -716,11 +831,14 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
         if {"axis", "along"} & m.words or re.search(r"\baxis (along|parallel|on) ", " ".join(
                 t.text for t in reading.sentences[m.sentence].tokens)):
             return Stack(None, None, known=False)  # a lying boss: its sides are not known
+        rises = [q.values[0] for q in m.sizes if q.role == "rise"]
         if m.words & {"forms", "form", "included", "including", "within"}:
-            heights = [0.0]  # "forms the bottom 5 mm of the hub's length": not added to it
+            heights, rises = [0.0], [0.0]  # "forms the bottom 5 mm of the hub's length"
         if heights and extra is not None:
             sides[side] = max(sides.get(side, 0.0), max(heights))
             extra = sum(sides.values())
+            pieces.setdefault(side, []).append(
+                (max(rises), True) if rises else (max(heights), False))
         else:
             extra = None
         if widths:
@@ -730,7 +848,7 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
             if q.role in ("height", "thick", "rise", "length", "depth", "diameter", "od",
                           "width", "across", "size", "side"):
                 q.used = True
-    return Stack(axis, extra, across)
+    return Stack(axis, extra, across, pieces=pieces)
 
 
 def _component_bounds(reading: Reading, adds: list[Mention]) -> list[list[float]]:
@@ -815,6 +933,10 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
     if dims:
         dims = [d for d in dims if d.source is None or groups.get(d.source.role) not in replaced]
     stack = _stack(reading, adds, dims or []) if adds else Stack(None, 0.0)
+    if _raised_text(reading) and stack.known:
+        # raised letters stand on the face: the height grows by an amount not stated
+        stack = Stack("z" if stack.axis in (None, "z") else None, None, stack.across,
+                      known=stack.axis in (None, "z"))
     if adds and not stack.known and dims:
         names = ", ".join(sorted({m.noun for m in adds}))
         draft.skip("overall size beyond the main body", f"the {names} adds to it")
@@ -835,10 +957,12 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
         else:
             rng = length_range(d.value, about=d.about, round_=d.round_, lower_only=lower_only)
         if stack.known and stack.axis is not None:
+            span = stack.span(d.value)
             if d.axis == stack.axis:
                 # pieces on top and underneath add their heights to the body's
-                rng = [rng[0], BIG] if stack.extra is None else length_range(
-                    d.value + stack.extra, about=d.about)
+                rng = [rng[0], BIG] if span is None else [
+                    length_range(span[0], about=d.about)[0],
+                    length_range(span[1], about=d.about)[1]]
             elif d.axis is None and len(dims or []) == 3:
                 # the stacking axis is not pinned: the added height may land on any side
                 rng = [rng[0], BIG]
@@ -872,6 +996,13 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
     return dims
 
 
+def _raised_text(reading: Reading) -> bool:
+    text = " ".join(s.text for s in reading.sentences)
+    return bool(re.search(r"\b(says|saying|reading|reads|lettering|letters|embossed|logo|"
+                          r"with the text|with text|raised text|name on it)\b", text)) and \
+        not re.search(r"\b(engraved|debossed|cut into|sunk|recessed|carved)\b", text)
+
+
 def _top_above_underside(reading: Reading) -> list[Quantity]:
     """"its top is 40 mm above the underside", "stands 22 mm tall overall": the part's
     height, whatever stacks up to it."""
@@ -894,7 +1025,10 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
     holes = read_holes(reading, draft)
     kind = base.kind if base else None
     words = _words(reading)
-    annular = kind in ANNULAR and not ({"solid", "closed", "blind"} & words) or (
+    hollow_round = ("hollow" in words or (base is not None and any(
+        q.role in ("id", "bore", "inner_radius") for q in base.sizes))) and body_kind(
+        reading) in ("cylinder", "tube", "spacer", "cone") and kind not in ("lid", "cup")
+    annular = hollow_round or kind in ANNULAR and not ({"solid", "closed", "blind"} & words) or (
         kind in MAYBE_ANNULAR and (holes or (base is not None and (
             _inner_diameter(base) is not None or base.screw or any(
                 q.role in ("wall",) for q in base.sizes)))))
@@ -1176,8 +1310,10 @@ def _plain_solid(reading: Reading, draft: Draft, dims: list[Dim] | None) -> None
     bores = [m for m in others if m.role == "hole"]
     if annular and len(bores) <= 1:
         others = [m for m in others if m.role != "hole"]
-    if others or words & ROUNDING or words & {"hollow", "open", "half", "wall", "walls"} - (
-            {"wall"} if annular else set()):
+    passes = [m for m in reading.features("mate") if m.noun in FASTENERS | SHAFTS]
+    if others or passes or (base.screw and not annular) or words & ROUNDING or words & {
+            "hollow", "open", "half", "wall", "walls", "bored", "bore"} - (
+            {"wall", "hollow", "bored", "bore"} if annular else set()):
         return
     if kind in PLAIN and not annular and not words & {"hex", "hexagonal", "truncated",
                                                       "frustum", "triangular", "octagonal"}:

@@ -43,7 +43,7 @@ ADD_NOUNS = frozenset({
     "handle", "handles", "knob", "rib", "ribs", "fin", "fins", "gusset", "gussets", "cheek",
     "cheeks", "arm", "arms", "stem", "spigot", "journal", "shoulder", "riser",
     "strap", "text", "lettering", "letters", "logo", "knuckle", "knuckles", "spoke", "spokes",
-    "collar", "skirt", "leaf", "leaves", "section", "sections",
+    "collar", "skirt", "leaf", "leaves", "section", "sections", "core", "strip", "strips",
     "standoff", "standoffs", "pin", "pins", "hook", "lid", "ring", "shaft", "cone",
     "teeth", "tooth", "thread", "threads", "lever", "plate", "disc", "disk", "bar", "ridges",
     "ridge",
@@ -68,7 +68,8 @@ MATE_WORDS = frozenset({"for", "fits", "fit", "fitting", "takes", "holds", "hold
                         "around", "holding", "against", "inside"})
 # after a singular hole noun these make it a measure, not a hole ("a 96 mm hole spacing")
 HOLE_MODIFIERS = frozenset({"spacing", "pattern", "pitch", "centers", "centres", "distance",
-                            "positions", "position", "circle", "strip", "size", "sizes"})
+                            "positions", "position", "circle", "strip", "size", "sizes",
+                            "diameter", "diameters", "depth", "radius"})
 REF_NOUNS = frozenset({"part", "piece", "body", "object", "thing", "item", "model", "it",
                        "base"})
 DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "each", "both", "every",
@@ -89,6 +90,7 @@ MODIFIERS = frozenset({
     "wooden", "metal", "plastic", "printed", "l", "u", "c", "t", "rounded", "chamfered",
     "tapered", "stepped", "slotted", "elongated", "oval", "snap", "angled", "vertical",
     "horizontal", "upright", "support", "parallel", "outside", "inside", "separate", "keyed",
+    "drainage", "core", "band", "v", "d", "y",
 })
 STOP = frozenset({"with", "and", "or", "of", "in", "on", "at", "for", "to", "from", "by",
                   "is", "are", "has", "have", "that", "which", "a", "an", ",", ".", ":", ";",
@@ -101,7 +103,8 @@ ROLE_AFTER: dict[str, str] = {
     "thickness": "thick", "deep": "depth", "depth": "depth", "diameter": "diameter",
     "across": "across", "radius": "radius", "od": "od", "id": "id", "wall": "wall",
     "walls": "wall", "square": "side", "cube": "cube_side", "proud": "position",
-    "apart": "position", "from": "position", "away": "position", "above": "position",
+    "af": "flats", "apart": "position", "from": "position", "away": "position",
+    "above": "position",
     "below": "position", "off": "position", "pitch": "position", "spacing": "position",
     "centres": "position", "centers": "position", "centre": "position",
     "center": "position", "offset": "position", "inset": "position", "up": "position",
@@ -117,7 +120,7 @@ ROLE_BEFORE: dict[str, str] = {
     "edge": "side", "edges": "side", "across": "across", "bore": "bore", "hole": "hole_size",
     "pitch": "position", "spacing": "position", "offset": "position", "inset": "position",
     "circle": "position", "pcd": "position", "by": "position", "at": "position",
-    "apart": "position",
+    "apart": "position", "bored": "bore", "core": "core",
 }
 FILLERS = frozenset({"of", "is", "=", ":", "about", "approximately", "approx", "around",
                      "roughly", "exactly", "be", "should", "must", "to", "measures", "measuring",
@@ -172,6 +175,7 @@ class Mention:
     ordinal: int | None = None  # "a third hole"
     axis: str | None = None  # "a bore runs through the boss along Y"
     shape: str | None = None  # the main body's form when another noun names it ("a disc")
+    phrase_has_size: bool = False  # "a 5 mm hole", "an M3 hole": sized in its own phrase
 
     @property
     def plural(self) -> bool:
@@ -580,9 +584,15 @@ def _role_after(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
         return "position", j + 1
     if word in ("x", "y", "z") and j + 1 < len(toks) and toks[j + 1].text in (")",):
         return None, k
+    if word == "on" and j + 2 < len(toks) and toks[j + 1].text == "the" and \
+            toks[j + 2].text in ("inside", "outside"):
+        return ("id" if toks[j + 2].text == "inside" else "od"), j + 2
     if word in ("hole", "holes", "bolt", "screw", "mounting", "pitch") and j + 1 < len(toks) and \
             toks[j + 1].text in HOLE_MODIFIERS:
         return "position", j + 1
+    if word in ("width", "wide") and [t.text for t in toks[j + 1 : j + 3]] in (
+            ["across", "flats"], ["across", "the"]):
+        return "flats", j + 2  # "11 mm width across flats"
     role = ROLE_AFTER.get(word)
     return role, j
 
@@ -691,6 +701,16 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
                     found[-1].role = "position"
             k = j + 1
             continue
+        if tok.kind == "num" and k + 2 < len(toks) and toks[k + 1].text in ("and", "to") and \
+                toks[k + 2].kind == "len" and float(toks[k + 2].text):
+            # "legs of 60 and 25 mm", "20 to 15 mm": the unit is written once
+            scale = (toks[k + 2].value or 0) / float(toks[k + 2].text)
+            role, _ = _role_after(toks, k + 2)
+            role = role or _role_before(toks, k) or "size"
+            found.append(Quantity(role, ((tok.value or 0) * scale,), (None,),
+                                  quote(sentence, k, k), sentence.index, k))
+            k += 1
+            continue
         label = _role_before(toks, k, adjacent=True)
         role, end = (label, k) if label else _role_after(toks, k)
         axis, end_axis = _axis_hint(toks, k if role is None or label else end)
@@ -792,8 +812,13 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
         last += 2
     # before the noun: "a 5 mm hole", "a 60 x 40 mm plate", "two 10 mm thick fins"
     for m in in_sentence:
-        if m.role == "surface":
-            continue
+        if m.role == "surface" and (m.pos + 1 < len(toks) and _kind_at(toks, m.pos + 1)):
+            continue  # "a 3 mm thick corner plate": corner names the plate
+        if m.role == "surface" and not (
+                all(t.text in ROLE_AFTER for t in toks[last + 1 : _first_word_of(m, toks)])
+                and _first_word_of(m, toks) <= last + 2 and not (
+                    m.pos + 1 < len(toks) and toks[m.pos + 1].text in ROLE_BEFORE)):
+            continue  # "a 3 mm floor", "2 mm thick walls" -- not "54 mm bottom diameter"
         between = toks[last + 1 : _first_word_of(m, toks)]
         unknown = [t for t in between if not (
             t.text in MODIFIERS or t.text in ("(", ")", "mm", "in", "x", "y", "z", "-", "od",
@@ -806,15 +831,16 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
         # shaft", "an 8 mm linear rod"
         allowed = 1 if m.role == "mate" and all(t.kind == "word" for t in unknown) else 0
         if last < _first_word_of(m, toks) <= last + 4 and len(unknown) <= allowed:
-            m.root().sizes.append(q)
+            m.root().sizes.append(_band(m, q))
             return
     # after the noun: the nearest mention before it that can have this role, preferring the
     # subject over a noun in a prepositional phrase ("fins stand on the base, each 1.5 mm
     # thick": the fins are 1.5 mm thick)
     before = sorted((m for m in in_sentence if m.pos < q.pos and m.role != "surface"),
                     key=lambda m: -m.pos)
-    if not before and base is not None and q.role in ("pair", "triple", "length", "width",
-                                                      "height", "thick", "diameter", "od"):
+    if not before and base is not None and q.role in (
+            "pair", "triple", "length", "width", "height", "thick", "diameter", "od", "flats",
+            "corners", "across", "side", "radius", "id", "wall"):
         base.sizes.append(q)  # "Key tag. 50 x 25 x 3 mm, rounded corners, ..."
         return
     for prepositions in (False, True):
@@ -832,6 +858,11 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
                 continue
             if accepts is not None and q.role in ("pair", "triple") and m.role == "hole":
                 continue
+            if m.role in ("cut", "hole") and base is not None and "," in [
+                    t.text for t in toks[m.pos : q.pos]] and (m.root().screw or any(
+                    s.role in ("size", "diameter", "hole_size", "bore")
+                    for s in m.root().sizes)):
+                continue  # "a 6 mm bore, 68 mm dia.": the second size is the part's
             if m.role in ("cut", "hole") and base is not None and \
                     q.role in ("pair", "triple", "length", "width", "height", "thick") and \
                     "," in [t.text for t in toks[m.pos : q.pos]] and \
@@ -870,6 +901,13 @@ def _close_after(toks: tuple[Token, ...], noun: int, k: int) -> bool:
     if between[:1] == ["("]:
         return ")" not in between
     return len(between) <= 3 and set(between) <= {"of", "with", "is", "a", "an", "having"}
+
+
+def _band(m: Mention, q: Quantity) -> Quantity:
+    """"a 4 mm band" on a ring: the band's thickness, not the ring's diameter."""
+    if m.noun in ("band", "bands") and q.role in ("size",):
+        q.role = "thick"
+    return q
 
 
 def _first_word_of(m: Mention, toks: tuple[Token, ...]) -> int:
@@ -914,10 +952,9 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
             # another part kind named later: a component of the part; a screw or bolt is
             # something that goes through it
             m.role = "mate" if m.kind == "bolt" and base.kind != "bolt" else "add"
-        named_again = (m.role == "hole" and m.count is None and not m.plural and not
-                       m.relative and not m.ordinal and any(
-                           e.role == "hole" and e.sentence < m.sentence and not e.sizes
-                           for e in seen))
+        named_again = m.role == "hole" and m.count in (None, 1) and not m.plural and \
+            not m.relative and not m.ordinal and not m.words & {"another", "second", "more"} \
+            and any(_restates(m, e, mentions) for e in seen)
         if m.role == "hole" and (m.definite or named_again or (
                 m.count in (None, 1) and not m.plural and _follows_colon(m, seen))):
             earlier = [e for e in seen if e.role == "hole"]
@@ -932,6 +969,25 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
         seen.append(m)
 
 
+def _sized_here(m: Mention, mentions: list[Mention]) -> bool:
+    """A size or screw size written in the noun phrase itself ("a 5 mm hole", "an M3 hole")."""
+    return bool(m.screw) or m.phrase_has_size
+
+
+def _restates(m: Mention, e: Mention, mentions: list[Mention]) -> bool:
+    """Is hole mention m the earlier hole e named again with more detail? ("a hex prism with
+    a hole. ... an M2.5 hole through it"): e said nothing of its size, m does, and they are
+    not placed apart."""
+    if e.role != "hole" or e.plural or e.count not in (None, 1) or e.phrase_has_size:
+        return False
+    if not (e.sentence < m.sentence or m.phrase_has_size or "for" in m.words):
+        return False
+    places = (e.words & PLACE_WORDS, m.words & PLACE_WORDS)
+    return not (places[0] and places[1] and places[0] != places[1])
+
+
+PLACE_WORDS = frozenset({"corner", "corners", "centre", "center", "middle", "end", "ends", "side",
+                         "top", "bottom", "edge", "each", "left", "right"})
 SHAPE_KINDS = frozenset({"cylinder", "sphere", "hemisphere", "cone", "torus", "block", "cube",
                          "prism", "plate", "ring", "tube"})
 
@@ -991,6 +1047,13 @@ def _context_words(sentence: Sentence, m: Mention) -> set[str]:
     return words
 
 
+def _size_follows(toks: tuple[Token, ...], k: int) -> bool:
+    """"a hole 5 mm in diameter", "a hole (4 mm)": a size right after the noun."""
+    after = toks[k + 1 : k + 4]
+    return any(t.kind == "len" for t in after[:2]) or (
+        bool(after) and after[0].text == "(" and any(t.kind == "len" for t in after))
+
+
 def _claim_screws(sents: list[Sentence], mentions: list[Mention], base: Mention | None) -> None:
     """An M-size not written next to a hole ("a washer for M6", "spacer, M4 clearance") is
     the size of the main body's bore, or of the hole mentioned nearest before it."""
@@ -1024,6 +1087,9 @@ def read(text: str) -> Reading:
         found = _mark_mates(sentence, _find_mentions(sentence))
         for m in found:
             _count_before(sentence.tokens, m.pos, m)
+            m.phrase_has_size = bool(m.screw) or any(
+                t.kind in ("len", "screw") for t in sentence.tokens[max(0, m.pos - 4) : m.pos]
+                if t.text not in (",", "and")) or _size_follows(sentence.tokens, m.pos)
             if m.plural and (m.count is None or m.unclear) and not m.negated:
                 after = _count_after(sentence.tokens, m.pos)
                 if after is not None:

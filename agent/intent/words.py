@@ -92,6 +92,15 @@ def normalize(text: str) -> str:
     t = re.sub(r"\bcounter[ -]?sunk\b", "countersunk", t)
     t = re.sub(r"\bcounter[ -]sink", "countersink", t)
     t = re.sub(r"\bdia\b\.?", "diameter", t)
+    t = re.sub(r"\bbore ?holes?\b", "bore", t)  # one hole, two nouns
+    # "OpenSCAD code for a box": the box is the part, not something it fits
+    t = re.sub(r"^\s*(?:please\s+)?(?:(?:write|generate|create|make|give me|produce|"
+               r"need|want|i want|i need)\s+)?(?:me\s+)?(?:some\s+|the\s+)?(?:openscad\s+|scad\s+)?"
+               r"(?:code|program|script|model|file)s?\s+(?:for|of)\s+", "", t)
+    t = re.sub(r"\s+in (?:openscad|scad)\b", "", t)
+    t = re.sub(r"\ba/f\b", "af", t)
+    t = re.sub(r"\b([dhr])\s*=\s*(?=\d)", lambda m: {"d": "diameter ", "h": "height ",
+                                                       "r": "radius "}[m.group(1)], t)
     return t
 
 
@@ -141,13 +150,29 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+INCH_FOLLOWERS = frozenset({"x", "by", "long", "wide", "tall", "high", "thick", "deep",
+                            "diameter", "dia", "od", "id", "radius", "across", "square", "cube",
+                            "and", "or", "to", "with", "plate", "bar", "rod", "tube", "pipe",
+                            "block", "sphere", "ball", "cylinder", "disc", "disk", "hole",
+                            "holes", "bolt", "bolts", "screw", "screws", "thread",
+                            "length", "width", "height", "thickness", "each"})
+
+
 def _in_is_a_word(raw: list[re.Match[str]], k: int) -> bool:
-    """"in" after the number raw[k] is inches unless a phrase goes on ("10 in diameter",
-    "5 in each"); "a 1.5 in radius" (an article before the number) is inches again."""
+    """"in" after the number raw[k] is inches when what follows is a number, punctuation, the
+    end, or a size word ("2 in x 3 in", "1.5 in long", "a 1.5 in radius"); a phrase that goes
+    on ("10 in diameter", "5 in each", "15 x 15 x 15 in OpenSCAD") makes it the word "in"."""
     following = raw[k + 2].group() if k + 2 < len(raw) else ""
     article = k > 0 and raw[k - 1].group() in ("a", "an")
     if article and following in ("radius", "diameter", "thick", "wide", "long", "tall"):
         return False
+    if not following or not following.isalpha():
+        return False
+    if following in ("x", "by"):
+        after = raw[k + 3].group() if k + 3 < len(raw) else ""
+        return not re.fullmatch(r"\d*\.?\d+", after)  # "3 in x 4 in" vs "50 in x"
+    if following not in INCH_FOLLOWERS:
+        return True
     return following in {"diameter", "length", "height", "width", "thickness", "each", "from",
                           "the", "a", "an", "total", "size", "depth", "radius", "x", "y", "z",
                           "both", "all", "every", "one", "two", "three", "four", "line", "row",

@@ -18,11 +18,12 @@ class ChecksTable(DataTable):
         self.zebra_stripes = True
         self.add_columns(*CHECK_COLUMNS)
 
-    def show(self, checks: list[dict[str, Any]]) -> None:
+    def show(self, checks: list[dict[str, Any]], unchecked: list[str] | None = None) -> None:
         self.clear()
-        for key, result, actual, expected in check_rows(checks):
-            style = "bold green" if result == "pass" else "bold red"
-            self.add_row(Text(key), Text(result, style=style), Text(actual), Text(expected))
+        styles = {"pass": "bold green", "FAIL": "bold red", "not checked": "yellow"}
+        for key, result, actual, expected in check_rows(checks, unchecked):
+            self.add_row(Text(key), Text(result, style=styles.get(result, "")), Text(actual),
+                         Text(expected))
 
     def rows_text(self) -> list[list[str]]:
         return [[cell.plain if isinstance(cell, Text) else str(cell)

@@ -81,7 +81,7 @@ class WallHook(Family):
                 adj=[f"{w.mm(v['width'])} wide", f"{w.mm(v['width'])} wide and "
                      f"{w.mm(v['height'])} tall"],
                 np=[f"a {w.mm(v['height'])} tall back plate, {w.mm(v['width'])} wide",
-                    f"a {fmt(v['width'])} x {w.mm(v['height'])} back plate"]))
+                    f"a {fmt(v['width'])} x {w.mm(v['height'], cm=False)} back plate"]))
             clauses.append(Clause(adj=[f"sticking out {w.mm(v['depth'])}",
                                        f"{w.mm(v['depth'])} deep"],
                                   np=[f"a {w.mm(v['depth'])} long arm",
