@@ -16,12 +16,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import shapely
 import trimesh
 
 AXIS_NAMES = ("x", "y", "z")
 # Slice positions as fractions of the extent, off round numbers so no plane lies exactly on
 # a face of a part modelled in whole millimetres.
 FRACTIONS = (0.0637, 0.2137, 0.3637, 0.5137, 0.6637, 0.8137, 0.9437)
+# and at these distances in from each face, so a thin wall (an L bracket's upright, a
+# lid's top) is cut however long the part is
+OFFSETS_MM = (0.6137, 1.5137, 2.9137)
 MAX_FACES = 200_000  # slicing a huge mesh costs more than it tells
 MAX_OPENINGS = 400
 MIN_SIZE_MM = 0.2  # smaller loops are slivers of coincident faces, not openings
@@ -45,25 +49,31 @@ class Opening:
         return data
 
 
-def _loops(section: trimesh.path.Path2D) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The section's inner loops (odd nesting depth), each with the loop right around it,
-    as (n, 2) arrays in plane coordinates."""
-    try:
-        polygons = [p for p in section.polygons_closed if p is not None and p.is_valid]
-    except Exception:  # a degenerate section (coincident faces) has no usable loops
+def _loops(segments: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The inner loops of one section (holes in the material), each with the outline of
+    the material around it, as (n, 2) arrays in plane coordinates. The section's segments are
+    joined into faces by shapely; a face inside an odd number of others is empty space."""
+    if len(segments) == 0:
         return []
-    points = [p.representative_point() for p in polygons]
+    try:
+        faces = [p for p in shapely.polygonize(shapely.linestrings(np.round(segments, 6))).geoms
+                 if p.is_valid and p.area > 0]
+    except Exception:  # degenerate linework (coincident faces): no usable loops
+        return []
+    points = [f.representative_point() for f in faces]
     inner = []
-    for i, polygon in enumerate(polygons):
-        around = [other for j, other in enumerate(polygons)
-                  if j != i and other.area > polygon.area and other.contains(points[i])]
-        if len(around) % 2:
+    for i, face in enumerate(faces):
+        depth = sum(1 for j, other in enumerate(faces)
+                    if j != i and other.area > face.area and other.contains(points[i]))
+        if depth % 2:
+            continue  # empty space, not material
+        for ring in face.interiors:
+            hole = shapely.Polygon(ring)
             # drop points in the middle of straight edges: only real corners are kept
-            corners = polygon.simplify(1e-4, preserve_topology=False)
-            ring = corners if corners.area > 0 else polygon
-            parent = min(around, key=lambda p: p.area)
-            inner.append((np.asarray(ring.exterior.coords)[:-1],
-                          np.asarray(parent.exterior.coords)[:-1]))
+            corners = hole.simplify(1e-4, preserve_topology=False)
+            loop = corners if corners.area > 0 else hole
+            inner.append((np.asarray(loop.exterior.coords)[:-1],
+                          np.asarray(face.exterior.coords)[:-1]))
     return inner
 
 
@@ -115,17 +125,18 @@ def find_openings(mesh: trimesh.Trimesh) -> list[Opening]:
             continue
         normal = np.zeros(3)
         normal[axis] = 1.0
-        heights = [lo[axis] + (hi[axis] - lo[axis]) * f for f in FRACTIONS]
+        extent = hi[axis] - lo[axis]
+        fractions = sorted(set(FRACTIONS) | {
+            round(f, 4) for d in OFFSETS_MM if d < extent / 2 for f in (d / extent,
+                                                                        1 - d / extent)})
+        heights = [lo[axis] + extent * f for f in fractions]
         try:
-            sections = mesh.section_multiplane(plane_origin=np.zeros(3), plane_normal=normal,
-                                               heights=heights)
+            lines, transforms, _ = trimesh.intersections.mesh_multiplane(
+                mesh, plane_origin=np.zeros(3), plane_normal=normal, heights=heights)
         except Exception:  # trimesh on a broken mesh: no openings rather than no report
             continue
-        for fraction, section in zip(FRACTIONS, sections, strict=True):
-            if section is None:
-                continue
-            to_3d = section.metadata.get("to_3D", np.eye(4))
-            for loop, parent in _loops(section):
+        for fraction, segments, to_3d in zip(fractions, lines, transforms, strict=True):
+            for loop, parent in _loops(np.asarray(segments)):
                 opening = _opening(loop, parent, to_3d, axis, fraction)
                 if opening is None:
                     continue

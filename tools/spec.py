@@ -495,7 +495,8 @@ def _check_kind(expected: object, subject: Subject) -> Verdict:
     if declared is None:
         raise _Skip("the program does not say what it makes")
     made, where = declared
-    if any(compatible(expected["kind"], kind) for kind in made):
+    asked_kinds = [expected["kind"], *expected.get("also", [])]
+    if any(compatible(a, kind) for a in asked_kinds for kind in made):
         return made[0], None
     return made[0], (f"asked for a {asked}, but the program makes a {made[0]} ({where}); "
                      f"make a {asked}")

@@ -550,13 +550,14 @@ def _clause(reading: Reading, mention: Mention) -> str:
 def _corners_or_ends(reading: Reading, mention: Mention) -> tuple[int, str] | None:
     """The multiplier of "in each corner", "at both ends", "on each leg", and which."""
     text = _clause(reading, mention) + " " + " ".join(
-        t.text for t in reading.sentences[mention.sentence].tokens[
-            max(0, mention.pos - 8) : mention.pos])
+        t.text for t in reading.sentences[mention.sentence].tokens[: mention.pos])
     if re.search(r"\b(each|every|all four|the four|four|all) (\w+ )?corners?\b|\bcorners each\b",
                  text):
         return 4, "corner"
     if re.search(r"\b(each|both|either) (\w+ )?ends?\b", text):
         return 2, "end"
+    if re.search(r"\b(either side|both sides|each side of the \w+|either end)\b", text):
+        return 2, "side"
     if re.search(r"\b(each|both|per|either) (\w+ )?(leg|legs|arm|arms)\b", text):
         return 2, "leg"
     return None
@@ -693,8 +694,8 @@ def _hole_diameter(m: Mention, draft: Draft) -> list[float] | None:
         radii[0].used = True
         return hole_range(2 * radii[0].values[0])
     if m.screw:
-        if m.words & TAPPED:
-            draft.skip(f"hole size for M{m.screw:g}", "tapped or for an insert")
+        if m.words & TAPPED or m.words & {"blind", "back"}:
+            draft.skip(f"hole size for M{m.screw:g}", "tapped, blind or for an insert")
             return None
         return screw_range(m.screw)
     return None
@@ -744,7 +745,12 @@ def expectations(reading: Reading, text: str) -> Draft:
     _counted_openings(reading, draft)
     _walls(reading, draft)
     if base is not None and base.kind is not None and _is_head(reading, base):
+        from tools.kinds import kinds_named
+
+        named = kinds_named(base.phrase)
         draft.spec["kind"] = {"asked": base.phrase.strip(), "kind": base.kind}
+        if len(set(named)) > 1:
+            draft.spec["kind"]["also"] = sorted(set(named) - {base.kind})
     _plain_solid(reading, draft, dims)
     _notes(reading, draft)
     return draft
@@ -1214,9 +1220,13 @@ def _fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -
         hole_features = reading.features("hole")
         near_holes = [h for h in hole_features
                       if (h.sentence == m.sentence and abs(h.pos - m.pos) <= 8) or
-                      (m.count is not None and h.count == m.count) or len(hole_features) == 1]
+                      (m.count is not None and m.count >= 2 and h.count == m.count) or (
+                          len(hole_features) == 1 and noun in FASTENERS)]
         kind = base.kind if base else None
         base_noun = base.noun if base else ""
+        if noun in FASTENERS and near_holes and all(
+                h.words & {"blind", "pilot"} or "back" in h.words for h in near_holes):
+            continue  # "a blind hole for an M4 screw": a pilot, smaller than the screw
         if noun in FASTENERS and (near_holes or annular):
             pass
         elif noun in SHAFTS and (near_holes or annular or kind in HUBS or base_noun in HUBS):
@@ -1311,6 +1321,8 @@ def _plain_solid(reading: Reading, draft: Draft, dims: list[Dim] | None) -> None
     if annular and len(bores) <= 1:
         others = [m for m in others if m.role != "hole"]
     passes = [m for m in reading.features("mate") if m.noun in FASTENERS | SHAFTS]
+    if not annular and any(q.role in ("id", "bore", "wall", "inner_radius") for q in base.sizes):
+        return  # "an end cap, 1.25 in OD, 1 in ID": there is a cavity
     if others or passes or (base.screw and not annular) or words & ROUNDING or words & {
             "hollow", "open", "half", "wall", "walls", "bored", "bore"} - (
             {"wall", "hollow", "bored", "bore"} if annular else set()):

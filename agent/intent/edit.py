@@ -64,6 +64,7 @@ class Change:
     kind: str  # "abs" | "delta" | "ratio" | "up" | "down"
     value: float = 0.0
     about: bool = False
+    name: str = ""  # the size word it came from ("thick", "height", ...)
 
 
 def _flat(ext: tuple[float, float, float]) -> bool:
@@ -134,7 +135,7 @@ def _changes(norm: str, prev: MeshReport, draft: Draft) -> list[Change]:
         if axes is None:
             draft.skip(f"'{text or name}'", "which side that is on this part is not clear")
             return
-        changes.append(Change(axes, kind, value))
+        changes.append(Change(axes, kind, value, name=name))
 
     # ratios: "twice as wide", "double the height", "halve the length", "1.5x taller",
     # "50% longer", "three times as tall"
@@ -159,7 +160,28 @@ def _changes(norm: str, prev: MeshReport, draft: Draft) -> list[Change]:
         up = word in UP_WORDS
         add(UP_WORDS.get(word) or DOWN_WORDS[word], "ratio", 1 + pct if up else 1 - pct,
             m.group(0))
+    m = re.search(r"\bscale (?:it |everything |the part )?(?:up |down )?(?:by )?(\d*\.?\d+)\s*"
+                  r"(x|times|%)?", norm)
+    if m and not changes:
+        factor = float(m.group(1)) / (100 if m.group(2) == "%" else 1)
+        add("all", "ratio", factor, m.group(0))
     if changes:
+        return changes
+    # an axis named outright: "2.5 inches front to back (the y side)", "80 mm along x"
+    named_axis = (r"[^,;.]{0,30}?\b(?:\(?(?:the |along |in )?(x|y|z)(?: side| axis| direction)?"
+                  r"\)?(?=[\s,.;)]|$)|(front to back)|(left to right|side to side)|"
+                  r"(top to bottom|bottom to top))")
+    for m in re.finditer(number + named_axis, norm):
+        axis = m.group(3) or ("y" if m.group(4) else "x" if m.group(5) else "z" if m.group(6)
+                              else None)
+        if axis:
+            changes.append(Change(("xyz".index(axis),), "abs", mm(m.group(1), m.group(2))))
+    if changes:
+        return changes
+    m = re.search(r"\b(?:cut|trim|shorten|chop|reduce)(?: it| the \w+)?(?: down)? to " + number,
+                  norm)
+    if m:
+        add("short", "abs", mm(m.group(1), m.group(2)), m.group(0))
         return changes
     # deltas: "10 mm longer", "2 cm wider", "make it 5 mm shorter", "increase the height by 5"
     for m in re.finditer(number + r"\s*(taller|higher|wider|longer|thicker|deeper|bigger|"
@@ -228,51 +250,47 @@ def _kept(before: float) -> list[float]:
 HOLE_WORDS = ("hole", "holes", "bore", "bores", "throughhole", "throughholes")
 
 
-def _hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
-    """Genus and hole checks of a follow-up about holes; returns what it did: "count",
-    "size", "move" or None (no hole named)."""
+NUMBERS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_COUNT = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+
+
+def _number(word: str) -> int:
+    return NUMBERS.get(word) or int(word)
+
+
+def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
+    """How many holes the part has after the follow-up: "remove the holes", "drop one of
+    the holes", "just 4", "add two more", "a third hole", "use six holes instead"."""
     holes = [m for m in reading.mentions if m.role == "hole"]
-    if not holes and not re.search(r"\b(m\d+(\.\d+)?)\b.*\binstead\b", norm):
-        return None
     genus = prev.genus
     first = holes[0] if holes else None
-    size_words = re.search(r"\b(bigger|larger|wider|smaller|narrower|tighter|looser|"
-                           r"enlarge|increase|decrease|reduce)\b", norm)
-    move_words = re.search(r"\b(move|shift|higher|lower|closer|further|farther|apart|"
-                           r"up|down|left|right|raise|to \d)\b", norm)
-    remove = re.search(r"\b(remove|delete|drop|get rid of|no|without|fill)\b", norm)
-    add = re.search(r"\b(add|put|drill|cut|make|punch|another|more|extra|second|third|"
-                    r"fourth|fifth)\b", norm)
-    enough = re.search(r"\b(\d+|two|three|four|five|six) (is|are|will be) (enough|plenty|fine)\b|"
-                       r"\bonly (\d+|two|three|four|five|six)\b|\bdown to (\d+|two|three|four|"
-                       r"five|six)\b", norm)
-    if first is not None and (first.negated or (remove and not add)):
-        if enough:
-            word = next(g for g in enough.groups() if g and g not in (
-                "is", "are", "will be", "enough", "plenty", "fine"))
-            value = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(word)
-            draft.spec["genus"] = value if value is not None else int(word)
-            return "count"
+    remove = re.search(r"\b(remove|delete|drop|get rid of|no|without|fill|too many)\b", norm)
+    add = re.search(r"\b(add|put|drill|punch|another|more|extra|second|third|fourth|fifth)\b",
+                    norm)
+    absolute = re.search(_COUNT + r" (is|are|will be) (enough|plenty|fine)\b|\b(?:only|just|down "
+                         r"to|make it|use) " + _COUNT + r"\b(?! ?mm)", norm)
+    if absolute and (holes or remove):
+        word = next(g for g in absolute.groups() if g and g not in (
+            "is", "are", "will be", "enough", "plenty", "fine"))
+        draft.spec["genus"] = _number(word)
+        return "count"
+    if first is None:
+        return None
+    if first.negated or (remove and not add):
         one = re.search(r"\b(one|a|two|three|\d+) of the (\w+ )?holes\b", norm)
         if one and genus is not None:
-            n = {"one": 1, "a": 1, "two": 2, "three": 3}.get(one.group(1)) or int(one.group(1))
-            draft.spec["genus"] = max(0, genus - n)
+            draft.spec["genus"] = max(0, genus - _number(one.group(1)))
             return "count"
         n = first.count
-        if re.search(r"\b(all|the|every) (\w+ )?holes\b", norm) and n is None:
+        if first.negated or (re.search(r"\b(all|the|every) (\w+ )?holes\b", norm) and n is None):
             draft.spec["genus"] = 0
             return "remove_all"
-        elif n is not None and genus is not None and not first.negated:
+        if n is not None and genus is not None:
             draft.spec["genus"] = max(0, genus - n)
-        elif first.negated:
-            draft.spec["genus"] = 0
-            return "remove_all"
         return "count"
-    if first is not None and (first.count is not None or first.ordinal) and (
-            add or first.relative or first.ordinal) and not size_words:
-        count = first.count or 1
-        if first.ordinal and first.count in (None, 1):
-            count = 1
+    if (first.count is not None or first.ordinal) and (add or first.relative or first.ordinal):
+        count = 1 if first.ordinal and first.count in (None, 1) else (first.count or 1)
         multiplier = 2 if re.search(r"\b(each|both) (leg|arm|end|side)s?\b", norm) else 1
         if re.search(r"\binstead\b", norm) and not first.relative:
             draft.spec["genus"] = count
@@ -289,34 +307,44 @@ def _hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
             draft.spec.setdefault("holes", []).append({"d": screw_range(first.screw),
                                                        "what": first.phrase})
         return "count"
+    return None
+
+
+def _hole_size(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
+    """What a follow-up does to the holes' size or place: "use M4 instead of M3", "make the
+    hole bigger", "bump them up to 6 mm", "move the hole higher"."""
+    holes = [m for m in reading.mentions if m.role == "hole"]
+    pronoun = re.search(r"\b(them|it) (up|down) to\b|\bbump (them|it)\b", norm)
+    if not holes and not pronoun and not re.search(r"\bm\d+(\.\d+)?\b.*\binstead\b", norm):
+        return None
     screws = re.findall(r"\bm(\d+(?:\.\d+)?)\b", norm)
     if screws and re.search(r"\binstead\b|\bswap\b|\buse\b|\bchange\b", norm):
         # "use M4 holes instead of M3": the first size named is the new one
         draft.spec.setdefault("holes", []).append({"d": screw_range(float(screws[0])),
                                                    "what": f"M{screws[0]} hole"})
-        if genus is not None:
-            draft.spec["genus"] = genus
-        return "size"
+        return "swap"
     sizes = [q for m in holes for q in m.sizes if q.role in ("diameter", "size", "hole_size",
                                                             "bore")]
-    if sizes or size_words:
-        if genus is not None:
-            draft.spec["genus"] = genus
-        if sizes:
-            for q in sizes:
-                q.used = True
-            draft.spec.setdefault("holes", []).append({"d": hole_range(sizes[0].values[0]),
-                                                       "what": holes[0].phrase})
-        elif size_words:
-            up = size_words.group(1) in ("bigger", "larger", "wider", "looser", "enlarge",
-                                         "increase")
-            draft.spec.setdefault("grow", []).append(
-                {"measure": "hole", "min_ratio": 1.03} if up else
-                {"measure": "hole", "max_ratio": 0.97})
+    if not sizes and pronoun:
+        sizes = [q for q in reading.quantities if q.role in ("size", "diameter")]
+    size_words = re.search(r"\b(bigger|larger|wider|smaller|narrower|tighter|looser|enlarge|"
+                           r"increase|decrease|reduce)\b", norm)
+    if sizes:
+        for q in sizes:
+            q.used = True
+        draft.spec.setdefault("holes", []).append(
+            {"d": hole_range(sizes[-1].values[0]), "what": holes[0].phrase if holes else "holes"})
         return "size"
-    if move_words:
-        if genus is not None:
-            draft.spec["genus"] = genus
+    if size_words and holes:
+        up = size_words.group(1) in ("bigger", "larger", "wider", "looser", "enlarge",
+                                     "increase")
+        draft.spec.setdefault("grow", []).append(
+            {"measure": "hole", "min_ratio": 1.03} if up else
+            {"measure": "hole", "max_ratio": 0.97})
+        return "size"
+    if holes and re.search(r"\b(move|shift|raise|lower|slide)\b[^,.;]*\b(holes?|bores?|them|it)"
+                           r"\b|\b(holes?|bores?)\b[^,.;]{0,20}\b(higher|lower|closer|further|"
+                           r"farther|apart|up|down|left|right)\b", norm):
         draft.spec.setdefault("grow", []).append(
             {"measure": "hole", "min_ratio": 0.97, "max_ratio": 1.03})
         draft.skip("where the holes are now", "hole positions")
@@ -325,6 +353,19 @@ def _hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
                 q.used = True
         return "move"
     return None
+
+
+def _hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
+    """Genus and hole checks of a follow-up about holes; returns what it did: "count",
+    "remove_all", "size", "swap", "move", or None (no hole named). Count and size combine
+    ("just 4, and bump them up to 6 mm")."""
+    counted = _hole_count(reading, norm, prev, draft)
+    sized = _hole_size(reading, norm, prev, draft) if counted != "remove_all" else None
+    if "genus" not in draft.spec and sized and prev.genus is not None:
+        draft.spec["genus"] = prev.genus
+    if counted and sized:
+        return "size" if sized in ("size", "swap") else counted
+    return counted or sized
 
 
 def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
@@ -378,7 +419,13 @@ def _wall_edit(norm: str, prev: MeshReport, previous_program: str | None, draft:
     value = re.search(r"(\d*\.?\d+)\s*(mm|cm)?\b(?:\s*(?:thick\s*)?walls?|\s*wall thickness)|"
                       r"\bwalls?(?: thickness)?\s*(?:up |down )?(?:to|of|=|:)?\s*(\d*\.?\d+)\s*"
                       r"(mm|cm)?", norm)
-    draft.spec["size_xyz"] = [_kept(e) for e in prev.extents]
+    draft.spec["size_xyz"] = [_kept(e) for e in prev.extents]  # replaced if the size changes
+    if re.search(r"\bkeep (?:the )?(?:\d+\s*(?:mm)? )?(?:bore|hole|inside|id)\b", norm):
+        # thicker walls around the same bore: the outside grows
+        round_axes = axes_for("diameter", prev) or (0, 1)
+        for k in round_axes:
+            draft.spec["size_xyz"][k] = [0.0, BIG]
+        draft.spec["keep_holes"] = {"except": []}
     if prev.genus is not None:
         draft.spec["genus"] = prev.genus
     hollow = re.search(r"\bhollow|\bshell", norm)
@@ -418,11 +465,11 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
         draft.spec["bodies"] = 1
         _leftover_notes(reading, draft)
         return draft
-    if _wall_edit(norm, prev, previous_program, draft):
-        _leftover_notes(reading, draft)
-        return draft
-    hole_edit = _hole_edit(reading, norm, prev, draft)
-    changes = _changes(norm, prev, draft) if hole_edit is None else []
+    walls = _wall_edit(norm, prev, previous_program, draft)
+    rest = re.sub(r"\b(?:\S+\s+){0,3}walls?\b(?:\s+(?:are|is|too|thick|thicker|thin|"
+                  r"thinner))*", " ", norm) if walls else norm
+    hole_edit = _hole_edit(reading, norm, prev, draft) if not walls else None
+    changes = _changes(rest, prev, draft) if hole_edit in (None, "count") else []
     edges = re.search(r"\b(round|fillet|chamfer|bevel|soften|smooth)\w*\b.*\b(edges?|corners?)\b"
                       r"|\b(edges?|corners?)\b.*\b(rounded|filleted|chamfered)\b", norm)
     additive = re.search(r"\b(add|put|attach|glue|emboss|extrude)\b", norm) and not hole_edit
@@ -444,8 +491,16 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
     for q in reading.quantities:
         if q.role not in ("position", "angle"):
             q.used = True
+    if walls and not changes:
+        _leftover_notes(reading, draft)
+        return draft  # _wall_edit kept the outside as it was
     if changes or hole_edit or edges or additive or material or _keeps_size(norm):
-        if any(r != [0.0, BIG] for r in ranges) and "size_xyz" not in draft.spec:
+        if walls and "size_xyz" in draft.spec:
+            # what the walls left free stays free; what the text changes, changes
+            ranges = [ranges[k] if any(k in c.axes for c in changes) else
+                      draft.spec["size_xyz"][k] for k in range(3)]
+            draft.spec["size_xyz"] = ranges
+        elif any(r != [0.0, BIG] for r in ranges) and "size_xyz" not in draft.spec:
             draft.spec["size_xyz"] = ranges
         if prev.genus is not None and "genus" not in draft.spec and not additive:
             draft.spec["genus"] = prev.genus
@@ -453,7 +508,7 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
     if edges and not changes:
         draft.spec.setdefault("grow", []).append({"measure": "volume", "max_ratio": 0.9995})
         draft.skip("the edge radius or chamfer size", "edge treatment")
-    if not (changes or hole_edit or edges or additive or material):
+    if not (changes or hole_edit or edges or additive or material or walls):
         draft.skip(f"'{text.strip()[:60]}'", "no size, hole or kind change the checks can read")
     _leftover_notes(reading, draft)
     return draft
@@ -465,7 +520,7 @@ def _material_thickness(changes: list[Change], prev: MeshReport,
     part that fills less than half its box is made of walls or legs, whose thickness only
     the program's parameters show."""
     box = prev.extents[0] * prev.extents[1] * prev.extents[2]
-    thick = [c for c in changes if len(c.axes) == 1 and c.axes[0] == min(
+    thick = [c for c in changes if len(c.axes) == 1 and c.name == "thick" and c.axes[0] == min(
         range(3), key=lambda k: prev.extents[k])]
     if not thick or box <= 0 or prev.volume / box >= 0.45 or wall_thickness(prev) is not None:
         return None
@@ -505,17 +560,18 @@ def _material_thickness(changes: list[Change], prev: MeshReport,
 def _keep_the_rest(changes: list[Change], hole_edit: str | None, prev: MeshReport, norm: str,
                    draft: Draft) -> None:
     """Holes and walls the follow-up does not name stay as they were."""
-    scaled = any(len(c.axes) >= 2 for c in changes)
-    if hole_edit == "remove_all" or (hole_edit == "size" and not re.search(r"\bm\d", norm)):
+    scaled = any(len(c.axes) >= 2 for c in changes) and not re.search(
+        r"\bkeep (?:the )?(?:\w+ )?holes? (?:the )?same\b|\bsame (?:hole|bore)\b", norm)
+    if hole_edit in ("remove_all", "size"):
         return  # the holes themselves change
     if _round_openings(prev) and not scaled and not re.search(r"\bwalls?\b", norm):
         excepted = []
-        if hole_edit == "size":
+        if hole_edit == "swap":
             old = re.findall(r"\bm(\d+(?:\.\d+)?)\b", norm)
             if len(old) >= 2:
                 excepted.append(screw_range(float(old[1])))
         draft.spec["keep_holes"] = {"except": excepted}
-    if wall_thickness(prev) is not None and not scaled:
+    if wall_thickness(prev) is not None and not scaled and not re.search(r"\bwalls?\b", norm):
         draft.spec.setdefault("grow", []).append(
             {"measure": "wall", "min_ratio": 0.93, "max_ratio": 1.07})
 

@@ -751,6 +751,9 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
         elif end + 1 < len(toks) and toks[end + 1].text == "each" and role != "size":
             role = "each_" + role  # "~25 mm long each": every one of several features
         value = tok.value or 0.0
+        overall = _overall(toks, k, end)
+        if overall and role == "size":
+            role = "length"  # "so the pin is 45 mm overall": its length, not a diameter
         found.append(Quantity(role, (value,), (axis,), quote(sentence, k, max(end, end_axis)),
                               sentence.index, k, about=_about(toks, k),
                               overall=_overall(toks, k, end), bare=tok.kind == "num"))
@@ -769,6 +772,9 @@ def _overall(toks: tuple[Token, ...], k: int, end: int) -> bool:
     before = {t.text for t in toks[max(0, k - 5) : k]}
     after = {t.text for t in toks[end + 1 : end + 3]}
     words = {"overall", "total", "altogether", "included", "entire", "whole"}
+    summary = [t.text for t in toks[max(0, k - 5) : k]]
+    if "so" in summary and ("is" in summary or "stands" in summary):
+        return True  # "..., so the cover is 11 mm tall"
     return bool(before & words or after & words)
 
 
@@ -917,7 +923,20 @@ def _first_word_of(m: Mention, toks: tuple[Token, ...]) -> int:
 
 
 # ------------------------------------------------------------------ coreference
-def _link(mentions: list[Mention], base: Mention | None) -> None:
+ORDER_WORDS = frozenset({"bottom", "middle", "top", "upper", "lower", "left", "right", "first",
+                         "second", "third", "next", "last", "outer", "inner", "front", "back",
+                         "rear", "horizontal", "vertical", "other", "short", "long", "big",
+                         "small", "large"})
+
+
+def _told_apart(e: Mention, m: Mention, sentence: Sentence) -> bool:
+    """"the bottom section" and "the middle section" are two sections, not one."""
+    before = {t.text for t in sentence.tokens[max(0, m.pos - 2) : m.pos]}
+    return bool(before & ORDER_WORDS)
+
+
+def _link(mentions: list[Mention], base: Mention | None,
+          sentence_of: dict[int, Sentence]) -> None:
     seen: list[Mention] = []
     for m in mentions:
         if m is base:
@@ -929,7 +948,8 @@ def _link(mentions: list[Mention], base: Mention | None) -> None:
             seen.append(m)
             continue
         repeated = [e for e in seen if (e.role in ("add", "cut", "mate") or e is base) and
-                    _singular(e.noun) == _singular(m.noun)]
+                    _singular(e.noun) == _singular(m.noun) and
+                    not _told_apart(e, m, sentence_of[m.sentence])]
         if repeated and (m.definite or m.count is None) and m.role in ("base", "add", "cut"):
             m.role = repeated[-1].role  # "the flange" again: the flange named before
             m.refers = repeated[-1].root()
@@ -1114,7 +1134,7 @@ def read(text: str) -> Reading:
         base = next((m for m in mentions if m.role == "add" and m.kind is not None), None)
         if base is not None:
             base.role = "base"
-    _link(mentions, base)
+    _link(mentions, base, {s.index: s for s in sents})
     _claim_screws(sents, mentions, base)
     for sentence in sents:
         for q in _find_quantities(sentence):
