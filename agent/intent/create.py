@@ -191,8 +191,9 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
         q.used = True
         for value, axis in zip(q.values, q.axes, strict=True):
             dims.append(Dim(value, axis, about=q.about, source=q))
-    if kind in ("sphere", "hemisphere", "cone", "torus", "prism") or kind in ROUND \
-            or (kind == "nut" and "hex" not in words):
+    triangular = bool({"triangular", "triangle"} & words)
+    if kind in ("sphere", "hemisphere", "cone", "torus", "funnel") or kind in ROUND or (
+            kind == "prism" and not triangular) or (kind == "nut" and "hex" not in words):
         return _round_dims(reading, base, dims, draft)
     if kind == "bracket":
         return _bracket_dims(reading, base, dims, draft)
@@ -223,7 +224,8 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
             dims.extend(Dim(value, None, about=q.about, source=q) for _ in range(3))
         elif q.role == "size" and flat and {"flat", "thin"} & words and value <= 12:
             dims.append(Dim(value, "z" if not upright else None, about=q.about, source=q))
-        elif q.role == "side" and {"triangular", "triangle"} & words:
+        elif q.role in ("side", "size") and triangular and q.role == "side" or (
+                triangular and q.role == "size" and "sides" in words):
             # an equilateral triangle is as wide as its side and 0.87 of it high
             span = (value * math.sqrt(3) / 2 - tolerance(value), value + tolerance(value))
             dims.extend(Dim(value, None, source=q, span=span) for _ in range(2))
@@ -281,13 +283,14 @@ def _round_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
                                            "washer", "ring", "tube", "pulley", "knob", "cup",
                                            "flange", "torus", "cone"):
             diameters.append((value, q))
-        elif q.role in ("length", "height", "thick", "width", "depth") and kind != "torus":
+        elif q.role in ("length", "height", "thick", "width", "depth", "rise") and \
+                kind != "torus":
             lengths.append((value, q))
     if kind == "prism" or (kind == "nut" and "hex" in words):
         return _hex_dims(reading, base, draft)
     if kind == "torus":
         return _torus_dims(reading, base, draft)
-    if kind == "cone":
+    if kind in ("cone", "funnel"):
         if diameters:
             diameters = [max(diameters, key=lambda pair: pair[0])]
     distinct = {round(v, 3) for v, _ in diameters}
@@ -450,7 +453,23 @@ def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
         draft.skip(f"'{q.text}'", "material thickness")
         q.used = True
     pairs = _values(base, "pair")
-    if pairs:
+    triples = _values(base, "triple")
+    if triples and not thick:
+        # "alu angle 30 x 30 x 3, 100 mm long": the legs, then the thickness
+        triples[0].used = True
+        t = min(triples[0].values)
+        legs = [q for q in triples[0].values]
+        values = sorted(triples[0].values, reverse=True)[:2]
+        draft.skip(f"'{triples[0].text}' thickness", "material thickness")
+        pairs = []
+        dims = [Dim(v, None, span=(v - tolerance(v), v + tolerance(v))) for v in values]
+        legs = []
+        length = _values(base, "length", "long")
+        if length:
+            length[0].used = True
+            dims.append(Dim(length[0].values[0], None, about=length[0].about))
+            return dims
+    elif pairs:
         # "a 120 x 120 mm shelf bracket, 40 mm wide": the legs, then the width
         pairs[0].used = True
         legs = []
@@ -1122,6 +1141,11 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
                 notes.append(f"whether '{m.phrase}' goes through")
     _fits(reading, holes, annular, draft)
     _ring_bores(reading, draft)
+    if base is not None and not annular and kind in ("lid", "cup"):
+        inside = _inner_diameter(base)
+        if inside is not None:
+            draft.spec.setdefault("holes", []).append({"d": hole_range(inside),
+                                                       "what": "inside"})
     _cut_notes(reading, draft)
     if words & {"spoke", "spokes", "arms", "loop", "loops", "lattice", "mesh", "web"} and \
             genus is not None:
@@ -1359,6 +1383,12 @@ def _nominal_volume(reading: Reading, kind: str, dims: list[Dim] | None, annular
         outer, cord = max(round_values), min(round_values)
         centre = (outer - cord) / 2
         return 2 * math.pi**2 * centre * (cord / 2) ** 2, False
+    if {"triangular", "triangle"} & words and len(dims) == 3 and base is not None:
+        sides = [d.value for d in dims if d.span is not None]
+        axial = [d.value for d in dims if d.span is None]
+        if len(sides) == 2 and axial:
+            return math.sqrt(3) / 4 * sides[0] ** 2 * axial[0], True
+        return None
     if kind == "prism" and len(dims) == 3 and base is not None:
         spans = [d for d in dims if d.span is not None]
         if len(spans) == 2 and axial:

@@ -400,7 +400,31 @@ def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
         if new in ("sphere", "cube"):
             ranges[2] = ranges[0]
         draft.spec["size_xyz"] = ranges
+    _new_part_sizes(reading, norm, prev, draft)
     return True
+
+
+def _new_part_sizes(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> None:
+    """A new kind of part with its own sizes ("a round disc instead, 100 across"): read them
+    as a new part's; the rest of the old part's size stays; "same holes" keeps the holes."""
+    from agent.intent.create import expectations as create_expectations
+
+    fresh = create_expectations(reading, norm)
+    stated = {k: fresh.spec[k] for k in ("size", "size_xyz", "dims") if k in fresh.spec}
+    if "dims" in stated and "size_xyz" not in stated and "size_xyz" not in draft.spec:
+        # what the text does not restate keeps its size: the thickness of a plate made round
+        free = stated["dims"]
+        kept = [k for k in range(3) if not any(
+            lo <= prev.extents[k] <= hi for lo, hi in free)]
+        if len(free) == 2 and len(kept) == 1:
+            ranges = [[0.0, BIG]] * 3
+            ranges[kept[0]] = _kept(prev.extents[kept[0]])
+            draft.spec["size_xyz"] = ranges
+    draft.spec.update(stated)
+    if re.search(r"\bsame holes?\b|\bkeep (?:the )?holes?\b", norm):
+        if prev.genus is not None:
+            draft.spec["genus"] = prev.genus
+        draft.spec["keep_holes"] = {"except": []}
 
 
 def _same_size_ranges(prev: MeshReport, norm: str, round_: bool = False) -> list[list[float]]:

@@ -660,6 +660,10 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
                     nxt + 2 < len(toks) and toks[nxt + 1].text in AXIS_WORDS and \
                     toks[nxt + 2].text == ")":
                 nxt += 3  # "90 mm (x) by 60 mm (y)"
+            elif nxt + 1 < len(toks) and toks[nxt].text in ("in", "along") and \
+                    toks[nxt + 1].text in AXIS_WORDS and nxt + 2 < len(toks) and \
+                    toks[nxt + 2].text == "by":
+                nxt += 2  # "120 mm in x by 80 mm in y"
             if nxt + 1 < len(toks) and toks[nxt].text in ("x", "by") and \
                     toks[nxt + 1].kind in ("len", "num"):
                 group.append(nxt + 1)

@@ -84,6 +84,9 @@ def normalize(text: str) -> str:
     t = re.sub(r"\bx\s*(\d)", r"x \1", t)
     t = re.sub(r"(\d)(mm|cm|m|in|inch|inches|ft|millimet\w*|centimet\w*)\b", r"\1 \2", t)
     t = re.sub(r"\bthru\b", "through", t)
+    # "half a mm", "a quarter inch", "half an inch": numbers in words
+    t = re.sub(r"\b(?:a )?half (?:a |an )?(?=mm|millimet|inch|cm)", "0.5 ", t)
+    t = re.sub(r"\b(?:a )?quarter (?:of )?(?:a |an )?(?=mm|millimet|inch|cm)", "0.25 ", t)
     t = re.sub(r"\bthrough[\s-]?holes?\b", lambda m: "throughhole" + (
         "s" if m.group(0).endswith("s") else ""), t)
     t = re.sub(r"(?<=[a-z])-(?=[a-z\d])|(?<=\d)-(?=[a-z])", " ", t)  # four-hole, 10-mm
