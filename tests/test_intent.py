@@ -1,249 +1,305 @@
-"""Expectations read from prompts: only what is clear, as an eval-format spec."""
+"""What a request asks for, read as checks: counts, sizes, kinds, edits, and what is left
+unchecked. Sizes are tested by what they accept: a box of the stated size passes, one a
+quarter bigger or smaller fails."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import replace
+from random import Random
 
 import pytest
 
-from agent.intent import infer_spec, merge_specs
+from agent.intent import infer_spec, language_of, merge_specs, read_request
+from agent.intent.words import sentences
+from tools.mesh import MeshReport
+from tools.spec import check_spec
+
+SIZE_KEYS = ("size", "size_xyz", "dims")
 
 
-@dataclass
-class Prev:
-    """The previous part's facts (the fields of tools.mesh.MeshReport intent reads)."""
-
-    genus: int | None = 4
-    bodies: int = 1
-    extents: tuple[float, float, float] = (60.0, 40.0, 5.0)
-
-
-def _within(ranges: list[list[float]], values: list[float]) -> bool:
-    return all(lo <= v <= hi for (lo, hi), v in zip(ranges, values, strict=True))
+def part(extents: tuple[float, float, float], **fields: object) -> MeshReport:
+    """A mesh report with these extents (and other fields), as the checks see a part."""
+    x, y, z = extents
+    report = MeshReport(empty=False, watertight=True, winding_consistent=True, bodies=1,
+                        genus=0, euler_number=2, volume=x * y * z, extents=extents,
+                        bounds=((0.0, 0.0, 0.0), extents), faces=12, vertices=8,
+                        degenerate_faces=0)
+    return replace(report, **fields)
 
 
-@pytest.mark.parametrize(
-    ("prompt", "genus"),
-    [
-        ("a 60 x 40 x 5 mm plate with four M3 holes near the corners", 4),
-        ("two M3 holes in a small bracket", 2),
-        ("a plate with four holes", 4),
-        ("a bracket with 3 screw holes", 3),
-        ("a 5 mm hole through the middle of a block", 1),
-        ("4x M3 mounting holes in a 50x50x3mm plate", 4),
-        ("4 x M3 holes", 4),
-        ("a flange plate with 6 evenly spaced bolt holes", 6),
-        ("two 4 mm holes", 2),
-        ("a pair of holes in a 20x20x5 block", 2),
-        ("a block with four M3 holes and a 10 mm center hole", 5),
-        ("a 30 mm disc with a 5 mm bore", 1),
-        ("a four-hole mounting plate", 4),
-        ("a plate with a hole in each corner", 4),
-        ("a 50 x 50 x 3 mm plate with M3 holes at the four corners", 4),
-        ("a plate with 4 holes, one in each corner", 4),
-        ("a plate with no holes", 0),
-        ("a plate without any holes", 0),
-        ("two countersunk M4 through holes", 2),
-        ("a washer", 1),
-        ("a flat washer, 20 mm outer diameter, 8.4 mm hole, 2 mm thick", 1),
-        ("a plate with 4 holes, hole diameter 3 mm", 4),
-        ("a 60x40x5 plate, 10 mm hole in the center", 1),
-        ("a 20 mm cube", 0),
-        ("a cylinder 30 mm in diameter and 10 mm tall", 0),
-        ("a sphere 30 mm in diameter", 0),
-        ("a 100 x 20 x 3 mm bar", 0),
-        ("a tube 20 mm outer diameter 50 mm long", 1),
-        ("a pulley wheel, 15 mm wide, with a 10 mm bore hole", 1),  # bore hole: one hole
-        ("a hole strip, 160 x 25 x 2.5 mm, three holes along the centre line", 3),
-        ("a plate, 57 by 50 by 1.5mm, with a hole 3 mm in diameter in each corner", 4),
-        ("a plate with a hole (4 mm) at each corner", 4),
-    ],
-)
+def accepts(spec: dict, extents: tuple[float, float, float]) -> bool:
+    sizes = {k: v for k, v in spec.items() if k in SIZE_KEYS}
+    assert sizes, f"no size was read: {spec}"
+    return check_spec(sizes, part(extents)).passed
+
+
+# ------------------------------------------------------------------ numbers and units
+@pytest.mark.parametrize(("text", "values"), [
+    ('a 2-1/2" plate', [63.5]),
+    ("washer 3/8 inch hole", [9.525]),
+    ("a 1.5 in radius ball", [38.1]),
+    ("15 x 15 x 15 in OpenSCAD", [15.0, 15.0, 15.0]),
+    ("3 in x 4 in", [76.2, 101.6]),
+    ("a block 8 cm long", [80.0]),
+    ("half a mm thick", [0.5]),
+    ("1\u00bd inch wide", [38.1]),
+])
+def test_numbers_and_units(text: str, values: list[float]) -> None:
+    got = [t.value for s in sentences(text) for t in s.tokens if t.kind == "len" or (
+        t.kind == "num" and len(values) == 3)]
+    assert got == pytest.approx(values)
+
+
+def test_numbered_steps_are_sentences_not_numbers() -> None:
+    sents = sentences("This is a plate. 1. The plate is 72 mm long. 2) Two holes.")
+    assert [s.text for s in sents] == ["this is a plate", "the plate is 72 mm long",
+                                       "two holes"]
+
+
+# ------------------------------------------------------------------ holes
+@pytest.mark.parametrize(("prompt", "genus"), [
+    ("a 60 x 40 x 5 mm plate with four M3 holes near the corners", 4),
+    ("two M3 holes in a small bracket", 2),
+    ("4x M3 mounting holes in a 50x50x3mm plate", 4),
+    ("a plate with a hole in each corner", 4),
+    ("a plate with 4 holes, one in each corner", 4),
+    ("a plate without any holes", 0),
+    ("a block with a blind hole", 0),  # a blind hole is not a way through
+    ("a washer", 1),
+    ("a flat washer, 20 mm outer diameter, 8.4 mm hole, 2 mm thick", 1),
+    ("a plate with 4 holes, hole diameter 3 mm", 4),
+    ("a pulley wheel, 15 mm wide, with a 10 mm bore hole", 1),
+    ("120x80x6 plate, two rows of three 8 mm holes", 6),
+    ("a panel perforated by a grid of 8 mm holes, 5 columns by 3 rows", 15),
+    ("a flat L plate with 2 through-holes (2.5 mm) in each arm plus one in the corner", 5),
+    ("Each leg of the bracket carries two 5.5 mm through holes.", 4),
+    ("a plate with a counterbored hole: a 6.5 mm through hole with an 11 mm counterbore", 1),
+    ("a hex prism with a hole. With 31 mm across the flats and an M2.5 hole through it.", 1),
+    ("a set-screw collar: a ring 30 mm OD, 15 mm ID, with a radial hole drilled through to "
+     "the bore", 2),
+])
 def test_hole_counts(prompt: str, genus: int) -> None:
     assert infer_spec(prompt)["genus"] == genus
 
 
-@pytest.mark.parametrize(
-    "prompt",
-    [
-        "a plate with holes",
-        "a plate with some holes",
-        "a plate with several M3 holes",
-        "a plate with two holes on each side",
-        "a block with a 5 mm deep hole",
-        "a block with a blind hole",
-        "a box with holes for M3 screws",
-        "a 20 mm cube with rounded edges",  # not a plain solid, no hole named
-        "a mug",
-        "a tube with a hole in its side",
-        "a ring of 6 holes and a tube",
-        "a flat L plate with 2 through-holes (2.5 mm) in each arm plus one in the corner",
-        "a pipe end cap that fits over a 50 mm tube",  # a cap is closed, not a pipe's ring
-        "a cabinet handle with a 96mm hole spacing",  # names the spacing, not a hole
-    ],
-)
-def test_unclear_hole_counts_leave_genus_out(prompt: str) -> None:
-    assert "genus" not in infer_spec(prompt)
+@pytest.mark.parametrize("prompt", [
+    "a plate with holes",
+    "a plate with some holes",
+    "a plate with two holes on each side",
+    "a box with holes for M3 screws",
+    "a mug",
+    "a tube with a hole in its side",
+    "a fan grill with a bunch of round vent holes",
+])
+def test_unclear_hole_counts_leave_genus_out_and_say_so(prompt: str) -> None:
+    wanted = read_request(prompt)
+    assert "genus" not in wanted.spec
 
 
-def test_watertight_always() -> None:
-    for prompt in ("hello", "a plate with holes", "make it taller"):
-        assert infer_spec(prompt)["watertight"] is True
+def test_hole_sizes_and_counts() -> None:
+    spec = infer_spec("a 70 x 50 x 4 mm plate with four M3 holes in the corners")
+    [holes] = spec["holes"]
+    assert holes["count"] == 4 and holes["d"][0] <= 3.0 and holes["d"][1] >= 3.6
+    assert infer_spec("a 40 mm cube with a 10 mm hole through the middle")["holes"][0]["d"] == \
+        pytest.approx([9.8, 10.6])
+    # a screw into a blind hole threads into the plastic: no clearance size is expected
+    assert "holes" not in infer_spec("a knob, 32 mm across, with a blind hole in the back "
+                                     "for an M4 screw")
 
 
-@pytest.mark.parametrize(
-    ("prompt", "dims"),
-    [
-        ("a 60 x 40 x 5 mm plate", [60, 40, 5]),
-        ("a 60x40x5mm plate", [60, 40, 5]),
-        ("a plate 5 x 60 x 40", [60, 40, 5]),
-        ("a 60 × 40 × 5 mm plate", [60, 40, 5]),
-        ("a plate 100 by 50 by 4 mm with a hole in each corner", [100, 50, 4]),
-        ("a 6 x 4 x 0.5 cm tile", [60, 40, 5]),
-        ("a 60 x 40 mm plate, 5 mm thick", [60, 40, 5]),
-        ("a 20 mm cube", [20, 20, 20]),
-        ("a 20mm cube", [20, 20, 20]),
-        ("a cube of 20 mm", [20, 20, 20]),
-        ("a cube with sides of 25 mm", [25, 25, 25]),
-        ("a 2 inch cube", [50.8, 50.8, 50.8]),
-        ("a cylinder, diameter 30 and 10 tall", [30, 30, 10]),
-        ("a cylinder 30 mm in diameter and 10 mm tall", [30, 30, 10]),
-        ("a 30 mm diameter cylinder 10 mm high with a 5 mm hole", [30, 30, 10]),
-        ("a rod diameter 8 mm, 100 mm long", [100, 8, 8]),
-        ("a disc of radius 15 mm, 3 mm thick", [30, 30, 3]),
-        ("a washer 20 mm outer diameter, 8 mm inner diameter, 2 mm thick", [20, 20, 2]),
-        ("a sphere of diameter 30", [30, 30, 30]),
-        ("a 40 mm sphere", [40, 40, 40]),
-        ("a 40 mm OD pipe section, 9 mm wall, a length of 125 mm", [125, 40, 40]),
-        ("a 12 mm od spacer with a 4 mm id, length 20 mm", [20, 12, 12]),
-        ("a pipe, a 75 millimeters length, 47mm OD, a wall thickness of 2.5mm", [75, 47, 47]),
-        ("a solid sphere with a diameter of 8.8cm.", [88, 88, 88]),
-        ("a 41 millimeters solid cube", [41, 41, 41]),
-    ],
-)
-def test_stated_sizes(prompt: str, dims: list[float]) -> None:
+# ------------------------------------------------------------------ sizes
+@pytest.mark.parametrize(("prompt", "extents"), [
+    ("a 60 x 40 x 5 mm plate", (60, 40, 5)),
+    ("a 6 x 4 x 0.5 cm tile", (60, 40, 5)),
+    ("a 60 x 40 mm plate, 5 mm thick", (60, 40, 5)),
+    ("a 2 inch cube", (50.8, 50.8, 50.8)),
+    ("a cylinder 30 mm in diameter and 10 mm tall", (30, 30, 10)),
+    ("a rod diameter 8 mm, 100 mm long", (100, 8, 8)),
+    ("a disc of radius 15 mm, 3 mm thick", (30, 30, 3)),
+    ("a sphere of diameter 30", (30, 30, 30)),
+    ("a 40 mm OD pipe section, 9 mm wall, a length of 125 mm", (125, 40, 40)),
+    ("a ring, 22 mm inside diameter, 3 mm thick band, 4 mm wide", (28, 28, 4)),
+    ("hexagonal prism 24 mm across flats, 10 mm thick", (27.7, 24, 10)),
+    ("Fixture block. The block is 50 mm in X, 80 mm in Y and 25 mm tall.", (50, 80, 25)),
+    ("a box 90 mm (X) by 60 mm (Y) by 30 mm (Z)", (90, 60, 30)),
+    ("Top cover. Outer size is 120 mm in X by 80 mm in Y; the top plate is 3 mm thick.",
+     (120, 80, 3)),
+    ("alu angle 30x30x3, 100mm long", (100, 30, 30)),
+    ("a 4 mm thick flat angle plate with 110 mm long arms 23 mm wide", (110, 110, 4)),
+    ("A stepped shaft lying along X: a 20 mm diameter journal 30 mm long, then a 14 mm "
+     "diameter section 40 mm long, then a 10 mm diameter spigot 15 mm long.", (85, 20, 20)),
+])
+def test_stated_sizes_accept_the_part_and_reject_a_quarter_off(
+        prompt: str, extents: tuple[float, float, float]) -> None:
     spec = infer_spec(prompt)
-    assert _within(spec["size"], sorted(dims, reverse=True))
-    # ranges are tight enough to catch a radius/diameter or cm/mm mix-up
-    assert not _within(spec["size"], [d * 0.5 for d in sorted(dims, reverse=True)])
-    assert not _within(spec["size"], [d * 1.2 for d in sorted(dims, reverse=True)])
+    assert accepts(spec, tuple(float(e) for e in extents)), spec
+    for factor in (0.75, 1.25):
+        assert not accepts(spec, tuple(e * factor for e in extents)), (factor, spec)
 
 
-@pytest.mark.parametrize(
-    "prompt",
-    [
-        "a 30 mm cube with a 10 mm boss on top",  # sticks out past the stated size
-        "a 60 x 40 x 5 mm plate with four 10 mm standoffs",
-        "a 60 x 40 x 20 box with a separate lid",  # two bodies: layout unknown
-        "a cylinder 30 mm in diameter",  # no height
-        "a cylinder with diameter 30 and diameter 20, 10 tall",  # two diameters
-        "a 10 x 10 x 10 block on a 50 x 50 x 5 plate",  # two sizes
-        "a plate with four holes",
-        "a tube, 40 mm OD on one end and 30 mm OD on the other, 50 mm long",  # two diameters
-        "a reinforced L bracket, 4 mm thick, 20 mm wide, 140 x 90 mm",  # 4 mm is the material
-        'a nameplate that says "No 7", 95 x 24 x 3.5 mm',  # raised letters stick out
-        "a 16 mm diameter half-sphere",  # as tall as its radius, not its diameter
-        "a 105 mm long hex column 29 millimeters across the flats",  # corners stick out
-        "a plate with a 5 x 2 grid of holes, 5.5 mm thick",  # a count, not a size
-        "a 41 millimeters solid cube, 5 mm rounded corners",  # "cube, 5 mm": two sides?
-    ],
-)
-def test_unclear_sizes_leave_size_out(prompt: str) -> None:
-    assert "size" not in infer_spec(prompt)
+def test_axis_hints_pin_the_axes() -> None:
+    spec = infer_spec("The plate is 72 mm long (X), 40 mm wide (Y) and 6 mm thick.")
+    assert accepts(spec, (72, 40, 6)) and not accepts(spec, (40, 72, 6))
+    standing = infer_spec("a cylinder 30 mm across and 45 tall")
+    assert accepts(standing, (30, 30, 45)) and not accepts(standing, (45, 30, 30))
 
 
-@pytest.mark.parametrize(
-    ("prompt", "bodies"),
-    [
-        ("a box with a separate lid", 2),
-        ("a box and a separate lid", 2),
-        ("a box with a removable lid", 2),
-        ("a box with a lid printed separately", 2),
-        ("two separate parts: a peg and a socket", 2),
-        ("a 60 x 40 x 5 mm plate with four M3 holes", 1),
-        ("a 20 mm cube", 1),
-        ("a block with four M3 holes and a 10 mm center hole", 1),
-    ],
-)
+def test_added_features_stack_on_top() -> None:
+    # a 14 mm thick cam: 8 mm disc plus a 6 mm hub on top; its footprint is the disc's
+    spec = infer_spec("The cam is a disc 40 mm in diameter and 8 mm thick, lying flat. A hub "
+                      "18 mm in diameter and 6 mm tall stands on top of the disc.")
+    assert accepts(spec, (40, 40, 14))
+    assert not accepts(spec, (50, 50, 14)) and not accepts(spec, (40, 40, 8))
+
+
+def test_an_overall_size_wins_over_the_pieces() -> None:
+    spec = infer_spec("A flanged bushing standing along Z. The body is a cylinder of 18 mm "
+                      "outside diameter. At the bottom end there is a flange 30 mm in diameter "
+                      "and 3 mm thick. The overall length, flange included, is 20 mm.")
+    assert accepts(spec, (30, 30, 20))
+    assert not accepts(spec, (22, 22, 20)) and not accepts(spec, (30, 30, 28))
+
+
+@pytest.mark.parametrize("prompt", [
+    "a 60 x 40 x 20 box with a separate lid",  # two bodies: layout unknown
+    "a cylinder with diameter 30 and diameter 20, 10 tall",  # two diameters
+])
+def test_unclear_sizes_are_not_checked(prompt: str) -> None:
+    wanted = read_request(prompt)
+    assert not set(SIZE_KEYS) & set(wanted.spec)
+
+
+# ------------------------------------------------------------------ what is not checked
+def test_every_stated_quantity_is_checked_or_named() -> None:
+    wanted = read_request("This is a base plate. 1. The plate is 72 mm long (X), 40 mm wide (Y) "
+                          "and 6 mm thick. 2. Two through holes of 5 mm diameter lie on the "
+                          "long centre line, each 9 mm in from a short edge. 3. The edges have "
+                          "a 1 mm chamfer.")
+    assert {"size_xyz", "holes", "genus"} <= set(wanted.spec)
+    assert any("9 mm in from" in item and "position" in item for item in wanted.unchecked)
+    assert any("1 mm" in item and "chamfer" in item for item in wanted.unchecked)
+
+
+def test_hexagon_across_is_ambiguous() -> None:
+    wanted = read_request("a hex prism 60 mm across, 10 mm thick")
+    assert any("60 mm across" in item and "flats" in item for item in wanted.unchecked)
+
+
+# ------------------------------------------------------------------ bodies, kinds, language
+@pytest.mark.parametrize(("prompt", "bodies"), [
+    ("a box with a separate lid", 2),
+    ("a box with a lid printed separately", 2),
+    ("two separate parts: a peg and a socket", 2),
+    ("simple 2 piece hinge, leaves print separately", 2),
+    ("push-on lid for a round storage jar, 80 mm across", 1),
+    ("a 20 mm cube", 1),
+])
 def test_bodies(prompt: str, bodies: int) -> None:
     assert infer_spec(prompt)["bodies"] == bodies
 
 
-@pytest.mark.parametrize(
-    "prompt", ["a box with a lid", "two cubes next to each other", "a cube and a sphere",
-               "a set of three spacers"],
-)
-def test_unclear_bodies_left_out(prompt: str) -> None:
-    assert "bodies" not in infer_spec(prompt)
+def test_the_kind_asked_for_is_checked_against_the_program() -> None:
+    spec = infer_spec("a 40 mm fan grill, 2 mm thick")
+    assert spec["kind"]["kind"] == "grill"
+    gear = "// spur gear, 20 teeth\nlinear_extrude(2) circle(20);"
+    grill = "// fan grill 40 mm\ncube([40, 40, 2]);"
+    report = part((40, 40, 2))
+    assert not check_spec({"kind": spec["kind"]}, report, program=gear).passed
+    assert check_spec({"kind": spec["kind"]}, report, program=grill).passed
+    # a program that names nothing is not judged, and says so
+    result = check_spec({"kind": spec["kind"]}, report, program="cube(1);")
+    assert result.passed and result.skipped
 
 
-@pytest.mark.parametrize(
-    ("prompt", "grow"),
-    [
-        ("make it taller", {"axis": "z", "min_ratio": 1.01}),
-        ("Make it a bit higher", {"axis": "z", "min_ratio": 1.01}),
-        ("twice as tall", {"axis": "z", "min_ratio": 1.9}),
-        ("make it twice as tall please", {"axis": "z", "min_ratio": 1.9}),
-        ("double the height", {"axis": "z", "min_ratio": 1.9}),
-        ("make it 2x taller", {"axis": "z", "min_ratio": 1.9}),
-        ("3 times as tall", {"axis": "z", "min_ratio": 2.85}),
-        ("make it shorter", {"axis": "z", "max_ratio": 0.99}),
-        ("half as tall", {"axis": "z", "max_ratio": 0.55}),
-        ("make it 10 mm taller", {"axis": "z", "min_ratio": 2.8}),  # 5 mm -> at least 14
-    ],
-)
-def test_follow_up_grow(prompt: str, grow: dict) -> None:
-    spec = infer_spec(prompt, Prev(), follow_up=True)
-    assert spec["grow"] == grow
+def test_a_kind_named_later_is_not_what_is_asked() -> None:
+    spec = infer_spec("Base for a 12 mm vertical post. The part consists of a square foot "
+                      "plate 70 x 70 x 6 mm and a central boss 24 mm in diameter.")
+    assert "kind" not in spec
 
 
-def test_pure_resize_keeps_topology_of_previous_part() -> None:
-    spec = infer_spec("make it taller", Prev(genus=4, bodies=1), follow_up=True)
-    assert spec["genus"] == 4 and spec["bodies"] == 1
+@pytest.mark.parametrize(("text", "language"), [
+    ("ein Würfel mit 20 mm Kantenlänge", "German"),
+    ("une plaque avec quatre trous de 3 mm", "French"),
+    ("a 20 mm cube", "English"),
+    ("plate 60x40x5", "English"),
+])
+def test_language(text: str, language: str) -> None:
+    assert language_of(text) == language
 
 
-@pytest.mark.parametrize("text", ["make it taller", "halve the height", "height 41mm",
-                                  "make it twice as tall", "make it 10 mm shorter"])
-def test_height_only_follow_up_keeps_the_footprint(text: str) -> None:
-    spec = infer_spec(text, Prev(extents=(60.0, 40.0, 5.0)), follow_up=True)
-    assert spec["size_xyz"][0] == [58.8, 61.2] and spec["size_xyz"][1] == [39.2, 40.8], spec
+# ------------------------------------------------------------------ follow-ups
+PLATE = part((60.0, 40.0, 5.0), genus=4, volume=11800.0, openings=[
+    {"axis": "z", "d": 3.4, "size": [3.4, 3.0], "at": [x, y], "round": True,
+     "seen": [0.06, 0.94], "slices": 7, "outer": [60.0, 40.0]}
+    for x in (6, 54) for y in (6, 34)])
 
 
-@pytest.mark.parametrize("text", ["make it taller and wider", "scale it to twice the height",
-                                  "make it bigger", "make it longer", "make it thicker",
-                                  "make it taller and add a hole"])
-def test_other_changes_leave_the_footprint_free(text: str) -> None:
-    spec = infer_spec(text, Prev(extents=(60.0, 40.0, 5.0)), follow_up=True)
-    xy = spec.get("size_xyz", [[0.0, 1e9], [0.0, 1e9]])[:2]
-    assert xy == [[0.0, 1e9], [0.0, 1e9]], (text, spec)
+def edit(text: str, previous: MeshReport = PLATE, program: str | None = None) -> dict:
+    return infer_spec(text, previous, follow_up=True, previous_program=program)
 
 
-def test_follow_up_hole_edits() -> None:
-    assert infer_spec("add two more holes", Prev(genus=4), follow_up=True)["genus"] == 6
-    assert infer_spec("add a hole in the middle", Prev(genus=4), follow_up=True)["genus"] == 5
-    assert infer_spec("remove all the holes", Prev(genus=4), follow_up=True)["genus"] == 0
-    assert infer_spec("use six holes instead", Prev(genus=4), follow_up=True)["genus"] == 6
-    # relative without knowing the previous count: nothing to expect
-    assert "genus" not in infer_spec("add two holes", Prev(genus=None), follow_up=True)
-    # changing a feature is not a pure resize: topology may change, not carried over
-    assert "genus" not in infer_spec("add a slot and make it taller", Prev(), follow_up=True)
+@pytest.mark.parametrize(("text", "extents", "wrong"), [
+    ("make it taller", (60, 40, 6), [(60, 40, 5), (70, 40, 6)]),
+    ("twice as tall", (60, 40, 10), [(60, 40, 6), (60, 80, 10)]),
+    ("make it 8 mm thick", (60, 40, 8), [(60, 40, 5), (60, 8, 5)]),
+    ("twice as wide", (60, 80, 5), [(120, 40, 5), (60, 40, 5)]),
+    ("10 mm longer please", (70, 40, 5), [(60, 50, 5), (60, 40, 15)]),
+    ("halve the height", (60, 40, 2.5), [(30, 40, 5)]),
+    ("make it shorter", (50, 40, 5), [(60, 40, 4), (60, 40, 5)]),  # lying flat: its length
+    ("2 cm wider", (60, 60, 5), [(80, 40, 5)]),
+    ("scale it up 1.5x", (90, 60, 7.5), [(90, 40, 5)]),
+])
+def test_resizes_change_the_named_side_and_keep_the_rest(text, extents, wrong) -> None:
+    spec = edit(text)
+    assert accepts(spec, tuple(float(e) for e in extents)), spec
+    for other in wrong:
+        assert not accepts(spec, tuple(float(e) for e in other)), (other, spec)
 
 
-def test_follow_up_absolute_size() -> None:
-    spec = infer_spec("make it 20 mm tall", Prev(), follow_up=True)
-    assert spec["size_xyz"][2] == [19.5, 20.5]
-    assert "grow" not in spec
-    for text in ("height 41mm", "the height should be 41 mm", "set the height to 41 mm"):
-        assert infer_spec(text, Prev(), follow_up=True)["size_xyz"][2] == [40.18, 41.82], text
-    assert "size_xyz" not in infer_spec("wall height 41 mm", Prev(), follow_up=True)
-    restated = infer_spec("now make it 80 x 40 x 5 mm", Prev(), follow_up=True)
-    assert _within(restated["size"], [80, 40, 5])
-    # a size of a feature is not the part's size
-    assert "size" not in infer_spec("cut a 10 x 10 x 5 pocket", Prev(), follow_up=True)
+def test_hole_edits() -> None:
+    assert edit("add two more holes")["genus"] == 6
+    assert edit("add a hole in the middle")["genus"] == 5
+    assert edit("add a fifth hole")["genus"] == 5
+    assert edit("remove all the holes")["genus"] == 0
+    assert edit("use six holes instead")["genus"] == 6
+    assert edit("drop one of the holes, 3 is enough")["genus"] == 3
+    spec = edit("make the holes bigger")
+    assert spec["genus"] == 4 and {"measure": "hole", "min_ratio": 1.03} in spec["grow"]
+    swap = edit("use M4 holes instead of M3")
+    assert swap["holes"][0]["d"][0] >= 3.8 and swap["keep_holes"] == {"except": [
+        pytest.approx([2.85, 3.85])]}
 
 
-def test_follow_up_does_not_reuse_first_turn_rules_for_bodies() -> None:
-    assert "bodies" not in infer_spec("make the holes bigger", Prev(), follow_up=True)
+def test_a_resize_keeps_the_holes_it_does_not_name() -> None:
+    spec = edit("make it 8 mm thick")
+    assert spec["keep_holes"] == {"except": []} and spec["genus"] == 4
+    bigger_holes = replace(PLATE, extents=(60.0, 40.0, 8.0), openings=[
+        dict(o, d=6.0) for o in PLATE.openings])
+    assert not check_spec(spec, bigger_holes, first=PLATE).passed
+
+
+def test_walls_thicker_is_read_from_the_walls() -> None:
+    box = part((80.0, 60.0, 40.0), volume=20000.0, openings=[
+        {"axis": "z", "d": 90.0, "size": [76.0, 56.0], "at": [40.0, 30.0], "round": False,
+         "seen": [0.3, 0.9], "slices": 5, "outer": [80.0, 60.0]}])
+    spec = edit("make the walls thicker", box)
+    assert spec["grow"] == [{"measure": "wall", "min_ratio": 1.05}]
+    assert spec["size_xyz"][0][0] <= 80 <= spec["size_xyz"][0][1]  # the outside stays
+    set_wall = edit("bump the wall thickness up to 4mm", box)
+    assert set_wall["wall"][0] <= 4 <= set_wall["wall"][1]
+
+
+def test_make_it_a_sphere_instead() -> None:
+    cube = part((40.0, 40.0, 40.0), volume=64000.0)
+    spec = edit("make it a sphere instead, same width", cube)
+    assert spec["shape"] == "sphere" and spec["kind"]["kind"] == "sphere"
+    assert accepts(spec, (40.0, 40.0, 40.0)) and not accepts(spec, (60.0, 60.0, 60.0))
+
+
+def test_edit_without_a_previous_part_says_so() -> None:
+    wanted = read_request("make it taller", None, follow_up=True)
+    assert wanted.spec == {"watertight": True} and wanted.unchecked
 
 
 def test_merge_specs_explicit_wins() -> None:
@@ -252,58 +308,34 @@ def test_merge_specs_explicit_wins() -> None:
     assert merge_specs({"genus": 1}, None) == {"genus": 1}
 
 
-def test_never_contradicts_the_public_eval_suite() -> None:
-    """Where intent and a case's spec both set a key on the first prompt, they agree (size
-    ranges overlap): a wrong expectation would send a correct part to "repair"."""
-    from evals.suite import SuiteError, default_suite_path, load_suite
-
-    try:
-        cases = load_suite(default_suite_path())
-    except SuiteError as exc:
-        pytest.skip(f"public suite not available here: {exc}")
-    compared = 0
-    for case in cases:
-        inferred = infer_spec(case.prompt)
-        final_only = {"size", "size_xyz", "genus", "volume"} if case.turns else set()
-        for key, value in inferred.items():
-            if key not in case.spec or key in final_only:
-                continue
-            compared += 1
-            if key == "size":
-                want = sorted(case.spec[key], reverse=True)
-                assert all(max(a[0], b[0]) <= min(a[1], b[1])
-                           for a, b in zip(value, want, strict=True)), case.id
-            else:
-                assert value == case.spec[key], (case.id, key)
-    assert compared >= 20
-
-
+# ------------------------------------------------------------------ the generator's prompts
 def test_agrees_with_the_synthetic_generator() -> None:
-    """Over a few thousand generated prompts, every inferred size and body count matches the
-    spec the generator wrote, and the hole count (genus) almost always does: a few prompts
-    name one hole twice ("a hex prism with a hole ... and a hole for M4 screws")."""
-    from random import Random
-
+    """Over a few thousand generated prompts, what the checks read accepts the part the
+    generator's own spec describes: sizes (checked on boxes the generator's ranges allow),
+    hole counts and body counts. A disagreement here is a correct part "repaired"."""
     from finetune.synth.families import FAMILIES
 
     checked = {"size": 0, "genus": 0, "bodies": 0}
-    wrong = {"size": [], "genus": [], "bodies": []}
+    wrong: dict[str, list[str]] = {"size": [], "genus": [], "bodies": []}
     for name, family in FAMILIES.items():
-        for k in range(50):
-            part = family.part(Random(f"intent-{name}-{k}"))
-            inferred = infer_spec(part.prompt)
-            for key in checked:
-                if key not in inferred:
-                    continue
-                checked[key] += 1
-                if key == "size":
-                    want = sorted(part.spec["size"], key=lambda r: -(r[0] + r[1]))
-                    ok = all(max(a[0], b[0]) <= min(a[1], b[1])
-                             for a, b in zip(inferred["size"], want, strict=True))
-                else:
-                    ok = inferred[key] == part.spec[key]
-                if not ok:
-                    wrong[key].append(part.prompt)
-    assert checked["size"] > 200 and checked["genus"] > 500 and checked["bodies"] > 1500
-    assert wrong["size"] == [] and wrong["bodies"] == [], wrong
-    assert len(wrong["genus"]) <= checked["genus"] // 200, wrong["genus"]
+        for k in range(25):
+            made = family.part(Random(f"intent-{name}-{k}"))
+            inferred = infer_spec(made.prompt)
+            want = made.spec.get("size_xyz") or made.spec.get("size")
+            sizes = {key: v for key, v in inferred.items() if key in SIZE_KEYS}
+            if want and sizes:
+                checked["size"] += 1
+                mids = [(lo + hi) / 2 for lo, hi in want]
+                orders = [mids] if "size_xyz" in made.spec else itertools.permutations(mids)
+                if not any(check_spec(sizes, part(tuple(o))).passed for o in orders):
+                    wrong["size"].append(made.prompt)
+            for key in ("genus", "bodies"):
+                if key in inferred and key in made.spec:
+                    checked[key] += 1
+                    if inferred[key] != made.spec[key]:
+                        wrong[key].append(made.prompt)
+    assert checked["size"] > 600 and checked["genus"] > 600 and checked["bodies"] > 800
+    # a few generated prompts are loose themselves (a clip's width range, a typo)
+    assert len(wrong["size"]) <= checked["size"] // 150, wrong["size"]
+    assert len(wrong["genus"]) <= checked["genus"] // 300, wrong["genus"]
+    assert wrong["bodies"] == [], wrong["bodies"]

@@ -663,8 +663,10 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
             note = note or f"how many holes: '{m.phrase} ... each'"
             count = None
         through = _through(m, thickness)
+        annular_base = base is not None and (base.kind in ANNULAR | MAYBE_ANNULAR)
         if m.words & CROSS and (m.words & {"radial", "cross", "cheeks", "transverse"} or
-                                "both" in m.words or m.noun.startswith("side")):
+                                "both" in m.words or m.noun.startswith("side") or (
+                                    annular_base and m.words & {"side", "sides", "wall"})):
             note = note or f"through-hole count: '{m.phrase}' crosses another opening"
             through = None
         diameter = _hole_diameter(m, draft)
@@ -859,11 +861,16 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
         rises = [q.values[0] for q in m.sizes if q.role == "rise"]
         if m.words & {"forms", "form", "included", "including", "within"}:
             heights, rises = [0.0], [0.0]  # "forms the bottom 5 mm of the hub's length"
+        sentence = " ".join(t.text for t in reading.sentences[m.sentence].tokens)
+        on_top = bool(re.search(r"\b(on top|stands on|sits on|on the top|above the|mounted on|"
+                                r"rises from|hangs below|under(neath)? the)\b", sentence))
         if heights and extra is not None:
             sides[side] = max(sides.get(side, 0.0), max(heights))
             extra = sum(sides.values())
+            # "a hub 6 mm tall stands on top": above the body; "a raised hub 37 mm high"
+            # may be measured from the body's far face
             pieces.setdefault(side, []).append(
-                (max(rises), True) if rises else (max(heights), False))
+                (max(rises), True) if rises else (max(heights), on_top))
         else:
             extra = None
         if widths:
@@ -1060,7 +1067,8 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
     if kind in ("spacer", "adapter") and not holes and base is not None and \
             re.search(r"\bfor m\d", normalize(" ".join(s.text for s in reading.sentences))):
         annular = True
-    simple = kind in SIMPLE or body_kind(reading) in SIMPLE
+    simple = (kind in SIMPLE or body_kind(reading) in SIMPLE) and not (
+        base is not None and base.noun in ("mug", "mugs"))  # a mug has a handle
     mates = [m for m in reading.features("mate") if m.noun in (
         "screw", "screws", "bolt", "bolts", "shaft", "rod", "axle", "pin", "dowel", "bearing")]
     if not holes and not annular and (not simple or mates or base is None or

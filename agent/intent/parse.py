@@ -325,6 +325,10 @@ def _find_mentions(sentence: Sentence) -> list[Mention]:
             continue
         role = _mention_role(tok.text, None)
         nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+        if tok.text in ("section", "sections", "length", "piece") and k > 0 and \
+                _kind_at(toks, k - 1) is not None:
+            k += 1
+            continue  # "a pipe section": the pipe itself
         verb_next = k + 2 < len(toks) and toks[k + 2].text in ("on", "onto", "over", "into",
                                                                "around", "up", "down", "out",
                                                                "from", "at")
@@ -421,6 +425,10 @@ def _count_before(toks: tuple[Token, ...], k: int, mention: Mention) -> None:
             # "4 x M3 holes" / "2 x 3 grid of holes"
             j -= 1
             continue
+        if word in ("any", "all", "the") and j >= 1 and toks[j - 1].text in (
+                "without", "no", "remove", "delete"):
+            mention.negated = True  # "without any holes", "remove all the holes"
+            return
         if word in ("no", "without", "zero") or (word == "remove" and mention.count is None) or \
                 (word == "than" and j >= 1 and toks[j - 1].text == "rather") or \
                 (word == "of" and j >= 1 and toks[j - 1].text == "instead"):
