@@ -24,6 +24,19 @@ PROGRAMS: dict[str, str] = {
     ),
     # two triangles sharing an edge: an open surface, not a solid
     "open": "polyhedron(points=[[0,0,0],[10,0,0],[0,10,0],[0,0,10]], faces=[[0,1,2],[0,3,1]]);",
+    # a hollow ball: one body with a closed inner void (two shells)
+    "hollow_sphere": "$fn=24; difference() { sphere(d=30); sphere(d=20); }",
+    # a hollow torus: one through-hole, one inner void
+    "hollow_torus": ("$fn=24; difference() { rotate_extrude() translate([20, 0]) circle(r=6);\n"
+                     "  rotate_extrude() translate([20, 0]) circle(r=4); }"),
+    # an open box 80 x 60 x 40 with 2 mm walls and floor
+    "open_box": "difference() { cube([80, 60, 40]); translate([2, 2, 2]) cube([76, 56, 40]); }",
+    # a bracket with a 5 mm hole through its upright (along Y) and one in its base (along Z)
+    "l_bracket": (
+        "$fn=24; difference() { union() { cube([40, 50, 4]); cube([40, 4, 30]); }\n"
+        "  translate([20, 30, -1]) cylinder(d=5, h=6);\n"
+        "  translate([20, -1, 17]) rotate([-90, 0, 0]) cylinder(d=5, h=6); }"
+    ),
 }
 
 # The faces' demo part: customizer-annotated parameters at the top (sliders in the web demo).

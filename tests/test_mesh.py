@@ -93,3 +93,40 @@ def test_report_round_trips_through_dict() -> None:
     d = r.to_dict()
     assert d["genus"] == 4 and d["extents"] == pytest.approx([60, 40, 5])
     assert MeshReport.from_dict(d) == r
+
+
+def test_a_closed_inner_void_is_not_a_body() -> None:
+    """A hollow part has two shells; the inner one faces inward and is a void."""
+    ball = analyze_mesh(part_stl("hollow_sphere"))
+    assert (ball.bodies, ball.voids, ball.genus) == (1, 1, 0)
+    assert ball.volume == pytest.approx(3.1416 / 6 * (30**3 - 20**3), rel=0.08)
+    torus = analyze_mesh(part_stl("hollow_torus"))
+    assert (torus.bodies, torus.voids, torus.genus) == (1, 1, 1)
+    # two separate solids are still two bodies
+    assert analyze_mesh(part_stl("two_cubes")).bodies == 2
+
+
+def test_openings_give_hole_diameters_on_every_axis() -> None:
+    plate = analyze_mesh(part_stl("plate4"))
+    holes = [o for o in plate.openings if o["round"]]
+    assert len(holes) == 4 and {o["axis"] for o in holes} == {"z"}
+    assert all(o["d"] == pytest.approx(3.2, abs=0.01) for o in holes)
+    assert sorted(tuple(o["at"]) for o in holes) == [(6, 6), (6, 34), (54, 6), (54, 34)]
+    bracket = analyze_mesh(part_stl("l_bracket"))
+    axes = sorted(o["axis"] for o in bracket.openings if o["round"])
+    assert axes == ["y", "z"]  # the upright's hole is found although the upright is 4 mm thin
+    assert analyze_mesh(part_stl("cube")).openings == []
+
+
+def test_wall_thickness_of_an_open_box() -> None:
+    from tools.spec import wall_thickness
+
+    box = analyze_mesh(part_stl("open_box"))
+    assert wall_thickness(box) == pytest.approx(2.0, abs=0.01)
+    assert wall_thickness(analyze_mesh(part_stl("cube"))) is None
+
+
+def test_reports_from_older_sessions_still_load() -> None:
+    data = analyze_mesh(part_stl("cube")).to_dict()
+    del data["openings"], data["voids"]
+    assert MeshReport.from_dict(data).openings == []

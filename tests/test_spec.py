@@ -110,7 +110,9 @@ def test_unknown_key_fails_loudly() -> None:
     [{"genus": "4"}, {"genus": True}, {"watertight": 1}, {"size": [1, 2]},
      {"size_xyz": [[1, 2], [1, 2]]}, {"volume": [5, 1]}, {"volume": 3},
      {"grow": {"axis": "w", "min_ratio": 2}}, {"grow": {"axis": "z"}},
-     {"grow": {"axis": "z", "min_ratio": 2, "ratio": 1}}, {"grow": "taller"}],
+     {"grow": {"axis": "z", "min_ratio": 2, "ratio": 1}}, {"grow": "taller"},
+     {"dims": [[1, 2]] * 4}, {"holes": [{"d": 3}]}, {"shape": "blob"}, {"kind": "gear"},
+     {"wall": 2}, {"param": {"names": "wall"}}, {"openings": [{"min": 2}]}],
 )
 def test_malformed_values_fail_instead_of_raising(spec: dict) -> None:
     result = check_spec(spec, report("cube"), first=report("cube"))
@@ -118,5 +120,64 @@ def test_malformed_values_fail_instead_of_raising(spec: dict) -> None:
 
 
 def test_every_documented_key_has_a_checker() -> None:
-    assert set(CHECKERS) == {"watertight", "bodies", "genus", "size", "size_xyz", "volume",
-                             "grow"}
+    shared = {"watertight", "bodies", "genus", "size", "size_xyz", "volume", "grow"}
+    own = {"dims", "holes", "wall", "shape", "kind", "param", "keep_holes", "openings"}
+    assert set(CHECKERS) == shared | own
+
+
+def test_dims_match_stated_sizes_on_any_axes() -> None:
+    plate = report("plate4")
+    assert check_spec({"dims": [[4.5, 5.5], [59, 61]]}, plate).passed
+    assert not check_spec({"dims": [[4.5, 5.5], [69, 71]]}, plate).passed
+    # two stated sizes need two different extents
+    assert not check_spec({"dims": [[59, 61], [59, 61]]}, plate).passed
+
+
+def test_holes_by_diameter_count_and_axis() -> None:
+    plate = report("plate4")
+    assert check_spec({"holes": [{"d": [3.0, 3.6], "count": 4}]}, plate).passed
+    three = check_spec({"holes": [{"d": [3.0, 3.6], "count": 3}]}, plate)
+    assert not three.passed and "expected 3" in three.summary()
+    assert not check_spec({"holes": [{"d": [5.0, 5.6]}]}, plate).passed
+    assert not check_spec({"holes": [{"d": [3.0, 3.6], "axis": "x"}]}, plate).passed
+    bracket = report("l_bracket")
+    assert check_spec({"holes": [{"d": [4.8, 5.2], "count": 2}]}, bracket).passed
+
+
+def test_wall_shape_and_volume_change() -> None:
+    box = report("open_box")
+    assert check_spec({"wall": [1.8, 2.5]}, box).passed
+    assert not check_spec({"wall": [3.5, 4.5]}, box).passed
+    assert check_spec({"shape": "cube"}, report("cube")).passed
+    sphere = check_spec({"shape": "sphere"}, report("cube"))
+    assert not sphere.passed and "fills 100%" in sphere.summary()
+    grow = {"grow": [{"measure": "volume", "max_ratio": 0.999}]}
+    assert check_spec(grow, report("plate4"), first=report("cube")).passed is False
+
+
+def test_kind_reads_the_program_and_skips_without_one() -> None:
+    want = {"kind": {"asked": "fan grill", "kind": "grill"}}
+    cube = report("cube")
+    gear = check_spec(want, cube, program="// spur gear\ncube(20);")
+    assert not gear.passed and "makes a gear" in gear.summary()
+    assert check_spec(want, cube, program="// 40 mm fan grill\ncube(20);").passed
+    unnamed = check_spec(want, cube)
+    assert unnamed.passed and unnamed.skipped == ["kind: no program to read what the part is"]
+
+
+def test_param_compares_the_programs() -> None:
+    want = {"param": {"names": ["wall"], "change": "grow"}}
+    before, after = "wall = 2;\ncube(1);", "wall = 2 * 1.5;\ncube(1);"
+    cube = report("cube")
+    assert check_spec(want, cube, program=after, previous_program=before).passed
+    assert not check_spec(want, cube, program=before, previous_program=before).passed
+
+
+def test_keep_holes_and_openings() -> None:
+    plate, bracket = report("plate4"), report("l_bracket")
+    assert check_spec({"keep_holes": {"except": []}}, plate, first=plate).passed
+    lost = check_spec({"keep_holes": {"except": []}}, bracket, first=plate)
+    assert not lost.passed and "3.2 mm along Z" in lost.summary()
+    assert check_spec({"keep_holes": {"except": [[3, 3.5]]}}, bracket, first=plate).passed
+    assert check_spec({"openings": [{"count": 1, "min": 10}]}, report("open_box")).passed
+    assert not check_spec({"openings": [{"count": 3, "min": 10}]}, report("open_box")).passed

@@ -94,10 +94,21 @@ def infer_spec(text: str, previous: MeshReport | None = None, *, follow_up: bool
                         previous_program=previous_program).spec
 
 
+SIZE_KEYS = ("size", "size_xyz", "dims")
+
+
 def merge_specs(inferred: dict, explicit: dict | None) -> dict:
-    """An explicit spec (from an eval or the user) wins key by key over the inferred one."""
+    """An explicit spec (from an eval or the user) wins over the inferred one: key by key,
+    and an explicit size or hole count also replaces what the inferred keys say of them."""
+    explicit = explicit or {}
     merged = dict(inferred)
-    merged.update(explicit or {})
+    if set(SIZE_KEYS) & set(explicit):
+        for key in SIZE_KEYS:
+            merged.pop(key, None)
+    if "genus" in explicit and "holes" in merged:
+        merged["holes"] = [{k: v for k, v in h.items() if k != "count"}
+                           for h in merged["holes"]]
+    merged.update(explicit)
     return merged
 
 
