@@ -176,7 +176,7 @@ def test_suite_validation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     for lines, words in [
         (['{"id": "a", "prompt": "p"}', '{"id": "a", "prompt": "q"}'], "duplicate case id"),
-        (['{"id": "a", "prompt": "p", "spec": {"holes": 2}}'], "unknown spec key"),
+        (['{"id": "a", "prompt": "p", "spec": {"colour": 2}}'], "unknown spec key"),
         (['{"id": "a", "prompt": "p", "reference": "nope.stl"}'], "not found"),
         (['{"id": "a", "prompt": "p", "spec": {"grow": {"axis": "z", "min_ratio": 2}}}'],
          "needs at least one follow-up"),

@@ -28,10 +28,15 @@ def part(extents: tuple[float, float, float], **fields: object) -> MeshReport:
     return replace(report, **fields)
 
 
-def accepts(spec: dict, extents: tuple[float, float, float]) -> bool:
+def accepts(spec: dict, extents: tuple[float, float, float],
+            first: MeshReport | None = None) -> bool:
+    """Do the size checks (and, for an edit, the relative ones) pass a box this size?"""
     sizes = {k: v for k, v in spec.items() if k in SIZE_KEYS}
-    assert sizes, f"no size was read: {spec}"
-    return check_spec(sizes, part(extents)).passed
+    grow = [g for g in spec.get("grow", []) if "axis" in g]
+    assert sizes or grow, f"no size was read: {spec}"
+    if grow:
+        sizes["grow"] = grow
+    return check_spec(sizes, part(extents), first=first).passed
 
 
 # ------------------------------------------------------------------ numbers and units
@@ -252,9 +257,9 @@ def edit(text: str, previous: MeshReport = PLATE, program: str | None = None) ->
 ])
 def test_resizes_change_the_named_side_and_keep_the_rest(text, extents, wrong) -> None:
     spec = edit(text)
-    assert accepts(spec, tuple(float(e) for e in extents)), spec
+    assert accepts(spec, tuple(float(e) for e in extents), PLATE), spec
     for other in wrong:
-        assert not accepts(spec, tuple(float(e) for e in other)), (other, spec)
+        assert not accepts(spec, tuple(float(e) for e in other), PLATE), (other, spec)
 
 
 def test_hole_edits() -> None:
@@ -294,7 +299,8 @@ def test_make_it_a_sphere_instead() -> None:
     cube = part((40.0, 40.0, 40.0), volume=64000.0)
     spec = edit("make it a sphere instead, same width", cube)
     assert spec["shape"] == "sphere" and spec["kind"]["kind"] == "sphere"
-    assert accepts(spec, (40.0, 40.0, 40.0)) and not accepts(spec, (60.0, 60.0, 60.0))
+    assert accepts(spec, (40.0, 40.0, 40.0), cube)
+    assert not accepts(spec, (60.0, 60.0, 60.0), cube)
 
 
 def test_edit_without_a_previous_part_says_so() -> None:

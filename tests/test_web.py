@@ -30,7 +30,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync", "--enable-unsafe-swiftshader"]
 USER, PASSWORD = "tester", "correct horse battery"
 PROMPT = "a plate 60 x 40 x 5 mm with four 5 mm holes"
-THICK = PLATE.replace("thickness = 5;", "thickness = 10;")
+# the follow-up keeps the width the user set with the slider
+THICK = PLATE.replace("thickness = 5;", "thickness = 10;").replace("width = 60;", "width = 80;")
 WAIT_MS = 60_000  # generous: two cores shared with other test runs
 
 pytestmark = [

@@ -90,7 +90,9 @@ def new_session(tmp_path: Path, replies: list[str]):
 
 
 def test_parameter_turns_coalesce_undo_and_reach_the_model(tmp_path: Path) -> None:
-    thick = PLATE.replace("thickness = 5;", "thickness = 10;")
+    # the model's follow-up keeps what the user set with the sliders and doubles the thickness
+    thick = (PLATE.replace("thickness = 5;", "thickness = 10;")
+             .replace("width = 60;", "width = 90;").replace("hole_d = 5;", "hole_d = 6.5;"))
     web = new_session(tmp_path, [f"```openscad\n{PLATE}\n```", f"```openscad\n{thick}\n```"])
     with pytest.raises(TweakError, match="no part"):
         apply_params(web, {"width": 80})

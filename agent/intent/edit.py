@@ -242,6 +242,17 @@ def _range_for(change: Change, before: float) -> list[float]:
     return [0.0, round(before * 0.98, 3)]
 
 
+def _grow(change: Change, axis: str) -> dict:
+    """A relative change as tools.spec's grow: "taller" at least 2 % more, "twice as tall"
+    within 3 % of twice."""
+    if change.kind == "up":
+        return {"axis": axis, "min_ratio": 1.02}
+    if change.kind == "down":
+        return {"axis": axis, "max_ratio": 0.98}
+    lo, hi = change.value * 0.97, change.value * 1.03
+    return {"axis": axis, "min_ratio": round(lo, 4), "max_ratio": round(hi, 4)}
+
+
 def _kept(before: float) -> list[float]:
     tol = max(0.3, 0.02 * before)
     return [round(before - tol, 3), round(before + tol, 3)]
@@ -504,7 +515,11 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
     for k in range(3):
         before = prev.extents[k]
         own = [c for c in changes if k in c.axes]
-        if own:
+        if own and own[0].kind in ("up", "down", "ratio"):
+            # relative: "taller", "twice as wide" -- said as a change from the part before
+            ranges.append([0.0, BIG])
+            draft.spec.setdefault("grow", []).append(_grow(own[0], "xyz"[k]))
+        elif own:
             ranges.append(_range_for(own[0], before))
         elif additive:
             ranges.append([round(before - max(0.3, 0.02 * before), 3), BIG])
