@@ -1,10 +1,14 @@
 # Two commands do all set-up on a fresh Debian 12 machine with Python 3.11:
 #   make demo   -> installs what is missing, then makes a bracket with the bundled model
+#                  (into out/demo; `make demo OUT=DIR` puts it in DIR)
 #   make test   -> installs what is missing, then runs ruff and the whole test suite
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `:=`, not `?=`: only the command line (make demo OUT=DIR) moves the demo, never an OUT
+# that happens to be in the environment.
+OUT := out/demo
 APT_PKGS := openscad openscad-mcad openscad-testing-data xvfb xauth bubblewrap
 TEST_APT_PKGS := chromium fonts-dejavu-core
 export HF_HUB_OFFLINE := 1
@@ -15,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: demo test lint system system-test venv venv-demo venv-test clean
 
 demo: system venv-demo
-	$(BIN)/scad-agent "bracket with two M3 holes" --max-repairs 3 --out out/demo
+	$(BIN)/scad-agent "bracket with two M3 holes" --max-repairs 3 --out "$(OUT)"
 
 test: system system-test venv-test
 	$(BIN)/ruff check .

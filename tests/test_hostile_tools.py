@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import random
 import signal
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import get_args
@@ -46,19 +49,26 @@ def private_tmp(tmp_path: Path, monkeypatch) -> Path:
     return parent
 
 
-def processes_mentioning(text: str) -> list[str]:
-    """Command lines of live processes that contain `text` (our temp paths are unique)."""
-    found = []
+def pids_mentioning(text: str) -> dict[int, list[str]]:
+    """pid -> argv of the live processes whose command line contains `text` (our temp paths
+    are unique)."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
             continue
-        if text in cmdline:
-            found.append(cmdline)
+        if state != "Z" and text in " ".join(argv):
+            found[int(entry.name)] = argv
     return found
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of live processes that contain `text`."""
+    return [" ".join(argv) for argv in pids_mentioning(text).values()]
 
 
 def children_of_this_process() -> list[int]:
@@ -230,6 +240,31 @@ def test_lookalikes_are_not_refused(mode: str, program: str) -> None:
     assert result.status == "ok", result.summary()
 
 
+def test_latin1_names_are_checked_as_the_bytes_openscad_opens(mode: str, session: Path) -> None:
+    """In a Latin-1 session file, "caf\xe9.stl" is the file named by that byte (a link out
+    here); decoding the name any other way would check a file that does not exist."""
+    link = os.path.join(os.fsencode(session), b"caf\xe9.stl")
+    os.symlink(session.parent / "secret.stl", link)
+    (session / "leak.scad").write_bytes(b'// \xe9\nimport("caf\xe9.stl");\n')
+    assert_forbidden(compile_scad("include <leak.scad>\n", session_dir=session))
+    main = session / "main.scad"
+    main.write_bytes(b'// \xe9\nimport("caf\xe9.stl");\n')
+    assert_forbidden(compile_scad(main))
+
+
+def test_computed_linear_extrude_in_an_included_file(mode: str, session: Path) -> None:
+    """OpenSCAD reads an included file as it is, so its computed linear_extrude argument
+    cannot be made the height: refused without bubblewrap, harmless with it."""
+    (session / "inc.scad").write_text('h = "/etc/passwd";\nlinear_extrude(h) square(1);\n')
+    result = compile_scad("include <inc.scad>\ncube(1);\n", session_dir=session)
+    assert "root:" not in result.summary() + result.stderr
+    if mode == "path-check":
+        assert_forbidden(result)
+        assert "inc.scad, line 2" in result.errors[0].message
+    else:
+        assert result.status != "forbidden", result.summary()
+
+
 def test_computed_linear_extrude_argument_is_the_height(tmp_path: Path) -> None:
     """2021.01 reads a string first argument as a DXF file; we make it the height."""
     result = compile_scad('h = "/etc/passwd";\nlinear_extrude(h) square(2);\n')
@@ -250,7 +285,9 @@ def test_bwrap_hides_whether_outside_files_exist(monkeypatch) -> None:
     program = 'linear_extrude(file="{}") square(1);\ncube(1);\n'
 
     monkeypatch.setattr(
-        PathChecker, "check_program", lambda self, text, program_dir: PathCheck(program=text)
+        PathChecker,
+        "check_program",
+        lambda self, text, program_dir, codec="utf-8": PathCheck(program=text),
     )
 
     def run(path: str) -> str:
@@ -365,7 +402,7 @@ def test_non_utf8_bytes(tmp_path: Path) -> None:
     in_comment.write_bytes(b"cube(1); // caf\xe9\n")
     result = compile_scad(in_comment)
     assert result.status == "ok"
-    assert any("UTF-8" in w.message for w in result.warnings)
+    assert result.diagnostics == []  # read as Latin-1, as OpenSCAD does: nothing to say
     in_code = tmp_path / "code.scad"
     in_code.write_bytes(b"cube(1);\n\xff\xfe x;\n")
     result = compile_scad(in_code)
@@ -478,3 +515,103 @@ def test_soak_200_mixed_programs_in_4_threads(private_tmp: Path, session: Path) 
     assert os.listdir(private_tmp) == []
     assert processes_mentioning(str(private_tmp)) == []
     assert children_of_this_process() == []
+
+
+# ------------------------------------------------------------------ the agent killed with -9
+
+REPO = Path(__file__).resolve().parent.parent
+# About 1e10 loop steps in constant memory: minutes of work, so only a kill ends it early.
+ENDLESS = "x = [for (i = [0:1e5], j = [0:1e5]) if (i < 0) 1];\necho(len(x));\ncube(1);\n"
+COMPILE_IN_A_CHILD = (
+    "import sys\n"
+    "from tools.openscad import Limits, compile_scad\n"
+    "compile_scad(sys.argv[1], formats=(sys.argv[2],), limits=Limits(timeout_s=900, cpu_s=900))\n"
+)
+
+
+def wait_for(what: str, probe: Callable[[], object], deadline_s: float = 60.0) -> object:
+    """Poll `probe` until it returns something true; fail after a generous deadline."""
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def openscad_running_in(parent: Path) -> dict[int, list[str]]:
+    return {
+        pid: argv
+        for pid, argv in pids_mentioning(str(parent)).items()
+        if argv and os.path.basename(argv[0]) == "openscad"
+    }
+
+
+def kill_mid_compile(parent: Path, fmt: str = "stl") -> None:
+    """A separate Python process compiles ENDLESS with its temp dirs in `parent`; once
+    OpenSCAD runs, the process is SIGKILLed (no finally, no atexit)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", COMPILE_IN_A_CHILD, ENDLESS, fmt],
+        cwd=REPO, env={**os.environ, "SCAD_AGENT_TMPDIR": str(parent)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for("OpenSCAD to start", lambda: openscad_running_in(parent))
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.mark.parametrize("fmt", ["stl", "png"])
+def test_openscad_dies_with_the_agent(mode: str, fmt: str, private_tmp: Path) -> None:
+    """kill -9 of the compiling process takes OpenSCAD (and for PNG xvfb-run and its X
+    server) with it, with bubblewrap and without: nothing is left to run for minutes."""
+    kill_mid_compile(private_tmp, fmt)
+    try:
+        wait_for("the orphans to die", lambda: not pids_mentioning(str(private_tmp)))
+    finally:
+        for pid in pids_mentioning(str(private_tmp)):  # a failed run must not leak them
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def test_the_next_process_removes_temp_dirs_a_killed_one_left(private_tmp: Path) -> None:
+    """The killed process's private dir stays behind; the next process's first compile
+    removes it, and only it: dirs of live owners and names we did not make are kept."""
+    live = sandbox.private_dir(private_tmp)  # owned by this (live) test process
+    pid, start, ns, rand = live.name.split("-")[1:]
+    reused = private_tmp / f"scad-{pid}-{int(start) + 1}-{ns}-{rand}"  # our pid, not us
+    reused.mkdir()
+    kept = [
+        private_tmp / "scad-keepme",
+        private_tmp / "scad-compile-abcd1234",  # the old, ownerless naming
+        private_tmp / f"scad-1-1-{int(ns) + 1}-abcd1234",  # another pid namespace
+    ]
+    for path in kept:
+        path.mkdir()
+    outside = private_tmp.parent / "not-ours"
+    outside.mkdir()
+    link = private_tmp / f"scad-2-2-{ns}-abcd1234"
+    link.symlink_to(outside)
+    not_a_dir = private_tmp / f"scad-3-3-{ns}-abcd1234"
+    not_a_dir.write_text("a file\n")
+    planted = {live, reused, *kept, link, not_a_dir}
+
+    kill_mid_compile(private_tmp)
+    wait_for("OpenSCAD to die", lambda: not openscad_running_in(private_tmp))
+    stale = set(private_tmp.iterdir()) - planted
+    assert len(stale) == 1 and next(iter(stale)).is_dir()  # the killed child's
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from tools.openscad import compile_scad\n"
+         "print(compile_scad('cube(1);').status)"],
+        cwd=REPO, env={**os.environ, "SCAD_AGENT_TMPDIR": str(private_tmp)},
+        capture_output=True, text=True, check=True,
+    )
+    assert done.stdout.strip() == "ok"
+    assert set(private_tmp.iterdir()) == planted - {reused}
+    assert link.is_symlink() and outside.is_dir() and not_a_dir.is_file()
+    live.rmdir()

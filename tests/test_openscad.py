@@ -409,3 +409,77 @@ def test_default_out_dir_lives_until_the_process_exits() -> None:
     stl = Path(done.stdout.strip())
     assert stl.name == "model.stl"
     assert not stl.exists() and not stl.parent.parent.exists()
+
+
+# ------------------------------------------------------------------ source bytes
+
+
+def echoes(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("ECHO:")]
+
+
+def test_latin1_source_compiles_as_openscad_compiles_it(tmp_path: Path) -> None:
+    """Not UTF-8: a Latin-1 no-break space, a comment and a string. OpenSCAD reads the raw
+    bytes (its len() of "caf\\xe9" is 3; the UTF-8 "café" would give 4); so must we."""
+    source = tmp_path / "latin1.scad"
+    source.write_bytes(b'a\xa0= 2;\n// caf\xe9\ns = "caf\xe9";\necho(len(s));\ncube(a);\n')
+    result = compile_scad(source, out_dir=tmp_path / "out")
+    assert result.status == "ok", result.summary()
+    assert result.diagnostics == []
+    assert extents(result.outputs["stl"]) == (2.0, 2.0, 2.0)
+    direct = subprocess.run(
+        ["openscad", "-o", str(tmp_path / "direct.stl"), source.name],
+        cwd=tmp_path, capture_output=True, text=True, errors="replace", check=True,
+    )
+    assert echoes(result.stderr) == echoes(direct.stderr) == ["ECHO: 3"]
+
+
+def test_openscads_own_latin1_test_file() -> None:
+    path = Path("/usr/share/openscad/testdata/scad/misc/nbsp-latin1-test.scad")
+    if not path.is_file():
+        pytest.skip("openscad-testing-data is not installed")
+    result = compile_scad(path)
+    assert result.status == "empty", result.summary()  # an echo and no geometry
+    assert echoes(result.stderr) == ["ECHO: 1"]
+
+
+def test_latin1_file_names_in_a_latin1_source(tmp_path: Path) -> None:
+    """A path written in Latin-1 names the file whose name is those bytes, in the check and
+    in OpenSCAD alike (the relative import is rewritten to an absolute one, byte-exact)."""
+    session = tmp_path / "session"
+    session.mkdir()
+    part = compile_scad("cube([3, 4, 5]);", out_dir=tmp_path / "part").outputs["stl"]
+    (session / os.fsdecode(b"caf\xe9.stl")).write_bytes(part.read_bytes())
+    source = session / "main.scad"
+    source.write_bytes(b'// d\xe9j\xe0 vu\nimport("caf\xe9.stl");\n')
+    result = compile_scad(source, out_dir=tmp_path / "out")
+    assert result.status == "ok", result.summary()
+    assert extents(result.outputs["stl"]) == (3.0, 4.0, 5.0)
+
+
+def test_nul_in_a_latin1_source_is_reported_on_its_line(tmp_path: Path) -> None:
+    source = tmp_path / "nul.scad"
+    source.write_bytes(b"cube(1); // \xe9\n\x00\nsphere(2);\n")
+    result = compile_scad(source)
+    assert result.status == "syntax_error", result.summary()
+    assert [e.line for e in result.errors] == [2]
+
+
+def test_stray_latin1_byte_in_code_is_reported_not_the_end_of_the_program(
+    tmp_path: Path,
+) -> None:
+    """OpenSCAD 2021.01 takes a byte like E9 outside strings and comments for the end of
+    the file: the sphere would vanish without a word. It is a syntax error on its line."""
+    source = tmp_path / "stray.scad"
+    source.write_bytes(b"cube(1);\n\xe9\nsphere(20);\n")
+    direct = subprocess.run(
+        ["openscad", "-o", str(tmp_path / "direct.stl"), source.name],
+        cwd=tmp_path, capture_output=True, text=True, errors="replace",
+    )
+    assert direct.returncode == 0 and "ERROR" not in direct.stderr  # the silent truncation
+    result = compile_scad(source)
+    assert result.status == "syntax_error", result.summary()
+    assert [e.line for e in result.errors] == [2]
+    inside = tmp_path / "inside.scad"
+    inside.write_bytes(b'cube(1); /* \xe9 */ s = "\xe9";\nx\xc2= 1;\n')  # C2: a space to it
+    assert compile_scad(inside).status == "ok"

@@ -65,6 +65,33 @@ def test_compile_refuses_bad_arguments(tmp_path: Path) -> None:
     assert cli("compile", str(tmp_path / "missing.scad"))[0] == 2
 
 
+ENDLESS = "x = [for (i = [0:1e5], j = [0:1e5]) if (i < 0) 1];\necho(len(x));\ncube(1);\n"
+
+
+def test_compile_timeout_stops_a_program_that_loops(tmp_path: Path) -> None:
+    src = tmp_path / "loop.scad"
+    src.write_text(ENDLESS)
+    code, out = cli("compile", str(src), "--timeout", "1.5")
+    assert code == 1
+    status, *rest = out.splitlines()
+    assert status.startswith(f"timeout {src} (")
+    assert len(rest) == 1  # one line, however long and however narrow the terminal
+    assert rest[0].startswith("  error: stopped after 1.5 s of wall time")
+    assert not (tmp_path / "loop.stl").exists()
+    code, out = cli("compile", str(src), "--timeout", "1", "--json")
+    assert code == 1 and json.loads(out)["status"] == "timeout"
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "nan", "inf"])
+def test_compile_refuses_a_timeout_that_is_no_duration(tmp_path: Path, value: str) -> None:
+    src = tmp_path / "c.scad"
+    src.write_text("cube(1);")
+    code, out = cli("compile", str(src), f"--timeout={value}")
+    assert code == 2
+    assert out.splitlines() == [f"error: --timeout must be a positive number of seconds, "
+                                f"not {float(value)}"]
+
+
 def test_check_passes_and_fails_a_spec(tmp_path: Path) -> None:
     stl = str(part_stl("plate4"))
     code, out = cli("check", stl, "--spec", '{"genus": 4, "bodies": 1}', "--json")

@@ -9,6 +9,7 @@ exit non-zero when the part fails.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,6 +22,7 @@ from rich.table import Table
 
 from tools.errors import ScadAgentError
 from tools.mesh import MeshReport, analyze_mesh
+from tools.openscad import Limits
 from tools.spec import SpecResult, check_spec
 
 # formats we make from the STL ourselves; everything else is asked of OpenSCAD
@@ -138,14 +140,22 @@ def compile_cmd(
     define: Annotated[
         list[str] | None, typer.Option("-D", help="Set a variable: -D width=40 (repeatable).")
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help=f"Stop OpenSCAD after this many seconds "
+                     f"(default {Limits().timeout_s:g})."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Compile an OpenSCAD file with the real openscad, sandboxed, then check the mesh."""
     from tools.openscad import compile_scad
+    from tools.sandbox import private_dir
 
     try:
         if not file.is_file():
             raise ScadAgentError(f"no such file: {file}")
+        if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+            raise ScadAgentError(f"--timeout must be a positive number of seconds, not {timeout}")
         wanted = parse_formats(formats, output)
         params = dict(parse_define(d) for d in define or [])
         dest = output_paths(file, output, wanted)
@@ -155,10 +165,13 @@ def compile_cmd(
     errors: list[str] = []  # outputs we could not write
     written: dict[str, str] = {}
     report: MeshReport | None = None
-    with tempfile.TemporaryDirectory(prefix="scad-compile-") as tmp:
+    limits = Limits(timeout_s=timeout) if timeout is not None else None
+    # Named after this process, so a run killed with -9 leaves nothing for good (sandbox.py).
+    tmp = private_dir(Path(tempfile.gettempdir()), "compile")
+    try:
         try:
             result = compile_scad(
-                file, out_dir=Path(tmp), formats=native, params=params,
+                file, out_dir=tmp, formats=native, params=params, limits=limits,
                 session_dir=file.resolve().parent,
             )
         except (ScadAgentError, ValueError) as exc:
@@ -172,6 +185,8 @@ def compile_cmd(
                     errors.append(f"could not write {fmt}: {exc}")
                     continue
                 written[fmt] = str(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     ok = result.ok and all(fmt in written for fmt in dest)
     if as_json:
         data = result.to_dict()
@@ -183,11 +198,13 @@ def compile_cmd(
         print(json.dumps(data))
     else:
         colour = "green" if result.ok else "red"
+        # soft_wrap: one message, one line, whatever the terminal's width (grep, logs)
         console.print(f"[{colour}]{escape(result.status)}[/{colour}] {escape(str(file))} "
-                      f"({result.wall_time_s:.2f} s)")
+                      f"({result.wall_time_s:.2f} s)", soft_wrap=True)
         for diag in result.diagnostics:
             where = f"line {diag.line}: " if diag.line else ""
-            console.print(f"  {escape(diag.severity)}: {escape(where + diag.message)}")
+            console.print(f"  {escape(diag.severity)}: {escape(where + diag.message)}",
+                          soft_wrap=True)
         if report is not None:
             _print_checks(report, None)
         for fmt, path in written.items():

@@ -18,13 +18,18 @@
 
 Defences, in order: source size cap and encoding clean-up; -D validation; the static path
 check (tools/sandbox_paths.py, in every mode); a private 0700 temp dir that is always
-removed; a scrubbed environment; rlimits and a hard wall timeout (tools/sandbox.py); and
-bubblewrap when it works here (`CompileResult.sandbox` says "bwrap" or "path-check").
+removed (and, should this process be killed, removed by the next one: sandbox.private_dir);
+a scrubbed environment; rlimits, a hard wall timeout and death with this process
+(tools/sandbox.py); and bubblewrap when it works here (`CompileResult.sandbox` says "bwrap"
+or "path-check").
 
-Source text decisions: invalid UTF-8 (from a file) is replaced by U+FFFD with a warning; NUL
-and ETX characters (OpenSCAD silently stops reading at a NUL) become U+FFFD too, which the
-parser then reports on the right line; a leading byte order mark is dropped. None of these
-changes the line count, so every diagnostic line is the user's line.
+Source text decisions: a file is read as OpenSCAD reads it, UTF-8 or else Latin-1, and
+OpenSCAD gets its own bytes (sandbox_paths.program_bytes), so a Latin-1 comment or string
+compiles as it does in OpenSCAD. What OpenSCAD silently stops reading at -- NUL and ETX,
+and in a Latin-1 file a byte outside strings and comments that is no UTF-8 character --
+becomes U+FFFD, which the parser then reports on the right line; a leading byte order mark
+(a syntax error to OpenSCAD 2021.01) is dropped. None of these changes the line count, so
+every diagnostic line is the user's line.
 
 Environment: SCAD_AGENT_OPENSCAD names the binary (default `openscad` on PATH);
 SCAD_AGENT_TMPDIR the parent of the private temp dirs (default: the system temp dir);
@@ -59,8 +64,22 @@ from tools.diagnostics import (
     parse_stderr,
 )
 from tools.errors import ScadAgentError
-from tools.sandbox import RunLimits, RunOutcome, bwrap_argv, bwrap_works, read_capped, run_limited
-from tools.sandbox_paths import PathChecker
+from tools.sandbox import (
+    RunLimits,
+    RunOutcome,
+    bwrap_argv,
+    bwrap_works,
+    private_dir,
+    read_capped,
+    run_limited,
+)
+from tools.sandbox_paths import (
+    PathChecker,
+    encode_source,
+    mark_stray_bytes,
+    program_bytes,
+    read_source,
+)
 
 OPENSCAD_ENV = "SCAD_AGENT_OPENSCAD"
 TMPDIR_ENV = "SCAD_AGENT_TMPDIR"
@@ -295,6 +314,7 @@ class _Source:
     stem: str  # output file stem
     base_dir: Path | None  # where a source file lives (its relative paths)
     notes: list[Diagnostic]
+    codec: str = "utf-8"  # how the text was decoded (sandbox_paths.read_source)
 
 
 def _check_formats(formats: Sequence[str]) -> list[str]:
@@ -312,12 +332,18 @@ def _check_formats(formats: Sequence[str]) -> list[str]:
     return out
 
 
-def _clean_text(text: str, notes: list[Diagnostic]) -> str:
+def _clean_text(text: str, notes: list[Diagnostic], codec: str = "utf-8") -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text or "\x03" in text:
         notes.append(Diagnostic("warning", "NUL/ETX characters replaced by U+FFFD"))
         text = text.replace("\x00", "\ufffd").replace("\x03", "\ufffd")
+    if codec == "latin-1":
+        marked = mark_stray_bytes(text)
+        if marked != text:
+            notes.append(Diagnostic("warning", "non-UTF-8 bytes outside strings and comments "
+                                    "replaced by U+FFFD (OpenSCAD stops reading at them)"))
+            text = marked
     return text
 
 
@@ -333,12 +359,12 @@ def _load_source(source: str | Path, cap: int) -> _Source | Diagnostic:
             return Diagnostic("error", f"cannot read {source}: {exc.strerror or exc}")
         if len(data) > cap:
             return Diagnostic("error", f"source is larger than the limit of {cap} bytes")
-        text = data.decode("utf-8", "replace")
-        if "\ufffd" in text and "\ufffd".encode() not in data:
-            notes.append(Diagnostic("warning", "source is not valid UTF-8; bytes replaced"))
+        text, codec = read_source(data)
         safe = re.fullmatch(r"[\w.-]+", source.name) is not None
         name = source.name if safe and source.suffix == ".scad" else "main.scad"
-        return _Source(_clean_text(text, notes), name, source.stem or "model", source.parent, notes)
+        stem = source.stem or "model"
+        text = _clean_text(text, notes, codec)
+        return _Source(text, name, stem, source.parent, notes, codec)
     if not isinstance(source, str):
         raise ScadAgentError(f"source must be program text or a Path, not {type(source).__name__}")
     if len(source) > cap:
@@ -359,16 +385,14 @@ def _default_out_parent() -> Path:
     (a caller that compiles thousands of programs only to read `.ok` must not fill /tmp)."""
     with _out_parent_lock:
         if not _out_parent or not _out_parent[0].is_dir():
-            parent = Path(tempfile.mkdtemp(prefix="scad-out-"))
+            parent = private_dir(Path(tempfile.gettempdir()), "out")
             atexit.register(shutil.rmtree, parent, ignore_errors=True)
             _out_parent[:] = [parent]
         return _out_parent[0]
 
 
 def _temp_parent() -> Path:
-    parent = Path(os.environ.get(TMPDIR_ENV) or tempfile.gettempdir())
-    parent.mkdir(parents=True, exist_ok=True)
-    return parent
+    return Path(os.environ.get(TMPDIR_ENV) or tempfile.gettempdir())
 
 
 @dataclass
@@ -647,7 +671,7 @@ def compile_scad(
 
     session = Path(session_dir).absolute() if session_dir is not None else None
     libraries = [Path(d).absolute() for d in library_dirs if Path(d).is_dir()]
-    tmp = Path(tempfile.mkdtemp(prefix="scad-", dir=_temp_parent()))  # mode 0700
+    tmp = private_dir(_temp_parent())  # mode 0700
     try:
         return _compile_in(
             src,
@@ -686,17 +710,18 @@ def _compile_in(
     for d in (src_dir, out_tmp):
         d.mkdir()
     src_file = src_dir / src.name
-    src_file.write_text(src.text, encoding="utf-8")  # so the check sees the real directory
+    src_file.write_bytes(encode_source(src.text, src.codec))  # the check sees the real dir
 
     openscadpath = ([session] if session else []) + libraries
     search = [*openscadpath, home / ".local/share/OpenSCAD/libraries", BUILTIN_LIBRARY_DIR]
-    check = PathChecker(session, libraries, search_dirs=search).check_program(src.text, src_dir)
+    checker = PathChecker(session, libraries, search_dirs=search, confined=use_bwrap)
+    check = checker.check_program(src.text, src_dir, src.codec)
     if not check.ok:
         return result(
             "forbidden",
             [*src.notes, *(Diagnostic("error", v.message, v.line) for v in check.violations)],
         )
-    src_file.write_text(check.program, encoding="utf-8")
+    src_file.write_bytes(program_bytes(src.text, check.edits, src.codec))
 
     env = {
         "PATH": "/usr/bin:/bin",

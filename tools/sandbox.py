@@ -6,6 +6,12 @@ What this module guarantees for every run (tools/openscad.py is the only caller)
   that is unsafe when the caller has threads, and the soak test compiles from 4 threads);
 * after `timeout_s` of wall time the whole process group is SIGKILLed, and so it is when the
   caller is interrupted (KeyboardInterrupt) or anything else goes wrong while waiting;
+* nothing outlives the caller, even a `kill -9` of it: the group leader is a small shell
+  watchdog whose parent-death signal (`setpriv --pdeathsig`, again exec-based, not a
+  preexec_fn) makes it SIGKILL its whole process group -- OpenSCAD, xvfb-run's X server,
+  bwrap (whose sandbox then dies with it, --die-with-parent);
+* private dirs are named after their owner process (`private_dir`), so the next process
+  can remove the ones a killed owner left behind (`sweep_stale_dirs`);
 * stderr goes to a file, never a pipe, so 60 MB of `echo` costs disk (capped by
   RLIMIT_FSIZE), not memory; `read_capped` keeps its head and tail;
 * with bubblewrap, the child sees only /usr (+ the /lib, /bin links), fonts, the directories
@@ -18,10 +24,14 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import select
 import shutil
 import signal
+import stat
 import subprocess
+import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -131,6 +141,26 @@ def _prlimit_prefix(limits: RunLimits) -> list[str]:
     ]
 
 
+# The group leader of every run. Armed by `setpriv --pdeathsig TERM`: when the caller dies,
+# the TERM trap SIGKILLs the whole group. "$1" is the caller's pid: if it died before the
+# death signal was armed, the parent is already someone else and nothing is started. A
+# command killed by signal N is re-raised on the shell, so the caller sees signal N as if
+# there were no shell in between (and its rusage, reaped here, is counted).
+_WATCHDOG = (
+    'trap "kill -KILL 0" TERM; [ "$PPID" = "$1" ] || exit 125; shift; '
+    '"$@" & wait $!; s=$?; trap - TERM; '
+    '[ "$s" -gt 128 ] && [ "$s" -lt 193 ] && kill -$((s - 128)) $$; exit "$s"'
+)
+
+
+def _watchdog_prefix() -> list[str]:
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:  # util-linux, like prlimit; without it only the caller's kill remains
+        return []
+    return [setpriv, "--pdeathsig", "TERM", "--", "/bin/sh", "-c", _WATCHDOG, "scad-watchdog",
+            str(os.getpid())]
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -217,7 +247,7 @@ def run_limited(
     if command and os.path.basename(command[0]) == "bwrap":
         info_r, info_w = os.pipe()
         command[1:1] = ["--info-fd", str(info_w)]
-    argv = _prlimit_prefix(limits) + command
+    argv = _prlimit_prefix(limits) + _watchdog_prefix() + command
     started = time.monotonic()
     try:
         with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
@@ -268,6 +298,86 @@ def run_limited(
         wall_time_s=time.monotonic() - started,
         cpu_time_s=usage.ru_utime + usage.ru_stime,
     )
+
+
+# --------------------------------------------------------------------------- private dirs
+
+# scad-[KIND-]PID-START-NS-XXXXXXXX: the owner process (pid, its start time, its pid
+# namespace) and mkdtemp's eight random characters. Nothing else is ever swept.
+_OWNED_RE = re.compile(r"scad-(?:[a-z]+-)?(\d+)-(\d+)-(\d+)-[a-z0-9_]{8}")
+_swept_lock = threading.Lock()
+_swept: set[tuple[int, str]] = set()  # (pid, parent) already swept by this process
+
+
+def _start_time(pid: int) -> int | None:
+    """When process `pid` started (clock ticks after boot); None when there is no such
+    process. Pid and start time name one process for good: a pid alone is soon reused."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+        return int(data[data.rfind(b")") + 2 :].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _pid_namespace() -> int | None:
+    """Pids of another namespace (a container sharing the temp dir) say nothing here."""
+    try:
+        return os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return None
+
+
+def owner_tag() -> str | None:
+    """"PID-START-NS" of this process, None without /proc (then nothing is swept)."""
+    pid = os.getpid()
+    start, ns = _start_time(pid), _pid_namespace()
+    return None if start is None or ns is None else f"{pid}-{start}-{ns}"
+
+
+def sweep_stale_dirs(parent: Path) -> list[Path]:
+    """Remove our private dirs in `parent` whose owner process is gone (killed with -9, say,
+    so it never cleaned up); returns them. A dir whose owner still runs, another user's, a
+    link, or any name not made by `private_dir` is left alone."""
+    ns = _pid_namespace()
+    if ns is None:
+        return []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return []
+    uid = os.getuid()
+    removed: list[Path] = []
+    for entry in entries:
+        match = _OWNED_RE.fullmatch(entry.name)
+        if match is None or int(match[3]) != ns:
+            continue
+        if _start_time(int(match[1])) == int(match[2]):
+            continue  # the owner is alive (or a zombie not yet reaped): its dir is in use
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == uid:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def private_dir(parent: Path, kind: str = "") -> Path:
+    """A new 0700 dir in `parent` named after this process (see _OWNED_RE). The first one a
+    process makes in a parent sweeps that parent of dirs whose owners died."""
+    parent.mkdir(parents=True, exist_ok=True)
+    key = (os.getpid(), os.path.realpath(parent))
+    with _swept_lock:
+        first = key not in _swept
+        _swept.add(key)
+    if first:
+        sweep_stale_dirs(parent)
+    tag = owner_tag()
+    label = f"{kind}-" if kind else ""
+    prefix = f"scad-{label}{tag}-" if tag else f"scad-{label}"
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
 
 
 def read_capped(path: Path, max_bytes: int) -> tuple[str, bool]:

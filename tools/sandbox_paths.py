@@ -20,6 +20,12 @@ Rewrites stay within a line, so OpenSCAD's line numbers are the user's line numb
 Files in the session dir that the program includes or uses are checked the same way
 (recursively); library dirs are trusted. Known gap: a user module named like a builtin
 (`module import(f)`) is checked as if it were the builtin, which is stricter, never looser.
+
+Bytes: OpenSCAD reads a file as bytes, and a path in it names the file with those bytes.
+`read_source` decodes a file like OpenSCAD (UTF-8, else Latin-1: tools.grammar's
+decode_source), and every path is turned back into those bytes before it is resolved
+(`fs_path`), so a Latin-1 `"caf\xe9.stl"` is checked as the file OpenSCAD would open.
+`program_bytes` gives the bytes to hand OpenSCAD: the user's own bytes, with the rewrites.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tools.grammar import decode_source
 
 _IDENT_RE = re.compile(r"\$?[A-Za-z0-9_]+")
 _NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -47,6 +55,9 @@ _FILE_READERS: dict[str, int | None] = {
 _FILE_PARAMS = ("file", "filename")
 MAX_SCANNED_FILES = 200
 MAX_SCANNED_BYTES = 4 * 1024 * 1024
+_BEYOND_LATIN1 = re.compile(r"([^\x00-\xff]+)")
+
+Edit = tuple[int, int, str]  # (start, end, replacement) in a program's text
 
 
 @dataclass(frozen=True)
@@ -69,10 +80,48 @@ class PathCheck:
     program: str  # the program to hand to OpenSCAD (rewritten)
     violations: list[PathViolation] = field(default_factory=list)
     files_read: list[Path] = field(default_factory=list)  # session files that were scanned
+    edits: list[Edit] = field(default_factory=list)  # checked text -> program (program_bytes)
 
     @property
     def ok(self) -> bool:
         return not self.violations
+
+
+def read_source(data: bytes) -> tuple[str, str]:
+    """(text, codec) of a source file as OpenSCAD reads it: codec "latin-1" when the bytes
+    were no UTF-8 (one character per byte, not all ASCII), else "utf-8"."""
+    text = decode_source(data)
+    latin1 = len(text) == len(data) and not text.isascii()
+    return text, "latin-1" if latin1 else "utf-8"
+
+
+def encode_source(text: str, codec: str) -> bytes:
+    """The bytes `text`, decoded with `codec`, came from. A character Latin-1 cannot hold
+    (the U+FFFD put in place of a NUL) is written as UTF-8; nothing raises."""
+    if codec == "utf-8":
+        return text.encode("utf-8", "surrogatepass")
+    parts = _BEYOND_LATIN1.split(text)  # odd items: runs beyond Latin-1
+    return b"".join(
+        part.encode("utf-8", "surrogatepass") if i % 2 else part.encode("latin-1")
+        for i, part in enumerate(parts)
+    )
+
+
+def fs_path(path: str, codec: str) -> str:
+    """The file a path written in a source (decoded with `codec`) names for OpenSCAD."""
+    return os.fsdecode(encode_source(path, codec))
+
+
+def program_bytes(text: str, edits: Sequence[Edit], codec: str) -> bytes:
+    """The checked program's bytes with the check's edits made: the user's own bytes where
+    nothing was rewritten; rewritten paths in the file system's encoding."""
+    out: list[bytes] = []
+    at = 0
+    for start, end, new in sorted(edits):
+        out += [encode_source(text[at:start], codec), os.fsencode(new)]
+        at = end
+    out.append(encode_source(text[at:], codec))
+    return b"".join(out)
 
 
 class _Lexer:
@@ -149,6 +198,28 @@ class _Lexer:
         return out
 
 
+# Bytes OpenSCAD 2021.01 skips as white space (a lone A0 or C2 as well as the pair).
+_SPACE_BYTES = ("\xa0", "\xc2")
+
+
+def mark_stray_bytes(text: str) -> str:
+    """Latin-1 source text (read_source) with every byte OpenSCAD 2021.01 takes for the end
+    of the input -- 0x80-0xFF outside strings and comments, but for the two it skips -- made
+    U+FFFD: its parser reports that on the right line instead of silently dropping the rest
+    of the program. Same length, same lines."""
+    stray = [
+        t.start
+        for t in _Lexer(text).tokens()
+        if t.kind == "punct" and "\x80" <= t.text <= "\xff" and t.text not in _SPACE_BYTES
+    ]
+    if not stray:
+        return text
+    chars = list(text)
+    for at in stray:
+        chars[at] = "\ufffd"
+    return "".join(chars)
+
+
 def _split_args(tokens: list[Token], open_index: int) -> tuple[list[list[Token]], int]:
     """Arguments of the call whose "(" is tokens[open_index]; returns (args, index of ")")."""
     args: list[list[Token]] = [[]]
@@ -215,14 +286,34 @@ def _climbs(rel: str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _File:
+    """The text being checked: the user's program (name None) or a session file."""
+
+    base: Path  # the dir its relative paths start from
+    name: str | None  # a session file's name as the model knows it
+    codec: str  # how its bytes were decoded (read_source)
+
+    @property
+    def top_level(self) -> bool:
+        return self.name is None
+
+
 class PathChecker:
-    """Checks one program (and the session files it pulls in) against the allowed roots."""
+    """Checks one program (and the session files it pulls in) against the allowed roots.
+
+    confined: OpenSCAD will run where only the roots are visible (bubblewrap). A read this
+    check cannot pin down in a session file, which OpenSCAD reads as it is (a computed
+    `linear_extrude` argument), is refused unless confined.
+    """
 
     def __init__(
         self,
         session_dir: Path | None,
         library_dirs: Sequence[Path],
         search_dirs: Sequence[Path] = (),
+        *,
+        confined: bool = False,
     ) -> None:
         # Real paths, so a symlink inside a root that points out is caught by _within.
         self.session_dir = Path(os.path.realpath(session_dir)) if session_dir else None
@@ -231,13 +322,17 @@ class PathChecker:
         # Where OpenSCAD looks for a relative include after the including file's own dir:
         # OPENSCADPATH (session dir, library dirs), then its built-in library dir.
         self.search_dirs = [Path(d) for d in search_dirs]
+        self.confined = confined
         self._seen: set[Path] = set()
         self._scanned_bytes = 0
 
-    def check_program(self, text: str, program_dir: Path) -> PathCheck:
-        """Check the user's program, which OpenSCAD will read from `program_dir`."""
+    def check_program(self, text: str, program_dir: Path, codec: str = "utf-8") -> PathCheck:
+        """Check the user's program, which OpenSCAD will read from `program_dir`; `codec` is
+        how its bytes were decoded (read_source), so paths name the files OpenSCAD opens."""
         result = PathCheck(program=text)
-        result.program = self._check_text(text, program_dir, result)
+        result.edits = self._check_text(text, _File(program_dir, None, codec), result)
+        for start, end, new in sorted(result.edits, reverse=True):
+            result.program = result.program[:start] + new + result.program[end:]
         return result
 
     # -- internals ---------------------------------------------------------------------------
@@ -248,27 +343,23 @@ class PathChecker:
             return str(file.relative_to(self.session_dir))
         return str(file)
 
-    def _violation(self, result: PathCheck, message: str, line: int, where: str | None) -> None:
-        if where is None:
+    def _violation(self, result: PathCheck, message: str, line: int, src: _File) -> None:
+        if src.top_level:
             result.violations.append(PathViolation(message, line))
         else:
-            message = f"{message} (in file {where}, line {line})"
+            message = f"{message} (in file {src.name}, line {line})"
             result.violations.append(PathViolation(message, None))
 
-    def _check_text(
-        self, text: str, base: Path, result: PathCheck, *, file: Path | None = None
-    ) -> str:
-        """Check `text` (the user's program when `file` is None, else that session file)."""
-        top_level = file is None
-        where = None if file is None else self._display(file)
+    def _check_text(self, text: str, src: _File, result: PathCheck) -> list[Edit]:
+        """Check `text`; the edits that make OpenSCAD read exactly what was checked."""
         lexer = _Lexer(text)
         tokens = lexer.tokens()
         for message, line in lexer.violations:
-            self._violation(result, message, line, where)
-        edits: list[tuple[int, int, str]] = []
+            self._violation(result, message, line, src)
+        edits: list[Edit] = []
         for k, tok in enumerate(tokens):
             if tok.kind in ("include", "use"):
-                self._check_include(tok, base, result, where)
+                self._check_include(tok, src, result)
             elif (
                 tok.kind == "ident"
                 and tok.text in _FILE_READERS
@@ -276,49 +367,38 @@ class PathChecker:
                 and tokens[k + 1].kind == "punct"
                 and tokens[k + 1].text == "("
             ):
-                edits += self._check_call(tokens, k, base, result, where, top_level)
-        for start, end, new in sorted(edits, reverse=True):
-            text = text[:start] + new + text[end:]
-        return text
+                edits += self._check_call(tokens, k, src, result)
+        return edits
 
-    def _check_include(self, tok: Token, base: Path, result: PathCheck,
-                       where: str | None) -> None:
+    def _check_include(self, tok: Token, src: _File, result: PathCheck) -> None:
         path = tok.text.strip()
         if not path:
             return
+        on_disk = fs_path(path, src.codec)
+        outside = f"{tok.kind} <{path}> reads outside the session and library directories"
         if os.path.isabs(path):
-            candidates = [Path(path)]
+            candidates = [Path(on_disk)]
         elif _climbs(path):
             message = f"{tok.kind} <{path}>: '..' leaves the directory"
-            self._violation(result, message, tok.line, where)
+            self._violation(result, message, tok.line, src)
             return
         else:
-            candidates = [base / path] + [d / path for d in self.search_dirs]
+            candidates = [src.base / on_disk] + [d / on_disk for d in self.search_dirs]
         for candidate in candidates:
             if not os.path.lexists(candidate):
                 continue
             real = Path(os.path.realpath(candidate))
             if not _within(real, self.roots):
-                self._violation(
-                    result,
-                    f"{tok.kind} <{path}> reads outside the session and library directories",
-                    tok.line,
-                    where,
-                )
+                self._violation(result, outside, tok.line, src)
                 return
             if real.is_dir():
                 continue  # OpenSCAD skips directories and keeps searching
             if self.session_dir and _within(real, [self.session_dir]):
                 self._scan_file(real, result)
             return
-        if os.path.isabs(path) and not _within(Path(os.path.realpath(path)), self.roots):
+        if os.path.isabs(path) and not _within(Path(os.path.realpath(on_disk)), self.roots):
             # Refused whether it exists or not, so the answer says nothing about the file.
-            self._violation(
-                result,
-                f"{tok.kind} <{path}> reads outside the session and library directories",
-                tok.line,
-                where,
-            )
+            self._violation(result, outside, tok.line, src)
 
     def _scan_file(self, real: Path, result: PathCheck) -> None:
         if real in self._seen:
@@ -336,21 +416,17 @@ class PathChecker:
             result.violations.append(PathViolation("included files are too large", None))
             return
         result.files_read.append(real)
-        self._check_text(data.decode("utf-8", "replace"), real.parent, result, file=real)
+        text, codec = read_source(data)
+        # Included files are read by OpenSCAD as they are: their edits cannot be applied.
+        self._check_text(text, _File(real.parent, self._display(real), codec), result)
 
     def _check_call(
-        self,
-        tokens: list[Token],
-        k: int,
-        base: Path,
-        result: PathCheck,
-        where: str | None,
-        top_level: bool,
-    ) -> list[tuple[int, int, str]]:
+        self, tokens: list[Token], k: int, src: _File, result: PathCheck
+    ) -> list[Edit]:
         name = tokens[k].text
         line = tokens[k].line
         args, _ = _split_args(tokens, k + 1)
-        edits: list[tuple[int, int, str]] = []
+        edits: list[Edit] = []
         file_args: list[list[Token]] = []
         position = 0  # OpenSCAD matches positional arguments in order, skipping named ones
         for arg in args:
@@ -367,31 +443,32 @@ class PathChecker:
                 continue  # a number is no file (linear_extrude(10) means height 10)
             if name == "linear_extrude" and not (len(value) == 1 and value[0].kind == "string"):
                 # A computed first argument: 2021.01 reads a string there as a DXF file and
-                # takes a number as the height. Make it the height, always.
+                # takes a number as the height. Make it the height, always -- in the user's
+                # program, the one file we hand OpenSCAD rewritten.
                 if any(_named(a)[0] == "height" for a in args):
                     self._violation(
-                        result, f"{name}(): a computed first argument and height=", line, where
+                        result, f"{name}(): a computed first argument and height=", line, src
                     )
-                else:
+                elif src.top_level:
                     edits.append((value[0].start, value[0].start, "height="))
+                elif not self.confined:
+                    self._violation(
+                        result,
+                        f"{name}(): a computed first argument may name a file; write height=",
+                        line,
+                        src,
+                    )
                 continue
             file_args.append(value)
         for value in file_args:
-            edit = self._check_file_arg(name, value, base, result, where, line, top_level)
+            edit = self._check_file_arg(name, value, src, result, line)
             if edit:
                 edits.append(edit)
         return edits
 
     def _check_file_arg(
-        self,
-        name: str,
-        value: list[Token],
-        base: Path,
-        result: PathCheck,
-        where: str | None,
-        line: int,
-        top_level: bool,
-    ) -> tuple[int, int, str] | None:
+        self, name: str, value: list[Token], src: _File, result: PathCheck, line: int
+    ) -> Edit | None:
         if not (len(value) == 1 and value[0].kind == "string"):
             if len(value) == 1 and value[0].kind == "ident" and value[0].text == "undef":
                 return None
@@ -399,42 +476,43 @@ class PathChecker:
                 result,
                 f"{name}(): the file must be a string literal, not a computed value",
                 line,
-                where,
+                src,
             )
             return None
         tok = value[0]
         path = _string_value(tok)
         if path is None:
-            self._violation(result, f"{name}(): escapes are not allowed in file names", line, where)
+            self._violation(result, f"{name}(): escapes are not allowed in file names", line, src)
             return None
         if not path:
             return None
+        on_disk = fs_path(path, src.codec)
         if os.path.isabs(path):
-            target = Path(path)
+            target = Path(on_disk)
         elif _climbs(path):
-            self._violation(result, f"{name}(\"{path}\"): '..' leaves the directory", line, where)
+            self._violation(result, f"{name}(\"{path}\"): '..' leaves the directory", line, src)
             return None
-        elif top_level:
+        elif src.top_level:
             if self.session_dir is None:
                 self._violation(
                     result,
                     f'{name}("{path}"): a relative file needs a session directory',
                     line,
-                    where,
+                    src,
                 )
                 return None
-            target = self.session_dir / path
+            target = self.session_dir / on_disk
         else:
-            target = base / path
+            target = src.base / on_disk
         real = Path(os.path.realpath(target))
         if not _within(real, self.roots):
             self._violation(
                 result,
                 f'{name}("{path}") reads outside the session and library directories',
                 line,
-                where,
+                src,
             )
             return None
-        if top_level and not os.path.isabs(path):
+        if src.top_level and not os.path.isabs(path):
             return tok.start, tok.end, _escape(str(target))
         return None
