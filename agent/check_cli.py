@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from agent.config import check_prompt
 from agent.intent import merge_specs, read_request
 from agent.present import check_rows
 from tools.cli import load_spec
@@ -27,7 +28,6 @@ from tools.mesh import MeshReport, analyze_mesh
 from tools.spec import check_spec
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-MAX_PROMPT_CHARS = 4000
 
 
 def _part(path: Path, work: Path) -> tuple[MeshReport, str | None]:
@@ -77,10 +77,11 @@ def check_cmd(
             err.print(f"[red]error:[/red] {escape(message)}")
         return typer.Exit(EXIT_USAGE)
 
-    if prompt is not None and not prompt.strip():
-        raise usage("--prompt is empty: say what the part should be")
-    if prompt is not None and len(prompt) > MAX_PROMPT_CHARS:
-        raise usage(f"--prompt is {len(prompt)} characters; at most {MAX_PROMPT_CHARS}")
+    if prompt is not None:
+        try:
+            check_prompt(prompt)  # the agent's rule: a check reads what a turn would get
+        except ScadAgentError as exc:
+            raise usage(str(exc)) from None
     if previous is not None and prompt is None:
         raise usage("--previous needs --prompt (the follow-up that changed the part)")
     try:

@@ -1,9 +1,14 @@
 """`scad-agent run "PROMPT"` (and plain `scad-agent "PROMPT"`): make a checked part.
 
 Exit codes: 0 a part that passes every check; 1 no valid part (nothing compiled, or the best
-part still fails a check: its files are written anyway); 2 bad usage or configuration (no
-model, unreadable config); 3 the model backend failed; 130 interrupted (the session is saved
-and can be resumed with --session).
+part still fails a check: its files are written anyway), or a part that could not be copied
+to --out (it is kept in the session folder); 2 bad usage or configuration (no model,
+unreadable config, an empty or too long prompt, a --session that is not one, a session
+folder that cannot be written); 3 the model backend failed; 130 interrupted (the session is
+saved and can be resumed with --session).
+
+The agent itself (agent.session, agent.loop, and through them trimesh) is imported only once
+the command line has been read, so the first line reaches the terminal quickly.
 """
 
 from __future__ import annotations
@@ -11,22 +16,26 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from agent.backends import BACKENDS, Backend, BackendError, get_backend
-from agent.config import STRATEGIES, AgentConfig
-from agent.loop import Step
-from agent.session import Session
+from agent.config import STRATEGIES, AgentConfig, check_prompt
 from tools.errors import ScadAgentError
+
+if TYPE_CHECKING:
+    from agent.loop import Step
+    from agent.session import Session
 
 EXIT_OK, EXIT_NO_PART, EXIT_USAGE, EXIT_BACKEND, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = REPO_ROOT / "models" / "scad-tiny"
 SESSION_SUBDIR = "session"
+# what a model directory's weights are stored as (the size the loading line reports)
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".ckpt")
 
 
 def bundled_model() -> Path | None:
@@ -135,6 +144,33 @@ def load_agent_or_exit(err: Console, backend: str | None, model: str | None, *,
         raise typer.Exit(EXIT_USAGE) from exc
 
 
+def _size_text(size: int) -> str:
+    if size >= 10**9:
+        return f"{size / 10**9:.1f} GB"
+    if size >= 10**6:
+        return f"{size / 10**6:.0f} MB"
+    return f"{max(1, round(size / 10**3))} kB"
+
+
+def loading_line(config: AgentConfig) -> str:
+    """What is about to load, before a load that can take a while: the model folder's name
+    and the size of its weights, or the model name and backend."""
+    model = config.backend_config.get("model")
+    folder = Path(str(model)) if model else None
+    if folder is not None and folder.is_dir():
+        try:
+            size = sum(f.stat().st_size for f in folder.iterdir()
+                       if f.name.endswith(WEIGHT_SUFFIXES) and f.is_file())
+        except OSError:
+            size = 0
+        weights = f" ({_size_text(size)})" if size else ""
+        return f"loading model {folder.resolve().name}{weights}..."
+    if model:
+        shown = folder.name if folder is not None and folder.is_file() else str(model)
+        return f"loading model {shown} ({config.backend})..."
+    return f"loading the {config.backend} backend..."
+
+
 class Progress:
     """Live progress lines: which attempt, what the model wrote, what failed."""
 
@@ -197,7 +233,8 @@ def summary_lines(session: Session, done: dict[str, Any], wall_s: float) -> list
         lines.append(f"  [yellow]note:[/yellow] {escape(str(done['note']))}")
     for kind, path in sorted((done.get("files") or {}).items()):
         lines.append(f"  {kind}: {escape(path)}")
-    if session.out_dir is not None and session.current is not None:
+    if session.out_dir is not None and session.current is not None and not (
+            session.publish_error):
         lines.append(f"  current part in {escape(str(session.out_dir))}/part.*")
     lines.append(f"  session: {escape(str(session.path))} (resume with --session)")
     return lines
@@ -206,7 +243,7 @@ def summary_lines(session: Session, done: dict[str, Any], wall_s: float) -> list
 def result_object(session: Session, done: dict[str, Any] | None, error: str | None,
                   wall_s: float, exit_code: int) -> dict[str, Any]:
     out_files = {}
-    if session.out_dir is not None:
+    if session.out_dir is not None and not session.publish_error:  # else: not this part
         for kind in ("scad", "stl", "png"):
             path = session.out_dir / f"part.{kind}"
             if path.exists():
@@ -255,43 +292,56 @@ def run_cmd(
 ) -> None:
     """Describe a part; get a checked OpenSCAD program, STL and preview."""
     console = Console(highlight=False, quiet=as_json)
-    err = Console(stderr=True, highlight=False)
+    # soft_wrap: an error stays one line in a pipe or a log, however long its path
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     started = time.monotonic()
 
-    def usage_error(message: str) -> typer.Exit:
+    def fail(code: int, message: str, session: Session | None = None) -> typer.Exit:
+        """One line (or the JSON object) for a run that made nothing to show."""
         if as_json:
-            print(json.dumps({"status": "error", "exit_code": EXIT_USAGE, "error": message}))
+            failed = {"status": "error", "exit_code": code, "error": message}
+            if session is not None:
+                failed["session"] = str(session.path)
+            print(json.dumps(failed))
         else:
             err.print(f"[red]error:[/red] {escape(message)}")
-        return typer.Exit(EXIT_USAGE)
+        return typer.Exit(code)
 
     try:
+        check_prompt(prompt, None)  # before the config: `scad-agent " "` needs no model
         config = config_from_flags(
             config_file, backend=backend, model=model, adapter=adapter, endpoint=endpoint,
             api_key_env=api_key_env, quantize=quantize, max_repairs=max_repairs,
             strategy=strategy, samples=samples, no_grammar=no_grammar)
+        check_prompt(prompt, config.max_prompt_chars)
     except ScadAgentError as exc:
-        raise usage_error(str(exc)) from exc
+        raise fail(EXIT_USAGE, str(exc)) from exc
+
+    if not as_json:
+        err.print(escape(loading_line(config)))  # first, then the slow imports and loads
+    from agent.session import Session
+
+    # the session is read (or its folder made) before the model loads: a bad --session or
+    # an unwritable --out is found in a moment, not after a minute of loading
+    try:
+        if session_file is not None:
+            session = Session.load(session_file, None, config, out_dir=out)
+            if session.out_dir is None:
+                session.out_dir = session.directory.parent
+        else:
+            out = out or Path("out")
+            session = Session(out / SESSION_SUBDIR, None, config, out_dir=out)
+    except ScadAgentError as exc:
+        raise fail(EXIT_USAGE, str(exc)) from exc
 
     try:
-        model_backend = get_backend(config.backend, **config.backend_config)
+        session.backend = get_backend(config.backend, **config.backend_config)
     except ScadAgentError as exc:
         if as_json:
             print(json.dumps({"status": "error", "exit_code": EXIT_BACKEND, "error": str(exc)}))
         else:
             err.print(f"[red]backend {escape(config.backend)}:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_BACKEND) from exc
-
-    try:
-        if session_file is not None:
-            session = Session.load(session_file, model_backend, config, out_dir=out)
-            if session.out_dir is None:
-                session.out_dir = Path("out")
-        else:
-            out = out or Path("out")
-            session = Session(out / SESSION_SUBDIR, model_backend, config, out_dir=out)
-    except ScadAgentError as exc:
-        raise usage_error(str(exc)) from exc
 
     progress = Progress(console)
     done: dict[str, Any] | None = None
@@ -306,17 +356,22 @@ def run_cmd(
     except KeyboardInterrupt:
         err.print(f"interrupted; session saved to {escape(str(session.path))}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except ScadAgentError as exc:  # the session folder failed mid-turn (full disk...)
+        raise fail(EXIT_USAGE, str(exc), session) from exc
     wall_s = time.monotonic() - started
 
     if done is None:
         code = EXIT_BACKEND
     else:
-        code = EXIT_OK if done["status"] == "ok" else EXIT_NO_PART
+        code = EXIT_OK if done["status"] == "ok" and not session.publish_error else EXIT_NO_PART
+    error = error or session.publish_error
     if as_json:
         print(json.dumps(result_object(session, done, error, wall_s, code), default=str))
     elif done is not None:
         for line in summary_lines(session, done, wall_s):
             console.print(line)
+        if session.publish_error:
+            err.print(f"[red]error:[/red] {escape(session.publish_error)}")
     else:
         err.print(f"no part: the model backend failed. Session saved to "
                   f"{escape(str(session.path))}")

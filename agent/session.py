@@ -7,6 +7,12 @@ Layout of a session directory:
     turn-N/attempt-A-C/   every candidate program judged during the turn
 and the current part is copied to the output directory as part.scad / part.stl / part.png.
 
+Every file is written whole or not at all (temp file + rename). A session folder that cannot
+be written is a SessionWriteError; an output directory that cannot be written only sets
+`publish_error`, because the part itself is safe in the session folder. session.json is read
+back as untrusted input: its shape and types are checked, and the paths in it are not used
+to read or write anywhere outside the session (see `load`).
+
 Follow-ups edit the current part: the model sees the conversation of the turns that made
 the current part, with each of their programs as the assistant's message, so the last
 assistant message is the program to change.
@@ -17,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -24,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from agent.backends.base import Backend, Message
-from agent.config import AgentConfig
+from agent.config import AgentConfig, check_prompt, fields_problem
 from agent.loop import Step, clean_text, run_turn
 from agent.prompts import system_message
 from tools.errors import ScadAgentError
@@ -37,6 +44,16 @@ SESSION_FILE = "session.json"
 TRAJECTORY_FILE = "trajectory.jsonl"
 FORMAT_VERSION = 1
 PART_FILES = ("scad", "stl", "png")
+MAX_SESSION_BYTES = 50 * 2**20  # a long session with big reports is a few MB
+MAX_SESSION_DEPTH = 32  # a real session.json nests about 8 deep
+
+
+class SessionFileError(ScadAgentError):
+    """A session.json that cannot be resumed: missing, not JSON, or not shaped like one."""
+
+
+class SessionWriteError(ScadAgentError):
+    """The session folder cannot be written (read-only, full disk, not a folder)."""
 
 TurnStatus = Literal["running", "ok", "failed_checks", "no_part", "error", "interrupted"]
 
@@ -72,6 +89,15 @@ class Turn:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Turn:
+        """A turn from parsed JSON; SessionFileError (one line) when it is not one."""
+        where = f"turn {data.get('index', '?')}" if isinstance(data, dict) else "a turn"
+        if not isinstance(data, dict):
+            raise SessionFileError(f"{where} should be an object")
+        problem = fields_problem(cls, data, where, required=("status",))
+        if problem is None and data.get("report") is not None:
+            problem = fields_problem(MeshReport, data["report"], f"{where}: report")
+        if problem is not None:
+            raise SessionFileError(problem)
         return cls(**data)
 
 
@@ -89,6 +115,76 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+@dataclass
+class _SessionFile:
+    """The top level of session.json, for checking what is read back."""
+    version: int
+    turns: list[dict[str, Any]]
+    config: dict[str, Any] | None = None
+    out_dir: str | None = None
+    spec: dict[str, Any] | None = None
+
+
+def _too_deep(value: Any, limit: int = MAX_SESSION_DEPTH) -> bool:
+    """Nested deeper than `limit` (iterative: a hostile file cannot exhaust the stack)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def read_session_file(path: Path) -> tuple[Path, dict[str, Any]]:
+    """(session.json, its parsed and checked top level) for `path`, a session.json or the
+    folder holding one. SessionFileError with one line for anything else."""
+    path = Path(path)
+    file = path / SESSION_FILE if path.is_dir() else path
+
+    def refuse(why: str) -> SessionFileError:
+        return SessionFileError(f"cannot load session {file}: {why}")
+
+    if not file.exists():
+        hint = "" if path.is_dir() or file.name == SESSION_FILE else \
+            f" (give a {SESSION_FILE} or the folder holding one)"
+        raise refuse(f"no such file{hint}")
+    if not file.is_file():
+        raise refuse(f"not a regular file (give a {SESSION_FILE} or the folder holding one)")
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_SESSION_BYTES + 1)  # bounded even where stat says 0 (/proc)
+    except OSError as exc:
+        raise refuse(exc.strerror or str(exc)) from exc
+    if len(raw) > MAX_SESSION_BYTES:
+        raise refuse(f"larger than {MAX_SESSION_BYTES // 2**20} MB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise refuse(f"not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})"
+                     ) from exc
+    try:
+        data = json.loads(text)
+    except RecursionError as exc:
+        raise refuse("nested too deeply") from exc
+    except ValueError as exc:  # JSONDecodeError, or an integer too long to convert
+        raise refuse(f"not JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise refuse("not a scad-agent session (the top level is not an object)")
+    if data.get("version") != FORMAT_VERSION:
+        raise refuse(f"not a scad-agent session of version {FORMAT_VERSION} (version "
+                     f"{str(data.get('version'))[:20]})")
+    if _too_deep(data):
+        raise refuse(f"nested more than {MAX_SESSION_DEPTH} levels deep")
+    problem = fields_problem(_SessionFile, data, "")
+    if problem is not None:
+        raise refuse(problem)
+    return file, data
+
+
 class Session:
     """Holds the conversation and turns; `send` runs a turn and saves after every step."""
 
@@ -96,7 +192,10 @@ class Session:
                  config: AgentConfig | None = None, *, out_dir: Path | None = None,
                  spec: dict | None = None) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._write_error(exc) from exc
         self.backend = backend
         self.config = config or AgentConfig()
         self.out_dir = Path(out_dir) if out_dir is not None else None
@@ -104,6 +203,8 @@ class Session:
         self.turns: list[Turn] = []
         self._running: Turn | None = None
         self._trajectory: TextIO | None = None
+        # why the latest part did not reach out_dir (None: it did, or nothing to copy)
+        self.publish_error: str | None = None
 
     # ------------------------------------------------------------------ views
     @property
@@ -188,17 +289,27 @@ class Session:
         Ctrl-C (KeyboardInterrupt) marks the turn interrupted, saves, and re-raises."""
         if self.backend is None:
             raise ScadAgentError("this session has no backend: pass one to Session or load()")
+        check_prompt(text, self.config.max_prompt_chars)  # PromptError: nothing is saved
         text = clean_text(text)
+        self.publish_error = None
+        # a planted link is checked here: the loop would report it as a failed attempt
+        self._turn_folder(len(self.turns) + 1)
+        try:
+            self._trajectory = self._open_trajectory()
+        except OSError as exc:
+            raise self._write_error(exc) from exc
         turn = Turn(index=len(self.turns) + 1, text=text)
         self.turns.append(turn)
         self._running = turn
         # no save here: the first step ("attempt", carrying the spec) is saved before the
         # model is called, which is the first moment a crash could lose anything
-        self._trajectory = self.trajectory_path.open("a", encoding="utf-8")
         try:
             yield from self._run(turn, text)
         finally:
-            self._trajectory.close()
+            try:
+                self._trajectory.close()
+            except OSError:
+                pass  # a line the full disk refused: the error on its way out says so
             self._trajectory = None
 
     def _run(self, turn: Turn, text: str) -> Iterator[Step]:
@@ -224,6 +335,17 @@ class Session:
                 self._finish(turn, {"kind": "interrupted", "turn": turn.index})
             self._running = None
             raise
+        except (OSError, SessionWriteError) as exc:
+            # the session folder itself failed (full disk, made read-only): keep what can
+            # still be kept and say so in one line
+            failure = exc if isinstance(exc, SessionWriteError) else self._write_error(exc)
+            turn.status = "error"
+            turn.error = str(failure)
+            try:
+                self._finish(turn, {"kind": "crash", "turn": turn.index, "error": turn.error})
+            except OSError:
+                pass  # the error being raised says why nothing more could be written
+            raise failure from exc
         except Exception as exc:
             turn.status = "error"
             turn.error = f"{type(exc).__name__}: {exc}"
@@ -236,9 +358,30 @@ class Session:
             self.save()
 
     def _finish(self, turn: Turn, record: dict[str, Any]) -> None:
+        """End a turn that did not run to its done step: its trajectory line and the session
+        are each written if they can be (a full disk may refuse one and not the other); the
+        first failure is raised after both were tried."""
         self._running = None
-        self._append_trajectory(record)
-        self.save()
+        failure: OSError | None = None
+        for keep in (lambda: self._append_trajectory(record), self.save):
+            try:
+                keep()
+            except OSError as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+
+    def _write_error(self, exc: OSError) -> SessionWriteError:
+        return SessionWriteError(f"cannot write the session in {self.directory}: "
+                                 f"{exc.strerror or exc}")
+
+    def _turn_folder(self, index: int) -> Path:
+        """turn-N, refused when a link would take writes out of the session folder."""
+        folder = self.directory / f"turn-{index}"
+        if not folder.resolve().is_relative_to(self.directory.resolve()):
+            raise SessionWriteError(f"cannot write the session in {self.directory}: "
+                                    f"{folder.name} leads outside it")
+        return folder
 
     def _apply(self, turn: Turn, step: Step) -> bool:
         """Fold a step into the turn; True when the saved session changes."""
@@ -273,20 +416,22 @@ class Session:
                 turn.files = self._keep_part(turn, data.get("files", {}))
                 data["files"] = dict(turn.files)
                 self._publish(turn)
+                if self.publish_error is not None:
+                    data["publish_error"] = self.publish_error
         else:
             return False  # reply, compile, repair: recorded in the trajectory only
         return True
 
     def _keep_part(self, turn: Turn, files: dict[str, str]) -> dict[str, str]:
         """Copy the best candidate to turn-N/part.* and render its preview."""
-        folder = self.directory / f"turn-{turn.index}"
+        folder = self._turn_folder(turn.index)
         kept: dict[str, str] = {}
         scad = folder / "part.scad"
-        scad.write_text(turn.program or "", encoding="utf-8")
+        write_atomic(scad, turn.program or "")
         kept["scad"] = str(scad)
         if files.get("stl"):
             stl = folder / "part.stl"
-            shutil.copyfile(files["stl"], stl)
+            write_atomic(stl, Path(files["stl"]).read_bytes())
             kept["stl"] = str(stl)
             if self.config.render:
                 started = time.monotonic()
@@ -295,29 +440,56 @@ class Session:
         return kept
 
     def _render(self, stl: Path, png: Path) -> dict[str, str]:
+        tmp = png.with_name(f".{png.name}.tmp")
         try:
-            render_png(stl, png)
-        except ScadAgentError:
-            return {}  # a preview is a nicety: never lose the part over it
+            render_png(stl, tmp)
+            os.replace(tmp, png)
+        except (ScadAgentError, OSError):
+            # a preview is a nicety: never lose the part over it (a full disk shows up in
+            # the save that follows)
+            tmp.unlink(missing_ok=True)
+            return {}
         return {"png": str(png)}
 
     def _publish(self, turn: Turn | None) -> None:
-        """Mirror the current part into the output directory (or clear it after undo)."""
+        """Mirror the current part into the output directory (or clear it after undo).
+
+        All or nothing: every file is copied to a temp name first and renamed only once all
+        are whole, so a full disk or a read-only folder leaves the previous part.* as they
+        were. A failure is kept in `publish_error`, never raised: the part is safe in the
+        session folder, and the turn keeps its status."""
+        self.publish_error = None
         if self.out_dir is None:
             return
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        for kind in PART_FILES:
-            target = self.out_dir / f"part.{kind}"
-            source = turn.files.get(kind) if turn else None
-            if source and Path(source).exists():
-                tmp = target.with_name(f".{target.name}.tmp")
-                shutil.copyfile(source, tmp)
+        sources = {kind: Path(turn.files[kind]) for kind in PART_FILES
+                   if turn is not None and turn.files.get(kind)
+                   and Path(turn.files[kind]).is_file()}
+        staged: list[tuple[Path, Path]] = []
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            for kind, source in sources.items():
+                target = self.out_dir / f"part.{kind}"
+                staged.append((_staged_copy(source, target), target))
+            for tmp, target in staged:
                 os.replace(tmp, target)
-            else:
-                target.unlink(missing_ok=True)
+            for kind in set(PART_FILES) - set(sources):
+                (self.out_dir / f"part.{kind}").unlink(missing_ok=True)
+        except OSError as exc:
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+            kept = f" (the part is kept in {self.directory / f'turn-{turn.index}'})" if (
+                turn is not None) else ""
+            self.publish_error = (f"cannot copy the part to {self.out_dir}: "
+                                  f"{exc.strerror or exc}{kept}")
 
     def _record(self, turn: Turn, step: Step) -> None:
         self._append_trajectory({"turn": turn.index, "time": time.time(), **step.to_dict()})
+
+    def _open_trajectory(self) -> TextIO:
+        # O_NOFOLLOW: a trajectory.jsonl planted as a link must not append to its target
+        fd = os.open(self.trajectory_path,
+                     os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        return os.fdopen(fd, "a", encoding="utf-8")
 
     def _append_trajectory(self, record: dict[str, Any]) -> None:
         line = json.dumps(_json_safe(record), ensure_ascii=False) + "\n"
@@ -325,7 +497,7 @@ class Session:
             self._trajectory.write(line)
             self._trajectory.flush()  # in the OS's hands before the step is yielded
             return
-        with self.trajectory_path.open("a", encoding="utf-8") as handle:
+        with self._open_trajectory() as handle:
             handle.write(line)
 
     def undo(self) -> Turn | None:
@@ -335,9 +507,13 @@ class Session:
         if current is None:
             raise ScadAgentError("nothing to undo")
         current.undone = True
-        self._append_trajectory({"kind": "undo", "turn": current.index, "time": time.time()})
-        self._publish(self.current)
-        self.save()
+        try:
+            self._append_trajectory({"kind": "undo", "turn": current.index,
+                                     "time": time.time()})
+            self._publish(self.current)
+            self.save()
+        except OSError as exc:
+            raise self._write_error(exc) from exc
         return self.current
 
     # ------------------------------------------------------------------ save / load
@@ -360,24 +536,66 @@ class Session:
     def load(cls, path: Path, backend: Backend | None = None,
              config: AgentConfig | None = None, *, out_dir: Path | None = None) -> Session:
         """Resume a saved session. `path` is session.json or its directory; `config` (e.g.
-        from flags) replaces the saved one, `out_dir` the saved output directory."""
-        path = Path(path)
-        if path.is_dir():
-            path = path / SESSION_FILE
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ScadAgentError(f"cannot load session {path}: {exc}") from exc
-        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-            raise ScadAgentError(f"{path} is not a scad-agent session (version "
-                                 f"{FORMAT_VERSION})")
-        saved_out = data.get("out_dir")
-        session = cls(path.parent, backend,
-                      config or AgentConfig.from_dict(data.get("config") or {}),
-                      out_dir=out_dir or (Path(saved_out) if saved_out else None),
-                      spec=data.get("spec"))
-        session.turns = [Turn.from_dict(t) for t in data.get("turns", [])]
-        for turn in session.turns:
+        from flags) replaces the saved one. SessionFileError (one line) when the file is not
+        a session this version wrote.
+
+        Nothing in the file says where to write or read: a session that published its part
+        publishes to `out_dir`, or else to the session folder's parent (where `run` puts
+        it), never to the folder named in the file; a turn's files are read only from its
+        own turn-N folder in this session."""
+        file, data = read_session_file(Path(path))
+        directory = file.parent
+        if config is None:
+            try:
+                config = AgentConfig.from_dict(data.get("config") or {})
+            except ScadAgentError as exc:
+                raise SessionFileError(f"cannot load session {file}: {exc}") from exc
+        if out_dir is None and data.get("out_dir") is not None:
+            out_dir = directory.parent
+        turns = []
+        for position, raw in enumerate(data["turns"], 1):
+            try:
+                turn = Turn.from_dict(raw)
+            except SessionFileError as exc:
+                raise SessionFileError(f"cannot load session {file}: {exc}") from exc
+            if turn.index != position:
+                raise SessionFileError(f"cannot load session {file}: turn {position} has "
+                                       f"index {turn.index}; turns are numbered 1, 2, 3...")
+            turns.append(turn)
+        session = cls(directory, backend, config, out_dir=out_dir, spec=data.get("spec"))
+        for turn in turns:
+            turn.files = session._own_files(turn)
+            turn.params = program_params(turn.program)  # derived: never read from the file
             if turn.status == "running":  # the process died mid-turn
                 turn.status = "interrupted"
+        session.turns = turns
         return session
+
+    def _own_files(self, turn: Turn) -> dict[str, str]:
+        """A loaded turn's files: the ones recorded as turn-N/part.KIND that exist in this
+        session's own turn-N folder (links leading out of it do not count). A recorded path
+        only says which files there were; a session copied elsewhere keeps its files."""
+        root = self.directory.resolve()
+        folder = self.directory / f"turn-{turn.index}"
+        kept: dict[str, str] = {}
+        for kind, recorded in turn.files.items():
+            name = f"part.{kind}"
+            if kind not in PART_FILES or Path(recorded).parts[-2:] != (folder.name, name):
+                continue
+            path = folder / name
+            if path.is_file() and path.resolve().is_relative_to(root):
+                kept[kind] = str(path)
+        return kept
+
+
+def _staged_copy(source: Path, target: Path) -> Path:
+    """A whole copy of `source` under a temp name next to `target`, for os.replace; nothing
+    is left behind when the copy fails."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle, source.open("rb") as src:
+            shutil.copyfileobj(src, handle)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)

@@ -130,6 +130,11 @@ def test_bad_flags_exit_two(cli: typer.Typer, tmp_path: Path) -> None:
     bad.write_text("max_repairs = 1\nunknown_knob = 3\n")
     code, output = invoke(cli, "x", "--backend", "scripted", "--config", str(bad))
     assert code == 2 and "unknown_knob" in output
+    bad.write_text('max_repairs = "3"\n')  # a value of the wrong type: one line, no traceback
+    result = CliRunner().invoke(cli, ["x", "--backend", "scripted", "--config", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: config: max_repairs should be a whole number, "
+                                     "not '3'")
 
 
 def test_top_level_prompt_maps_to_run(tmp_path: Path,

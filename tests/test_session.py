@@ -23,7 +23,9 @@ def fenced(program: str) -> str:
 
 def new_session(tmp_path: Path, replies: list, **config: object) -> Session:
     cfg = AgentConfig(backend="scripted", **({"render": False} | config))
-    return Session(tmp_path / "session", ScriptedBackend(replies), cfg, out_dir=tmp_path / "out")
+    # the layout `scad-agent run` makes: the session folder inside the output directory
+    return Session(tmp_path / "out" / "session", ScriptedBackend(replies), cfg,
+                   out_dir=tmp_path / "out")
 
 
 def last(session: Session, text: str) -> dict:
@@ -38,7 +40,7 @@ def test_create_edit_undo_resume(tmp_path: Path) -> None:
     assert first["status"] == "ok"
     assert session.params == {"size": 20, "height": 20}
     for kind in ("scad", "stl", "png"):
-        assert (tmp_path / "session" / "turn-1" / f"part.{kind}").is_file()
+        assert (tmp_path / "out" / "session" / "turn-1" / f"part.{kind}").is_file()
         assert (tmp_path / "out" / f"part.{kind}").is_file()
     assert (tmp_path / "out" / "part.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -58,10 +60,10 @@ def test_create_edit_undo_resume(tmp_path: Path) -> None:
     assert back is not None and back.index == 1
     assert session.program == CUBE
     assert (tmp_path / "out" / "part.scad").read_text() == CUBE
-    assert (tmp_path / "session" / "turn-2" / "part.scad").is_file()  # kept on disk
+    assert (tmp_path / "out" / "session" / "turn-2" / "part.scad").is_file()  # kept on disk
 
     # resume from the saved file with a fresh backend and continue from the cube
-    resumed = Session.load(tmp_path / "session" / "session.json",
+    resumed = Session.load(tmp_path / "out" / "session" / "session.json",
                            ScriptedBackend([fenced(TALLER)]))
     assert resumed.program == CUBE and resumed.out_dir == tmp_path / "out"
     assert [t.undone for t in resumed.turns] == [False, True]
