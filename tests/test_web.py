@@ -131,11 +131,17 @@ def test_chat_viewer_parameters_download_undo(server: Server, tmp_path: Path) ->
         assert own.status == 200 and own.text().startswith("// Mounting plate")
         for path in ("/etc/passwd", str(outside), f"{server.work}/../{outside.name}",
                      f"{server.work}/sessions/%2e%2e/%2e%2e/{outside.name}",
-                     str(REPO / "pyproject.toml"), str(server.work)):
+                     str(REPO / "pyproject.toml"), str(server.work),
+                     str(session_dir / "session.json"), str(session_dir / "trajectory.jsonl")):
             response = context.request.get(f"{server.url}/gradio_api/file={quote(path)}")
             assert response.status in (403, 404), (path, response.status)
         response = context.request.get(f"{server.url}/gradio_api/file=/etc/passwd")
         assert response.status in (403, 404) and "root:" not in response.text()
+        # signed in or not, the demo takes no uploads
+        upload = context.request.post(f"{server.url}/gradio_api/upload", multipart={
+            "files": {"name": "x.html", "mimeType": "text/html", "buffer": b"<script>"}})
+        assert upload.status in (403, 404, 405, 413)
+        page.wait_for_selector("#model-status", state="hidden")  # the model is ready
 
         # a parameter recompiles without the model: a new GLB, the new STL to download
         with page.expect_response(lambda r: "/gradio_api/file=" in r.url

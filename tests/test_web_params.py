@@ -163,3 +163,15 @@ def test_cli_refuses_share_without_auth() -> None:
     assert result.exit_code == 2 and "needs --auth" in result.output
     result = runner.invoke(web_cli, ["--share", "--auth", "nopassword"], env={AUTH_ENV: None})
     assert result.exit_code == 2 and "USER:PASS" in result.output
+
+
+def test_cli_checks_the_configuration_before_serving(tmp_path: Path) -> None:
+    # the model loads after the page is up, but a bad flag or config file still stops the
+    # command at once, with one line and exit status 2
+    runner = CliRunner()
+    for args, said in ((["--backend", "nonsense"], "--backend must be one of"),
+                       (["--backend", "scripted"], "needs --model REPLIES.jsonl"),
+                       (["--config", str(tmp_path / "missing.toml")], "missing.toml")):
+        result = runner.invoke(web_cli, [*args, "--work-dir", str(tmp_path)],
+                               env={AUTH_ENV: None})
+        assert result.exit_code == 2 and said in result.output, (args, result.output)

@@ -1,31 +1,45 @@
 """The Gradio web demo: chat on the left; the part in 3D, its parameters, checks, program and
 downloads on the right. Every browser session has its own agent Session (web.state).
 
-Serving files safely: Gradio copies every file a handler returns into its cache dir, which
-`build_demo` puts under the server's work dir, and serves files only from allowed or created
-paths; `launch_demo` allows just the work dir and blocks the repository and the home directory
-(blocked paths win over everything else in Gradio). Session directories are 128-bit random
-names, so one user's file URLs cannot be derived from another's.
+The page answers at once: the model loads in a background thread (web.state.ModelLoader); the
+page says "loading the model..." meanwhile and a turn sent then waits for it.
 
-No network: analytics off, no share link unless asked (and then only with a password), system
-fonts instead of Google Fonts.
+What a careless or hostile client meets, before any work is done:
+- prompts: an empty one or one over AgentConfig.max_prompt_chars (agent.config.check_prompt)
+  is turned away when it joins the queue (a Gradio validator), so it never waits behind
+  other turns or reaches the model; the queue is bounded (max_size) and every event has a
+  concurrency limit.
+- the gate (an ASGI middleware in front of Gradio): request bodies over max_body_bytes get
+  413 unread; the upload, recording and proxy routes are refused (the demo takes no files);
+  the file route serves only the files of the parts the requesting browser's sessions show
+  now (web.state.ServedFiles, keyed by a random per-browser cookie): other sessions' files
+  and everything else under the work dir are refused.
+
+Gradio's own protections stay on as a second wall: every file a handler returns is copied
+into its cache dir, which `build_demo` puts under the server's work dir; `launch_demo` allows
+just the work dir and blocks the repository and the home directory. Session directories are
+128-bit random names.
+
+No network: analytics and run history off, no share link unless asked (and then only with a
+password), system fonts instead of Google Fonts.
 """
 
-from __future__ import annotations
-
 import os
-from collections.abc import Iterator
+import re
+import secrets
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.backends import Backend
-from agent.config import AgentConfig
+from agent.config import AgentConfig, PromptError, check_prompt
 from agent.present import CHECK_COLUMNS, ProgressLine, check_rows, describe_step
 from agent.session import Turn
 from tools.errors import ScadAgentError, require
 from web.params import Param
 from web.state import (
+    ModelLoader,
+    ServedFiles,
     TweakError,
     WebSession,
     apply_params,
@@ -44,20 +58,25 @@ EXAMPLES = [
     "an L bracket 40 mm long, 30 mm tall, 4 mm thick",
 ]
 TONE_ICONS = {"info": "•", "ok": "✓", "warning": "⚠", "error": "✗"}
+LOADING = "loading the model..."
+BUSY = "busy with your previous request: wait for it to finish"
+CLIENT_COOKIE = "scad-agent-client"  # names a browser for ServedFiles; random, HttpOnly
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|~>")
 
 
 @dataclass
 class WebSettings:
     work_dir: Path
-    backend: Backend
+    model: ModelLoader  # ModelLoader.loaded(backend) when the backend is already built
     config: AgentConfig
     max_queue: int = 16  # waiting events beyond this are turned away
     turn_concurrency: int = 1  # model turns at once (one model, usually one GPU)
-    compile_concurrency: int = 2  # parameter recompiles at once
-    max_file_size: str = "1mb"  # uploads (the demo takes none; Gradio's route exists)
+    compile_concurrency: int = 2  # parameter recompiles (and part views) at once
+    max_body_bytes: int = 1 << 20  # any request body; the chat history is the largest
     state_ttl_s: float = 24 * 3600.0
+    state_capacity: int = 1000  # browser sessions kept in memory (oldest dropped)
     blocked_extra: list[Path] = field(default_factory=list)
+    served: ServedFiles = field(default_factory=ServedFiles)
 
 
 def md_escape(text: str) -> str:
@@ -103,25 +122,43 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
     os.environ["GRADIO_TEMP_DIR"] = str(work_dir / CACHE_DIR)
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     gr = gradio_module()
+    model, served = settings.model, settings.served
+    limit = settings.config.max_prompt_chars
 
-    def ensure(web: WebSession | None) -> WebSession:
-        return web if web is not None else new_web_session(work_dir, settings.backend,
-                                                           settings.config)
+    def ensure(web: WebSession | None, request: gr.Request | None) -> WebSession:
+        if web is not None:
+            return web
+        owner = request.cookies.get(CLIENT_COOKIE) if request is not None else None
+        return new_web_session(work_dir, model.backend, settings.config, owner=owner)
 
-    def download(path: Path | None):
-        return gr.DownloadButton(value=str(path) if path else None, interactive=bool(path))
+    def forget(web: WebSession | None) -> None:
+        if web is not None:
+            served.forget(web)
+        remove_web_session(web)
+
+    def download(path: str | None):
+        return gr.DownloadButton(value=path, interactive=bool(path))
 
     def part_outputs(web: WebSession | None, *, rebuild_params: bool) -> list[Any]:
-        """Values for PART outputs (and the parameter state when the controls must change)."""
+        """Values for PART outputs (and the parameter state when the controls must change).
+        The files go out as Gradio cache copies (a new name when the content changes, so the
+        viewer reloads), and only these and their originals become fetchable by the owner."""
         view = part_view(web) if web is not None else None
         if view is None or view.program is None:
             values: list[Any] = [None, "", [], "*No part yet.*", download(None),
                                  download(None), download(None)]
+            shown: list[Any] = []
         else:
-            values = [str(view.glb) if view.glb else None, view.program,
+            originals = [view.glb, view.stl, view.threemf, view.scad]
+            copies = [c.move_resource_to_block_cache(f) if f else None
+                      for c, f in zip([viewer, *part[4:]], originals, strict=True)]
+            values = [copies[0], view.program,
                       [list(row) for row in check_rows(view.checks, view.unchecked)],
-                      md_escape(view.summary), download(view.stl), download(view.threemf),
-                      download(view.scad)]
+                      md_escape(view.summary),
+                      *(download(f) for f in copies[1:])]
+            shown = [*originals, *copies]
+        if web is not None:
+            served.show(web, shown)
         if rebuild_params:
             version = 0
             if web is not None:
@@ -131,23 +168,39 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
             values.append({"version": version, "params": params})
         return values
 
+    def load_failure() -> ProgressLine:
+        return ProgressLine("error", f"error: the model failed to load: {model.error}")
+
+    def model_status() -> str:
+        if model.state == "loading":
+            return md_line(ProgressLine("info", LOADING))
+        return md_line(load_failure()) if model.state == "failed" else ""
+
+    def show_status() -> list[Any]:
+        text = model_status()
+        return [gr.Markdown(text, visible=bool(text)),
+                gr.Timer(active=model.state == "loading")]
+
     def busy_outputs(count: int) -> list[Any]:
-        gr.Warning("Busy with your previous request: wait for it to finish.")
+        gr.Warning(BUSY)
         return [gr.skip()] * count
 
     with gr.Blocks(title="scad-agent", analytics_enabled=False, fill_width=True,
                    delete_cache=(3600, 86400)) as demo:
         session_state = gr.State(None, time_to_live=settings.state_ttl_s,
-                                 delete_callback=remove_web_session)
+                                 delete_callback=forget)
         gr.Markdown("### scad-agent · describe a part; follow-ups change it")
+        status = gr.Markdown(model_status(), elem_id="model-status",
+                             visible=bool(model_status()))
+        status_timer = gr.Timer(1.0, active=False)
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=380):
                 chatbot = gr.Chatbot(label="Conversation", elem_id="chat", height=540,
                                      feedback_options=None, buttons=["copy"],
                                      placeholder="Describe a part to start.")
-                prompt = gr.Textbox(placeholder="e.g. " + EXAMPLES[0], show_label=False,
-                                    elem_id="prompt", lines=1, max_lines=4, max_length=2000,
-                                    autofocus=True)
+                prompt = gr.Textbox(placeholder="e.g. " + EXAMPLES[0], label="Prompt",
+                                    show_label=False, elem_id="prompt", lines=1, max_lines=4,
+                                    max_length=limit, autofocus=True)
                 with gr.Row():
                     send_button = gr.Button("Send", variant="primary", elem_id="send")
                     undo_button = gr.Button("Undo", elem_id="undo")
@@ -185,14 +238,22 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
         part = [viewer, code, checks, summary, stl_button, threemf_button, scad_button]
 
         # ------------------------------------------------------------ a model turn
-        def send(text: str, history: list[dict], web: WebSession | None) -> Iterator[list]:
+        def check_send(text: str, history: list[dict], web: WebSession | None) -> list:
+            """Runs when the event joins the queue (browser or API alike): a prompt that
+            cannot be sent never waits in the queue, let alone reaches the model."""
+            problem = BUSY if web is not None and web.lock.locked() else None
+            try:
+                check_prompt(str(text or ""), limit)
+            except PromptError as exc:
+                problem = str(exc)
+            return [gr.validate(problem is None, problem or ""), gr.validate(True, ""),
+                    gr.validate(True, "")]
+
+        def send(text: str, history: list[dict], web: WebSession | None,
+                 request: gr.Request) -> Iterator[list]:
             """Streams the conversation only; show_part (chained after it) updates the part.
             (A streamed gr.skip() leaves Model3D without its canvas in Gradio 6.31.)"""
-            text = (text or "").strip()
-            if not text:
-                yield [gr.skip()] * 3
-                return
-            web = ensure(web)
+            web = ensure(web, request)
             if not web.lock.acquire(blocking=False):
                 yield busy_outputs(3)
                 return
@@ -200,19 +261,29 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
                 history = [*(history or []), {"role": "user", "content": md_escape(text)},
                            {"role": "assistant", "content": "…"}]
                 lines: list[str] = []
-                yield ["", history, web]
+
+                def say(line: ProgressLine) -> list:
+                    lines.append(md_line(line))
+                    history[-1] = {"role": "assistant", "content": "\n".join(lines)}
+                    return ["", history, web]
+
+                if model.state == "loading":
+                    yield say(ProgressLine("info", LOADING))
+                    model.wait()
+                else:
+                    yield ["", history, web]
+                if model.backend is None:
+                    yield say(load_failure())
+                    return
+                web.session.backend = model.backend
                 steps = web.session.send(text)
                 try:
                     for step in steps:
                         line = describe_step(step, web.attempts)
                         if line is not None:
-                            lines.append(md_line(line))
-                            history[-1] = {"role": "assistant", "content": "\n".join(lines)}
-                            yield ["", history, web]
+                            yield say(line)
                 except ScadAgentError as exc:
-                    lines.append(md_line(ProgressLine("error", f"error: {exc}")))
-                    history[-1] = {"role": "assistant", "content": "\n".join(lines)}
-                    yield ["", history, web]
+                    yield say(ProgressLine("error", f"error: {exc}"))
                 finally:
                     steps.close()
             finally:
@@ -221,11 +292,19 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
         def show_part(web: WebSession | None) -> list:
             return part_outputs(web, rebuild_params=True)
 
-        for trigger in (prompt.submit, send_button.click):
+        for trigger, name in ((prompt.submit, "submit"), (send_button.click, "send")):
             trigger(send, [prompt, chatbot, session_state], [prompt, chatbot, session_state],
-                    concurrency_limit=settings.turn_concurrency, concurrency_id="turn",
-                    show_progress="minimal").then(show_part, [session_state],
-                                                  [*part, params_state])
+                    validator=check_send, concurrency_limit=settings.turn_concurrency,
+                    concurrency_id="turn", show_progress="minimal", api_name=name,
+                    ).success(show_part, [session_state], [*part, params_state],
+                              concurrency_id="part", api_name=f"{name}_part",
+                              concurrency_limit=settings.compile_concurrency)
+
+        demo.load(show_status, None, [status, status_timer], api_visibility="private",
+                  concurrency_id="status", concurrency_limit=4)
+        status_timer.tick(show_status, None, [status, status_timer], api_visibility="private",
+                          concurrency_id="status", concurrency_limit=4,
+                          show_progress="hidden")
 
         # ------------------------------------------------------------ undo
         def on_undo(history: list[dict], web: WebSession | None) -> list:
@@ -245,7 +324,9 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
             return [history, web, *part_outputs(web, rebuild_params=True)]
 
         undo_button.click(on_undo, [chatbot, session_state],
-                          [chatbot, session_state, *part, params_state])
+                          [chatbot, session_state, *part, params_state], api_name="undo",
+                          concurrency_id="part",
+                          concurrency_limit=settings.compile_concurrency)
 
         # ------------------------------------------------------------ parameters
         def render_controls(state: dict) -> None:
@@ -316,16 +397,135 @@ def theme(gr):
                           font_mono=["ui-monospace", "SFMono-Regular", "monospace"])
 
 
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+FILE_ROUTE = re.compile(r"/gradio_api/file[=/](.*)", re.DOTALL)
+# routes that take files from, or fetch URLs for, the client: the demo needs neither
+REFUSED_ROUTE = re.compile(r"/(gradio_api/)?(upload|process_recording|proxy=)")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+class Gate:
+    """ASGI middleware in front of Gradio's routes: names each browser with a cookie, serves
+    the file route only for that browser's shown files, refuses the upload-like routes and
+    caps request bodies. It refuses before Gradio reads anything."""
+
+    def __init__(self, app: ASGIApp, *, served: ServedFiles, max_body: int) -> None:
+        from starlette.requests import cookie_parser  # the parser gr.Request will use
+
+        self.app, self.served, self.max_body = app, served, max_body
+        self._cookies = cookie_parser
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = re.sub("/{2,}", "/", scope.get("path", ""))
+        scope, send, client = self._client(scope, send)
+        if REFUSED_ROUTE.match(path):
+            await refuse(send, 403, "this demo takes no uploads")
+            return
+        found = FILE_ROUTE.fullmatch(path)
+        if found and not self.served.allowed(client, found.group(1)):
+            await refuse(send, 403, "file not allowed")
+            return
+        if scope["method"] in BODY_METHODS:
+            bounded = await self._bounded(scope, receive, send)
+            if bounded is None:
+                return
+            receive = bounded
+        await self.app(scope, receive, send)
+
+    def _client(self, scope: Scope, send: Send) -> tuple[Scope, Send, str]:
+        """The browser's token; a request without one gets a new one, in its own headers
+        (so that the handler sees it) and in a Set-Cookie on the response."""
+        raw = header(scope, b"cookie") or ""
+        token = self._cookies(raw).get(CLIENT_COOKIE, "")
+        if TOKEN.fullmatch(token):
+            return scope, send, token
+        token = secrets.token_urlsafe(16)
+        cookie = f"{raw}; {CLIENT_COOKIE}={token}" if raw else f"{CLIENT_COOKIE}={token}"
+        headers = [(k, v) for k, v in scope["headers"] if k != b"cookie"]
+        scope = {**scope, "headers": [*headers, (b"cookie", cookie.encode("latin-1"))]}
+        set_cookie = f"{CLIENT_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax".encode()
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message,
+                           "headers": [*message.get("headers", []), (b"set-cookie", set_cookie)]}
+            await send(message)
+
+        return scope, send_with_cookie, token
+
+    async def _bounded(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
+        """`receive` for a body within max_body, or None once refused. A declared length is
+        judged unread; a chunked body is read up to the limit and replayed."""
+        length = header(scope, b"content-length")
+        if length is not None:
+            if not length.isdigit():
+                await refuse(send, 400, "bad Content-Length")
+                return None
+            if int(length) > self.max_body:
+                await refuse(send, 413, f"request body over {self.max_body} bytes")
+                return None
+            return receive
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return None  # the client went away
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_body:
+                await refuse(send, 413, f"request body over {self.max_body} bytes")
+                return None
+            if not message.get("more_body", False):
+                break
+        pending: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
+                                   "more_body": False}]
+
+        async def replay() -> Message:
+            return pending.pop() if pending else await receive()
+
+        return replay
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def refuse(send: Send, status: int, message: str) -> None:
+    body = (message + "\n").encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def launch_demo(demo, settings: WebSettings, *, host: str, port: int | None,
                 auth: tuple[str, str] | None, share: bool, block: bool = True):
     """Start the server (returns at once with block=False; demo.close() stops it)."""
     gr = gradio_module()
+    from starlette.middleware import Middleware
+
     if share and auth is None:
         raise ScadAgentError("a share link makes the demo public: it needs a password")
     allowed, blocked = file_access(settings.work_dir, settings.blocked_extra)
+    gate = Middleware(Gate, served=settings.served, max_body=settings.max_body_bytes)
     return demo.launch(
         server_name=host, server_port=port, auth=auth, share=share,
-        allowed_paths=allowed, blocked_paths=blocked, max_file_size=settings.max_file_size,
+        allowed_paths=allowed, blocked_paths=blocked, max_file_size=settings.max_body_bytes,
+        app_kwargs={"middleware": [gate]}, run_history=False,
+        state_session_capacity=settings.state_capacity,
         show_error=False, quiet=True, inbrowser=False, prevent_thread_lock=not block,
         ssr_mode=False, pwa=False, mcp_server=False, enable_monitoring=False,
         footer_links=["gradio"], theme=theme(gr),

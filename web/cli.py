@@ -2,7 +2,11 @@
 
 A public share link (--share) needs --auth USER:PASS (or SCAD_AGENT_WEB_AUTH): the command
 refuses to start without it, before anything is loaded. Exit codes follow `scad-agent run`:
-2 bad usage or configuration, 3 the backend failed to start."""
+2 bad usage or configuration (checked before serving).
+
+The page is served at once and the model loads in the background: the page says so, and a
+turn sent meanwhile waits for it. A model that fails to load is reported on stderr and on
+the page (the server keeps answering, so that a visitor reads why)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from agent.backends import get_backend
 from agent.run_cli import (
     EXIT_USAGE,
     ApiKeyEnvOption,
@@ -25,7 +30,7 @@ from agent.run_cli import (
     ConfigOption,
     EndpointOption,
     ModelOption,
-    load_agent_or_exit,
+    config_from_flags,
 )
 from tools.errors import ScadAgentError
 
@@ -96,22 +101,36 @@ def web(
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
     from web.app import WebSettings, build_demo, gradio_module, launch_demo
+    from web.state import ModelLoader
 
     try:
         gradio_module()
+        # the flags and the config file are checked now; only the model loads later
+        config = config_from_flags(
+            config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
+            api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
+            samples=None, no_grammar=False)
     except ScadAgentError as exc:
         raise fail(str(exc)) from exc
-    config, model_backend = load_agent_or_exit(err, backend, model, endpoint=endpoint,
-                                               api_key_env=api_key_env,
-                                               config_file=config_file)
+
+    def loaded(loader: ModelLoader) -> None:
+        if loader.error is not None:
+            err.print(f"[red]backend:[/red] {escape(loader.error)}")
+        else:
+            err.print(f"model ready ({escape(config.backend)})")
+
+    model_loader = ModelLoader(lambda: get_backend(config.backend, **config.backend_config),
+                               on_done=loaded)
     folder = work_dir
     if folder is None:
         # sessions live only as long as the server (their state is in its memory)
         folder = Path(tempfile.mkdtemp(prefix="scad-agent-web-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    settings = WebSettings(work_dir=folder, backend=model_backend, config=config,
+    settings = WebSettings(work_dir=folder, model=model_loader, config=config,
                            max_queue=max_queue, turn_concurrency=concurrency)
     demo = build_demo(settings)
+    model_loader.start()
     Console(highlight=False).print(
-        f"scad-agent web on http://{escape(host)}:{port} (sessions in {escape(str(folder))})")
+        f"scad-agent web on http://{escape(host)}:{port} (sessions in {escape(str(folder))}; "
+        "loading the model...)")
     launch_demo(demo, settings, host=host, port=port, auth=credentials, share=share)

@@ -9,19 +9,26 @@ of the session ("set width = 80", the program with the new values written in), s
 prompt edits what the user sees and undo steps back over it. Successive edits of the same part
 update that one turn instead of piling up turns.
 
+Serving files: a browser may fetch only the files of the parts its sessions show now
+(ServedFiles); web.app's gate asks it before Gradio's file route runs.
+
+The model loads in a background thread (ModelLoader) so that the page answers at once.
+
 Nothing here imports gradio: web.app wires these functions to the page.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import secrets
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -77,6 +84,7 @@ class WebSession:
     lock: threading.Lock = field(default_factory=threading.Lock)
     tweak: Tweak | None = None
     version: int = 0  # bumped whenever the parameter controls must be rebuilt
+    owner: str | None = None  # the browser (client cookie) that may fetch this part's files
 
     @property
     def directory(self) -> Path:
@@ -87,14 +95,16 @@ class WebSession:
         return self.session.config.max_repairs + 1
 
 
-def new_web_session(work_dir: Path, backend: Backend, config: AgentConfig) -> WebSession:
+def new_web_session(work_dir: Path, backend: Backend | None, config: AgentConfig,
+                    owner: str | None = None) -> WebSession:
+    """A fresh browser session; `backend` may come later (the model still loading)."""
     root = Path(work_dir).resolve() / SESSIONS
     root.mkdir(parents=True, exist_ok=True)
     directory = root / secrets.token_urlsafe(TOKEN_BYTES)
     directory.mkdir(mode=0o700)
     # the browser shows the part in 3D: the PNG preview would be work for nobody
     web_config = dataclasses.replace(config, render=False)
-    return WebSession(Session(directory, backend, web_config))
+    return WebSession(Session(directory, backend, web_config), owner=owner)
 
 
 def remove_web_session(web: WebSession | None) -> None:
@@ -226,3 +236,85 @@ def apply_params(web: WebSession, values: dict[str, object],
         web.tweak = Tweak(index, base_program, dict(base_spec))
     session.save()
     return turn, new_values
+
+
+# ------------------------------------------------------------------ the model
+
+class ModelLoader:
+    """The model backend, built once in a background thread: a large model takes minutes to
+    load, and the page should answer (and say so) meanwhile. Turns wait for it."""
+
+    def __init__(self, factory: Callable[[], Backend],
+                 on_done: Callable[[ModelLoader], None] | None = None) -> None:
+        self._factory = factory
+        self._on_done = on_done
+        self._done = threading.Event()
+        self.backend: Backend | None = None
+        self.error: str | None = None
+
+    @classmethod
+    def loaded(cls, backend: Backend) -> ModelLoader:
+        loader = cls(lambda: backend)
+        loader.backend = backend
+        loader._done.set()
+        return loader
+
+    def start(self) -> ModelLoader:
+        if not self._done.is_set():
+            threading.Thread(target=self._load, name="model-loader", daemon=True).start()
+        return self
+
+    def _load(self) -> None:
+        try:
+            self.backend = self._factory()
+        except Exception as exc:  # any failure must reach the page, not kill a thread
+            self.error = str(exc) or type(exc).__name__
+        finally:
+            self._done.set()
+        if self._on_done is not None:
+            self._on_done(self)
+
+    @property
+    def state(self) -> Literal["loading", "ready", "failed"]:
+        if not self._done.is_set():
+            return "loading"
+        return "ready" if self.backend is not None else "failed"
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once loading has ended (ready or failed)."""
+        return self._done.wait(timeout)
+
+
+# ------------------------------------------------------------------ files a browser may fetch
+
+class ServedFiles:
+    """The files each browser (client cookie) may fetch: those of the parts its sessions
+    show now, under the names the page uses (Gradio's cache copies) and their originals.
+    Everything else under the work dir stays private, other sessions' files included."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._shown: dict[str, dict[str, frozenset[str]]] = {}  # owner -> session -> paths
+
+    def show(self, web: WebSession, paths: Iterable[Path | str | None]) -> None:
+        """The files `web`'s page shows now (replacing what it showed before)."""
+        if web.owner is None:
+            return
+        real = frozenset(os.path.realpath(p) for p in paths if p)
+        with self._lock:
+            self._shown.setdefault(web.owner, {})[web.directory.name] = real
+
+    def forget(self, web: WebSession) -> None:
+        with self._lock:
+            sessions = self._shown.get(web.owner or "", {})
+            sessions.pop(web.directory.name, None)
+            if not sessions:
+                self._shown.pop(web.owner or "", None)
+
+    def allowed(self, owner: str | None, path: str) -> bool:
+        if not owner or not path or "\0" in path:
+            return False
+        real = os.path.realpath(path)
+        with self._lock:
+            sessions = list(self._shown.get(owner, {}).values())
+        return any(real in paths for paths in sessions) and os.path.isfile(real)
