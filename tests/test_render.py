@@ -13,7 +13,17 @@ from scad_parts import part_stl
 
 from tools.errors import ScadAgentError
 from tools.mesh import analyze_mesh
-from tools.render import BACKGROUND, export_glb, export_mesh, render_png
+from tools.render import (
+    ANNOTATION_COLOUR,
+    BACKGROUND,
+    LABEL_COLOUR,
+    _text_mask,
+    dimension_caption,
+    export_glb,
+    export_mesh,
+    render_png,
+    scale_bar_length,
+)
 
 
 def read_png(path: Path) -> np.ndarray:
@@ -41,7 +51,125 @@ def part_pixels(img: np.ndarray) -> np.ndarray:
     bg = np.round(BACKGROUND * 255)
     far_from_bg = np.abs(img.astype(float) - bg).sum(-1) > 30
     bluish = img[..., 2].astype(int) - img[..., 0] > 15
-    return far_from_bg & bluish
+    label = (img == np.round(LABEL_COLOUR * 255)).all(-1)
+    return far_from_bg & bluish & ~label
+
+
+def annotation_pixels(img: np.ndarray) -> np.ndarray:
+    return (img == np.round(ANNOTATION_COLOUR * 255)).all(-1)
+
+
+def find_text(mask: np.ndarray, text: str, px: int, *, upright: bool = False
+              ) -> list[tuple[int, int, int, int]]:
+    """(top, left, bottom, right) of every place where `text` is drawn cleanly: the glyphs'
+    pixels are annotation-coloured and no other annotation pixel is inside the box (a label
+    crossed by a line or another label does not count). upright: turned to read upwards."""
+    pattern = _text_mask(text, px)
+    if upright:
+        pattern = np.rot90(pattern)
+    h, w = pattern.shape
+    dy, dx = np.argwhere(pattern)[0]
+    hits = []
+    for y, x in np.argwhere(mask):
+        top, left = y - dy, x - dx
+        if top < 0 or left < 0 or top + h > mask.shape[0] or left + w > mask.shape[1]:
+            continue
+        if np.array_equal(mask[top : top + h, left : left + w], pattern):
+            hits.append((int(top), int(left), int(top + h), int(left + w)))
+    return hits
+
+
+def part_box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(mask)
+    return int(ys.min()), int(xs.min()), int(ys.max()) + 1, int(xs.max()) + 1
+
+
+@pytest.mark.parametrize(("name", "extents", "caption", "labels"), [
+    ("plate4", (60, 40, 5), "60.0 x 40.0 x 5.0 mm",
+     {"front": ("X 60.0 mm", "Z 5.0 mm"), "top": ("X 60.0 mm", "Y 40.0 mm"),
+      "right": ("Y 40.0 mm", "Z 5.0 mm")}),
+    ("l_bracket", (40, 50, 30), "40.0 x 50.0 x 30.0 mm",
+     {"front": ("X 40.0 mm", "Z 30.0 mm"), "top": ("X 40.0 mm", "Y 50.0 mm"),
+      "right": ("Y 50.0 mm", "Z 30.0 mm")}),
+])
+def test_views_carry_the_part_dimensions_and_a_scale_bar(
+        tmp_path: Path, name: str, extents: tuple[float, float, float], caption: str,
+        labels: dict[str, tuple[str, str]]) -> None:
+    views = ("iso", "front", "top", "right")
+    img = read_png(render_png(part_stl(name), tmp_path / "p.png", views=views,
+                              size=(960, 480)))
+    marks = annotation_pixels(img)
+    part = part_pixels(img)
+    # the strip under the views starts with a faint line across the whole image
+    divider = np.abs(img.astype(float) - np.round(BACKGROUND * 0.9 * 255)).max(-1) <= 1
+    [panel_bottom] = np.flatnonzero(divider.all(1))
+    footer = marks.copy()
+    footer[:panel_bottom] = False
+    # the part's size once, in the strip under the views
+    assert len(find_text(footer, caption, 2)) == 1
+    lengths: list[tuple[int, float]] = []  # (pixels, mm) of each view's width and height
+    for view, left, right in zip(views, (0, 240, 480, 720), (240, 480, 720, 960),
+                                 strict=True):
+        own = np.zeros_like(marks)
+        own[:panel_bottom, left:right] = marks[:panel_bottom, left:right]
+        top, x0, bottom, x1 = part_box(part[:, left:right])
+        if view == "iso":
+            assert not own.any(), "no lengths on the pictorial view"
+            continue
+        along, up = labels[view]
+        [under] = find_text(own, along, 2)
+        assert under[0] > bottom, f"{along} under the {view} view's part"
+        assert x0 <= (under[1] + under[3]) / 2 - left <= x1
+        [beside] = find_text(own, up, 2, upright=True)
+        assert beside[3] - left < x0, f"{up} left of the {view} view's part"
+        assert beside[2] <= bottom + 1
+        lengths += [(x1 - x0, extents["XYZ".index(along[0])]),
+                    (bottom - top, extents["XYZ".index(up[0])])]
+    # one scale for every axis-aligned view: a length is the same number of pixels in each
+    scale = float(np.median([pixels / mm for pixels, mm in lengths]))
+    for pixels, mm in lengths:
+        assert abs(pixels - mm * scale) <= 2
+    # the scale bar: a round length, labelled, drawn at that scale
+    found = [(length, hit) for length in (1, 2, 5, 10, 20, 50, 100, 200)
+             for hit in find_text(footer, f"{length} mm", 2)]
+    assert len(found) == 1
+    length, label = found[0]
+    row = footer[(label[0] + label[2]) // 2, label[3]:]
+    bar = np.flatnonzero(row)
+    drawn = bar.max() - bar.min() + 1
+    assert abs(drawn - length * scale) <= 2
+    assert length * scale <= 0.3 * img.shape[1] < 2.5 * length * scale  # the roundest fit
+
+
+def test_small_previews_keep_legible_dimensions(tmp_path: Path) -> None:
+    img = read_png(render_png(part_stl("plate4"), tmp_path / "s.png", size=(600, 200)))
+    marks = annotation_pixels(img)
+    assert len(find_text(marks, "X 60.0 mm", 1)) == 2  # front and top
+    assert len(find_text(marks, "Y 40.0 mm", 1, upright=True)) == 1
+    assert len(find_text(marks, "60.0 x 40.0 x 5.0 mm", 1)) == 1
+
+
+def test_no_annotations_without_labels(tmp_path: Path) -> None:
+    img = read_png(render_png(part_stl("plate4"), tmp_path / "n.png", size=(480, 360),
+                              views=("iso", "top"), labels=False))
+    assert img.shape == (360, 480, 3)
+    assert not annotation_pixels(img).any()
+
+
+def test_dimension_caption() -> None:
+    assert dimension_caption((60, 40, 5)) == "60.0 x 40.0 x 5.0 mm"
+    assert dimension_caption(np.array([0.04, 1234.56, 7.25])) == "0.0 x 1234.6 x 7.2 mm"
+    for bad in [(60, 40), (1, 2, 3, 4), (1, float("nan"), 2), (1, -2, 3), ("1", 2, 3),
+                (True, 2, 3), None, (1, float("inf"), 2)]:
+        with pytest.raises((ValueError, TypeError)):
+            dimension_caption(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("longest", "length"), [
+    (137.0, 100.0), (99.9, 50.0), (50.0, 50.0), (19.99, 10.0), (4.0, 2.0), (0.37, 0.2),
+    (2500.0, 2000.0)])
+def test_scale_bar_lengths_are_round(longest: float, length: float) -> None:
+    assert scale_bar_length(longest) == pytest.approx(length)
 
 
 def test_three_views_side_by_side(tmp_path: Path) -> None:

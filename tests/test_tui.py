@@ -4,10 +4,18 @@ replies, the real OpenSCAD compile, real files. One SVG snapshot pins the whole 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
+import pty
+import select
 import shutil
+import struct
+import subprocess
+import sys
+import termios
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -18,6 +26,7 @@ from typer.testing import CliRunner
 
 from agent.backends.scripted import ScriptedBackend
 from agent.config import AgentConfig
+from agent.run_cli import load_agent
 from agent.session import Session
 
 pytest.importorskip("textual")
@@ -27,7 +36,15 @@ from textual.pilot import Pilot  # noqa: E402
 
 from tui.app import ScadAgentApp  # noqa: E402
 from tui.cli import app as tui_cli  # noqa: E402
-from tui.widgets import ChecksTable, Conversation, PartPreview, PathDialog, ProgramView  # noqa: E402
+from tui.loading import model_label  # noqa: E402
+from tui.widgets import (  # noqa: E402
+    ChecksTable,
+    Conversation,
+    PartPreview,
+    PathDialog,
+    ProgramView,
+    TurnProgress,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (140, 44)
@@ -94,15 +111,18 @@ def test_turn_follow_up_undo_and_redo(tmp_path: Path) -> None:
                             "size": "pass", "holes": "pass", "kind": "pass"}
         assert ["size", "pass", "60 x 40 x 5"] in [r[:3] for r in rows]
         assert app.query_one(PartPreview).has_image
+        assert app.query_one(PartPreview).caption == "60.0 x 40.0 x 5.0 mm"
         assert saved_turns(app.session)[0]["status"] == "ok"
 
         await send(pilot, "make it twice as thick")
         assert app.query_one(ProgramView).program == TALL_PLATE
         assert app.session.current.index == 2
+        assert app.query_one(PartPreview).caption == "60.0 x 40.0 x 10.0 mm"
 
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert app.query_one(ProgramView).program == PLATE
+        assert app.query_one(PartPreview).caption == "60.0 x 40.0 x 5.0 mm"
         assert "undone: back to turn 1" in app.query_one(Conversation).lines_text()
         assert saved_turns(app.session)[1]["undone"] is True
 
@@ -223,6 +243,178 @@ def test_open_a_saved_session_and_switch_the_backend(tmp_path: Path) -> None:
     run(app, script)
 
 
+def status(app: ScadAgentApp) -> str:
+    return app.query_one(TurnProgress).status_text
+
+
+def test_splash_while_the_model_loads_then_a_waiting_request_is_sent(tmp_path: Path) -> None:
+    gate = threading.Event()
+    cfg = AgentConfig(backend="scripted", render=False)
+
+    def slow_start() -> tuple[AgentConfig, ScriptedBackend]:
+        gate.wait(60)  # the test opens the gate once it has seen the splash
+        return cfg, ScriptedBackend([fenced(PLATE)])
+
+    session = Session(tmp_path / "session", None, cfg)
+    app = ScadAgentApp(session, preview="text", export_dir=tmp_path,
+                       backend_loader=slow_start, loading="scad-tiny, 11 MB")
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.pause()
+        assert status(app) == "loading the model (scad-tiny, 11 MB)..."
+        assert app.sub_title == "loading scad-tiny, 11 MB"
+        assert "loading the model (scad-tiny, 11 MB)..." in \
+            app.query_one(Conversation).lines_text()
+        prompt = app.query_one("#prompt")
+        prompt.value = PROMPT
+        await pilot.press("enter")
+        await pilot.pause()
+        # kept, not lost and not sent: the model is not there yet
+        assert prompt.value == "" and app.pending == PROMPT
+        assert "then sending: " + PROMPT in app.query_one(Conversation).lines_text()
+        assert session.backend is None and session.turns == []
+        prompt.value = "a second request"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert prompt.value == "a second request" and app.pending == PROMPT
+        assert status(app).startswith("loading the model")
+
+        gate.set()
+        await settle(pilot)
+        assert app.loading is None and app.sub_title == "scripted"
+        assert [t.text for t in session.turns] == [PROMPT]
+        assert "part OK" in status(app)
+        log = app.query_one(Conversation).lines_text()
+        assert f"you {PROMPT}" in log and "part OK after 0 repairs" in log
+        assert app.query_one(ProgramView).program == PLATE
+
+    run(app, script)
+
+
+def test_a_model_that_fails_to_load_says_why_in_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-replies.jsonl"
+    cfg = AgentConfig(backend="scripted", render=False)
+    gate = threading.Event()
+
+    def start() -> tuple[AgentConfig, object]:
+        gate.wait(60)
+        return load_agent("scripted", str(missing))  # the real start, failing
+
+    app = ScadAgentApp(Session(tmp_path / "session", None, cfg), preview="text",
+                       export_dir=tmp_path, backend_loader=start, loading="no-such-replies")
+
+    async def script(pilot: Pilot) -> None:
+        app.query_one("#prompt").value = PROMPT
+        await pilot.press("enter")
+        await pilot.pause()
+        gate.set()
+        await settle(pilot)
+        assert status(app).startswith("the model did not load: cannot read scripted replies")
+        assert str(missing) in status(app) and "\n" not in status(app)
+        log = app.query_one(Conversation).lines_text().splitlines()
+        assert sum(line.startswith("  x the model did not load") for line in log) == 1
+        assert "ctrl+q quits" in log[-2]
+        # the waiting request is back in the prompt, unsent; the app still answers keys
+        assert app.query_one("#prompt").value == PROMPT and app.pending is None
+        assert app.load_error and app.session.turns == []
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+    run(app, script)
+    assert app.return_code == 0
+
+
+def test_a_long_turn_shows_a_line_per_candidate_and_per_repair(tmp_path: Path) -> None:
+    wrong_size = PLATE.replace("width = 60;", "width = 90;")
+    replies = [fenced("cube(;"), "I would rather not draw that.", fenced(wrong_size),  # 1
+               fenced('assert(false, "too thin");'), fenced(wrong_size), fenced(PLATE)]  # 2
+    app = make_app(tmp_path, replies, strategy="resample", samples=3, max_repairs=2)
+
+    async def script(pilot: Pilot) -> None:
+        await send(pilot, PROMPT)
+        log = app.query_one(Conversation).lines_text().splitlines()
+        turn = log[log.index(f"you {PROMPT}") + 1:]
+        assert turn[0] == "  - attempt 1 of 3: asking the model (3 samples)"
+        first = turn[1:turn.index("  - repairing the program from attempt 1")]
+        assert len(first) == 3  # one line per candidate
+        assert first[0].startswith("  x compile failed (syntax_error)")
+        assert first[1].startswith("  ! reply 1: ") and "rather not draw" in first[1]
+        assert first[2].startswith("  ! checks failed: size")
+        second = turn[turn.index("  - attempt 2 of 3: asking the model (3 samples)") + 1:]
+        assert len(second) == 4  # three candidates and the verdict
+        assert second[0].startswith("  x compile failed (runtime_error)")
+        assert "too thin" in second[0]
+        assert second[1].startswith("  ! checks failed: size")
+        assert second[2:] == ["  + all checks pass", "  + part OK after 1 repair"]
+        assert status(app) == "part OK after 1 repair"
+
+    run(app, script)
+
+
+def test_model_label_names_the_model_and_its_size(tmp_path: Path) -> None:
+    folder = tmp_path / "scad-tiny"
+    folder.mkdir()
+    with open(folder / "model.safetensors", "wb") as weights:
+        weights.truncate(10_760_544)  # sparse: the size of the bundled model's weights
+    (folder / "config.json").write_text("{}")
+    (folder / "sub").mkdir()
+    assert model_label("hf", str(folder)) == "scad-tiny, 11 MB"
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text("x" * 1234)
+    assert model_label("scripted", str(replies)) == "replies.jsonl, 1.2 KB"
+    assert model_label("hf", "meta-llama/Llama-3.1-8B-Instruct") == "Llama-3.1-8B-Instruct"
+    assert model_label("openai", None) == "openai"
+
+
+def run_in_terminal(args: list[str], cwd: Path, stderr: Path) -> tuple[bytes, int]:
+    """`scad-agent tui ARGS` in a real pseudo-terminal with stderr redirected to a file:
+    waits for the interface to show, quits with ctrl+q, returns (what the terminal got,
+    exit status)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    with open(stderr, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "tui", *args],
+                                stdin=slave, stdout=slave, stderr=err, cwd=cwd,
+                                env=dict(os.environ, TERM="xterm-256color",
+                                         PYTHONPATH=str(REPO)),
+                                start_new_session=True)
+    os.close(slave)
+    screen = b""
+
+    def read_until(done: Callable[[], bool], seconds: float) -> None:
+        nonlocal screen
+        deadline = time.monotonic() + seconds
+        while not done() and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    return
+                screen += chunk
+
+    try:
+        read_until(lambda: b"ready: scripted" in screen, 120)
+        os.write(master, b"\x11")  # ctrl+q
+        read_until(lambda: proc.poll() is not None, 60)
+        return screen, proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+
+
+def test_the_interface_draws_on_the_terminal_when_stderr_is_redirected(tmp_path: Path) -> None:
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text(json.dumps(fenced(PLATE)) + "\n")
+    log = tmp_path / "stderr.log"
+    screen, code = run_in_terminal(["--backend", "scripted", "--model", str(replies),
+                                    "--out", str(tmp_path / "out")], tmp_path, log)
+    assert code == 0
+    assert b"Conversation" in screen and b"ready: scripted" in screen
+    assert b"Conversation" not in log.read_bytes() and b"\x1b[?1049h" not in log.read_bytes()
+
+
 def test_snapshot_after_one_turn(tmp_path: Path, snap_compare) -> None:
     app = make_app(tmp_path, [fenced(PLATE)])
 
@@ -247,3 +439,6 @@ def test_cli_refuses_bad_settings() -> None:
     assert result.exit_code == 2 and "--model REPLIES.jsonl" in result.output
     result = runner.invoke(tui_cli, ["--preview", "sixel-please"])
     assert result.exit_code == 2 and "--preview" in result.output
+    # nobody could see the interface: say so instead of drawing into a file
+    result = runner.invoke(tui_cli, ["--backend", "scripted", "--model", "r.jsonl"])
+    assert result.exit_code == 2 and "needs a terminal" in result.output

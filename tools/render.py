@@ -15,6 +15,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ BACKGROUND = np.array([0.96, 0.965, 0.975])
 PART_COLOUR = np.array([0.50, 0.62, 0.80])  # grey-blue
 OUTLINE_COLOUR = np.array([0.16, 0.20, 0.28])
 LABEL_COLOUR = np.array([0.35, 0.38, 0.45])
+ANNOTATION_COLOUR = np.array([0.22, 0.22, 0.22])  # neutral: never mistaken for the part
 MARGIN = 0.08  # fraction of each panel left empty around the part
 
 # view -> (direction the camera looks along, screen up); screen right = forward x up
@@ -136,22 +138,50 @@ def _rasterize(
     return depth.reshape(height, width), image.reshape(height, width)
 
 
-def _panel(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray, view: str,
-           width: int, height: int) -> np.ndarray:
-    cam = _camera(view)
-    pts = vertices @ cam.T
-    lo = pts[:, :2].min(0)
-    hi = pts[:, :2].max(0)
-    span = np.maximum(hi - lo, 1e-9)
-    scale = min(width * (1 - 2 * MARGIN) / span[0], height * (1 - 2 * MARGIN) / span[1])
-    centre = (lo + hi) / 2
-    screen = np.empty_like(pts)
-    screen[:, 0] = (pts[:, 0] - centre[0]) * scale + width / 2
-    screen[:, 1] = height / 2 - (pts[:, 1] - centre[1]) * scale  # image rows grow down
-    screen[:, 2] = pts[:, 2]
+@dataclass(frozen=True)
+class _View:
+    """One panel's projection: the camera rows, the vertices in camera space and their
+    extent on screen (model units)."""
+
+    name: str
+    cam: np.ndarray
+    pts: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @classmethod
+    def project(cls, vertices: np.ndarray, name: str) -> _View:
+        cam = _camera(name)
+        pts = vertices @ cam.T
+        return cls(name, cam, pts, pts[:, :2].min(0), pts[:, :2].max(0))
+
+    @property
+    def axes(self) -> tuple[int, int] | None:
+        """The model axes along screen right and up, or None for a pictorial view (iso),
+        where no length on screen is true to scale."""
+        right, up = np.abs(self.cam[0]), np.abs(self.cam[1])
+        if right.max() < 0.999 or up.max() < 0.999:
+            return None
+        return int(right.argmax()), int(up.argmax())
+
+    def fit(self, box: tuple[int, int, int, int], margin: float) -> float:
+        """Pixels per model unit that fit the part into box (x0, y0, x1, y1)."""
+        span = np.maximum(self.hi - self.lo, 1e-9)
+        return float(min((box[2] - box[0]) * (1 - 2 * margin) / span[0],
+                         (box[3] - box[1]) * (1 - 2 * margin) / span[1]))
+
+
+def _draw(view: _View, faces: np.ndarray, normals: np.ndarray, scale: float,
+          centre: tuple[float, float], width: int, height: int) -> np.ndarray:
+    """The shaded part, its projected centre at pixel `centre`."""
+    mid = (view.lo + view.hi) / 2
+    screen = np.empty_like(view.pts)
+    screen[:, 0] = (view.pts[:, 0] - mid[0]) * scale + centre[0]
+    screen[:, 1] = centre[1] - (view.pts[:, 1] - mid[1]) * scale  # image rows grow down
+    screen[:, 2] = view.pts[:, 2]
     # Lambert from a key light over the viewer's left shoulder plus a headlight; two-sided so
     # open meshes still show their inner faces.
-    n_cam = normals @ cam.T
+    n_cam = normals @ view.cam.T
     key = np.array([-0.45, 0.55, -0.70])
     key /= np.linalg.norm(key)
     lambert = 0.55 * np.abs(n_cam @ key) + 0.30 * np.abs(n_cam[:, 2])
@@ -177,29 +207,127 @@ def _outline(rgb: np.ndarray, drawn: np.ndarray, depth: np.ndarray, scale: float
     rgb[edge] = rgb[edge] * 0.35 + OUTLINE_COLOUR * 0.65
 
 
-# 3x5 pixel glyphs for the view labels (only the letters the view names use)
-_GLYPHS = {
-    "A": "010101111101101", "B": "110101110101110", "C": "011100100100011",
-    "E": "111100110100111", "F": "111100110100100", "G": "011100101101011",
-    "H": "101101111101101", "I": "111010010010111", "K": "101101110101101",
-    "L": "100100100100111", "M": "101111111101101", "N": "110101101101101",
-    "O": "010101101101010", "P": "110101110100100", "R": "110101110101101",
-    "S": "011100010001110", "T": "111010010010010",
+# Text for the annotations, as 5-row bitmaps scaled by `px`: the core install has no imaging
+# library (Pillow comes only with the tui/web extras), and a fixed font keeps the same
+# mesh giving the same pixels everywhere. Rows top to bottom; glyphs may be wider than 3.
+_FONT: dict[str, str] = {
+    "0": "111 101 101 101 111", "1": "010 110 010 010 111", "2": "110 001 010 100 111",
+    "3": "110 001 010 001 110", "4": "101 101 111 001 001", "5": "111 100 110 001 110",
+    "6": "011 100 111 101 111", "7": "111 001 010 010 010", "8": "111 101 111 101 111",
+    "9": "111 101 111 001 110", ".": "0 0 0 0 1", "-": "000 000 111 000 000",
+    " ": "00 00 00 00 00", "x": "000 000 101 010 101", "m": "00000 00000 11110 10101 10101",
+    "A": "010 101 111 101 101", "B": "110 101 110 101 110", "C": "011 100 100 100 011",
+    "E": "111 100 110 100 111", "F": "111 100 110 100 100", "G": "011 100 101 101 011",
+    "H": "101 101 111 101 101", "I": "111 010 010 010 111", "K": "101 101 110 101 101",
+    "L": "100 100 100 100 111", "M": "101 111 111 101 101", "N": "110 101 101 101 101",
+    "O": "010 101 101 101 010", "P": "110 101 110 100 100", "R": "110 101 110 101 101",
+    "S": "011 100 010 001 110", "T": "111 010 010 010 010", "X": "101 101 010 101 101",
+    "Y": "101 101 010 010 010", "Z": "111 001 010 100 111",
 }
+_GLYPHS = {ch: np.array([[c == "1" for c in row] for row in rows.split()])
+           for ch, rows in _FONT.items()}
+AXIS_NAMES = "XYZ"
 
 
-def _label(rgb: np.ndarray, text: str, px: int = 2) -> None:
-    x = 6
-    for ch in text.upper():
-        glyph = _GLYPHS.get(ch)
-        if glyph is not None:
-            bits = np.array([int(b) for b in glyph], dtype=bool).reshape(5, 3)
-            block = np.kron(bits, np.ones((px, px), dtype=bool))
-            region = rgb[6 : 6 + block.shape[0], x : x + block.shape[1]]
-            region[block[: region.shape[0], : region.shape[1]]] = LABEL_COLOUR
-        x += 4 * px
-        if x >= rgb.shape[1]:
-            break
+def _text_mask(text: str, px: int) -> np.ndarray:
+    """The text as a boolean bitmap 5 * px high; characters without a glyph are blank."""
+    gap = np.zeros((5, 1), dtype=bool)
+    columns: list[np.ndarray] = []
+    for ch in text:
+        glyph = _GLYPHS.get(ch, _GLYPHS.get(ch.upper(), np.zeros((5, 3), dtype=bool)))
+        columns += [glyph, gap]
+    bits = np.concatenate(columns[:-1] or [gap], axis=1)
+    return np.kron(bits, np.ones((px, px), dtype=bool))
+
+
+def _paint(rgb: np.ndarray, mask: np.ndarray, x: int, y: int, colour: np.ndarray) -> None:
+    """Colour the mask's pixels with its top-left corner at (x, y), clipped to the image."""
+    h, w = rgb.shape[:2]
+    x0, y0 = max(x, 0), max(y, 0)
+    x1, y1 = min(x + mask.shape[1], w), min(y + mask.shape[0], h)
+    if x0 < x1 and y0 < y1:
+        rgb[y0:y1, x0:x1][mask[y0 - y : y1 - y, x0 - x : x1 - x]] = colour
+
+
+def _box(rgb: np.ndarray, x0: int, y0: int, x1: int, y1: int, colour: np.ndarray) -> None:
+    _paint(rgb, np.ones((max(y1 - y0, 0), max(x1 - x0, 0)), dtype=bool), x0, y0, colour)
+
+
+def _mm(length: float) -> str:
+    return f"{length:.1f}"
+
+
+def dimension_caption(extents: Sequence[float]) -> str:
+    """The part's size for a caption: (60, 40, 5) -> "60.0 x 40.0 x 5.0 mm". The one
+    wording of a part's size for the PNG and every face. Raises ValueError unless given
+    three finite, non-negative numbers."""
+    values = list(extents)
+    if len(values) != 3 or not all(
+            isinstance(v, int | float | np.number) and not isinstance(v, bool)
+            and np.isfinite(v) and v >= 0 for v in values):
+        raise ValueError(f"extents must be three finite lengths, got {extents!r}")
+    return " x ".join(_mm(float(v)) for v in values) + " mm"
+
+
+def _dimensions(rgb: np.ndarray, axes: tuple[int, int], extents: np.ndarray,
+                part: tuple[float, float, float, float], px: int) -> None:
+    """Dimension lines with their lengths: screen-right's axis under the part, screen-up's
+    along its left side (text turned to read upwards). part = (left, top, right, bottom)."""
+    left, top, right, bottom = (int(round(v)) for v in part)
+    width = rgb.shape[1]
+    tick, gap, high = 2 * px, 3 * px, 5 * px
+    # under the part: a line with end ticks, the label centred below it
+    y = bottom + gap
+    _box(rgb, left, y, max(right, left + 1), y + 1, ANNOTATION_COLOUR)
+    for x in (left, max(right - 1, left)):
+        _box(rgb, x, y - tick, x + 1, y + tick + 1, ANNOTATION_COLOUR)
+    text = _text_mask(f"{AXIS_NAMES[axes[0]]} {_mm(extents[axes[0]])} mm", px)
+    tx = min(max((left + right - text.shape[1]) // 2, 0), width - text.shape[1])
+    _paint(rgb, text, tx, y + gap, ANNOTATION_COLOUR)
+    # left of the part: the same, upright; the text never reaches below the part, where
+    # the other label is
+    x = left - gap
+    _box(rgb, x, top, x + 1, max(bottom, top + 1), ANNOTATION_COLOUR)
+    for y in (top, max(bottom - 1, top)):
+        _box(rgb, x - tick, y, x + tick + 1, y + 1, ANNOTATION_COLOUR)
+    text = np.rot90(_text_mask(f"{AXIS_NAMES[axes[1]]} {_mm(extents[axes[1]])} mm", px))
+    ty = max(min((top + bottom - text.shape[0]) // 2, bottom - text.shape[0]), 0)
+    _paint(rgb, text, x - gap - high, ty, ANNOTATION_COLOUR)
+
+
+def scale_bar_length(longest: float) -> float:
+    """The longest round length (1, 2 or 5 times a power of ten, in mm) not over `longest`."""
+    power = 10.0 ** np.floor(np.log10(longest))
+    return float(max(m * power for m in (1, 2, 5) if m * power <= longest * (1 + 1e-9)))
+
+
+def _footer(width: int, px: int, caption: str, scale: float | None) -> np.ndarray:
+    """A strip under the views: the part's size on the left and, when the views share a
+    true scale, a scale bar of a round length on the right."""
+    high, pad = 5 * px, 3 * px
+    strip = np.empty((high + 2 * pad, width, 3))  # 11 * px: render_png leaves this room
+    strip[:] = BACKGROUND
+    strip[0] = strip[0] * 0.9  # faint divider under the views
+    text = _text_mask(caption, px)
+    if text.shape[1] + 12 <= width:
+        _paint(strip, text, 6, pad, ANNOTATION_COLOUR)
+    free = width - 6 - (text.shape[1] + 6 + 4 * pad)  # right of the caption
+    if scale is None:
+        return strip
+    longest = min(0.3 * width, free - 30 * px) / scale  # room for the bar and "200 mm"
+    if longest <= 0:
+        return strip
+    length = scale_bar_length(longest)
+    bar = int(round(length * scale))
+    label = _text_mask(f"{length:g} mm", px)
+    right = width - 6
+    if bar < 2 * px or bar + label.shape[1] + pad > free:
+        return strip
+    _box(strip, right - bar, pad + 2 * px, right, pad + 3 * px, ANNOTATION_COLOUR)
+    for x in (right - bar, right - 1):
+        _box(strip, x, pad, x + 1, pad + high, ANNOTATION_COLOUR)
+    _paint(strip, label, right - bar - pad - label.shape[1], pad, ANNOTATION_COLOUR)
+    return strip
 
 
 def _write_png(path: Path, rgb: np.ndarray) -> None:
@@ -233,8 +361,11 @@ def render_png(
     size: tuple[int, int] = (640, 480),
     labels: bool = True,
 ) -> Path:
-    """One PNG of `size` (width, height) with the views side by side, each fitted to its
-    panel. Raises ScadAgentError when there is no mesh to draw."""
+    """One PNG of `size` (width, height) with the views side by side. The axis-aligned views
+    (front, top, ...) share one scale, so a length reads the same in each; the pictorial iso
+    view fills its own panel. `labels` adds the view names and, where the image is big
+    enough, each axis-aligned view's dimension lines ("X 60.0 mm") and a strip with the
+    part's size and a scale bar. Raises ScadAgentError when there is no mesh to draw."""
     if not views:
         raise ScadAgentError("render_png needs at least one view")
     width, height = int(size[0]), int(size[1])
@@ -246,18 +377,50 @@ def render_png(
     vertices = np.asarray(mesh.vertices, dtype=float)
     faces = np.asarray(mesh.faces)
     normals = np.asarray(mesh.face_normals, dtype=float)
+    extents = vertices.max(0) - vertices.min(0)
+    projected = [_View.project(vertices, view) for view in views]
     edges = np.linspace(0, width, len(views) + 1).round().astype(int)
+    narrowest = int(np.diff(edges).min())
+    annotate = labels and height >= 100 and narrowest >= 64
+    px = 2 if height >= 240 and narrowest >= 160 else 1
+    band = 5 * px + 8 * px  # room for a dimension line and its text
+    panel_h = height - (11 * px if annotate else 0)  # the footer strip's height
+    boxes = []
+    for view, left, right in zip(projected, edges[:-1], edges[1:], strict=True):
+        w = int(right - left)
+        if not annotate:
+            boxes.append((0, 0, w, panel_h))
+        elif view.axes:
+            boxes.append((band, 11 * px, w - 3 * px, panel_h - band))
+        else:
+            boxes.append((3 * px, 11 * px, w - 3 * px, panel_h - 3 * px))
+    margin = 0.03 if annotate else MARGIN
+    fits = [view.fit(box, margin) for view, box in zip(projected, boxes, strict=True)]
+    true_scale = min((f for view, f in zip(projected, fits, strict=True) if view.axes),
+                     default=None)
     panels = []
-    for view, left, right in zip(views, edges[:-1], edges[1:], strict=True):
-        panel = _panel(vertices, faces, normals, view, int(right - left), height)
+    for view, box, fit, left, right in zip(projected, boxes, fits, edges[:-1], edges[1:],
+                                           strict=True):
+        scale = true_scale if view.axes and true_scale is not None else fit
+        centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+        panel = _draw(view, faces, normals, scale, centre, int(right - left), panel_h)
         if labels:
-            _label(panel, view)
+            _paint(panel, _text_mask(view.name.upper(), px), 6, 6, LABEL_COLOUR)
+        if annotate and view.axes:
+            half = (view.hi - view.lo) * scale / 2
+            _dimensions(panel, view.axes, extents, (centre[0] - half[0], centre[1] - half[1],
+                                                    centre[0] + half[0], centre[1] + half[1]),
+                        px)
         if left > 0:
             panel[:, 0] = panel[:, 0] * 0.9  # faint divider between panels
         panels.append(panel)
+    image = np.concatenate(panels, axis=1)
+    if annotate:
+        image = np.concatenate([image, _footer(width, px, dimension_caption(extents),
+                                               true_scale)])
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_png(out, np.concatenate(panels, axis=1))
+    _write_png(out, image)
     return out
 
 

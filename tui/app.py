@@ -1,7 +1,10 @@
 """The terminal interface: a Textual app over one agent Session.
 
-The turn runs in a thread worker (Session.send is blocking: model calls, OpenSCAD) and each
-Step is posted to the UI as a message, so the interface never blocks. Quitting mid-turn asks
+The model backend loads in a thread worker while the interface is already up (importing
+torch and reading weights takes seconds): a request typed meanwhile waits and is sent when
+the model is ready. The turn runs in a thread worker too (Session.send is blocking: model
+calls, OpenSCAD) and each Step is posted to the UI as a message, so the interface never
+blocks. Quitting mid-turn asks
 the worker to stop after the step in flight; closing the step generator marks the turn
 interrupted and saves the session (and session.json is rewritten after every step anyway,
 so even a killed process leaves a loadable session).
@@ -11,25 +14,31 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from PIL import Image as PILImage
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
 from textual.message import Message
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from agent.backends import BACKENDS
+from agent.backends.base import Backend
+from agent.config import AgentConfig
 from agent.export import current_stl, export_part
 from agent.loop import Step
 from agent.present import ProgressLine, describe_step, turn_line
 from agent.run_cli import load_agent
 from agent.session import Session
 from tools.errors import ScadAgentError
-from tools.render import render_png
+from tools.render import dimension_caption, render_png
+from tui.loading import model_label, one_line
 from tui.widgets import (
     BackendChoice,
     BackendDialog,
@@ -44,6 +53,9 @@ from tui.widgets.preview import PreviewMode
 
 PREVIEW_SIZE = (480, 360)  # pixels of the iso view shown in the terminal
 
+# starts a model backend (slow: run in a worker thread); raises when it cannot
+BackendLoader = Callable[[], tuple[AgentConfig, Backend]]
+
 
 class StepPosted(Message):
     """A Step from the turn worker."""
@@ -55,6 +67,19 @@ class StepPosted(Message):
 
 class TurnEnded(Message):
     def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class BackendLoaded(Message):
+    def __init__(self, config: AgentConfig, backend: Backend) -> None:
+        super().__init__()
+        self.config = config
+        self.backend = backend
+
+
+class BackendFailed(Message):
+    def __init__(self, error: str) -> None:
         super().__init__()
         self.error = error
 
@@ -95,8 +120,18 @@ def _crop_to_part(image: PILImage.Image, pad: float = 0.04) -> PILImage.Image:
                        min(image.width, right + margin), min(image.height, bottom + margin)))
 
 
+def part_caption(report: Mapping[str, Any] | None) -> str | None:
+    """The part's size under the preview, from the turn's mesh report; None when the report
+    (perhaps from an edited session.json) has no usable extents."""
+    try:
+        return dimension_caption((report or {})["extents"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class ScadAgentApp(App[None]):
-    """`session` must have a backend to run turns; a loaded one may get it from ctrl+b."""
+    """`session` must have a backend to run turns: given, started by `backend_loader` (in a
+    worker thread, `loading` naming the model meanwhile), or chosen with ctrl+b."""
 
     CSS_PATH = "app.tcss"
     TITLE = "scad-agent"
@@ -110,14 +145,20 @@ class ScadAgentApp(App[None]):
     ]
 
     def __init__(self, session: Session, *, preview: PreviewMode = "auto",
-                 export_dir: Path | None = None, config_file: Path | None = None) -> None:
-        super().__init__()
+                 export_dir: Path | None = None, config_file: Path | None = None,
+                 backend_loader: BackendLoader | None = None, loading: str | None = None,
+                 driver_class: type[Driver] | None = None) -> None:
+        super().__init__(driver_class=driver_class)
         self.session = session
         self.preview_mode: PreviewMode = preview
         self.export_dir = Path(export_dir) if export_dir else Path.cwd()
         self.config_file = config_file
         self.busy = False
         self._stop = threading.Event()
+        self._initial_load = (backend_loader, loading or session.config.backend)
+        self.loading: str | None = None  # the model being started, while it is
+        self.load_error: str | None = None  # why the last start failed
+        self.pending: str | None = None  # a request typed while the model loads
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -143,12 +184,18 @@ class ScadAgentApp(App[None]):
         self._show_backend()
         self._rebuild_conversation()
         self.query_one("#prompt", Input).focus()
+        loader, label = self._initial_load
+        if loader is not None:
+            self._start_loading(loader, label)
 
     @property
     def attempts(self) -> int:
         return self.session.config.max_repairs + 1
 
     def _show_backend(self) -> None:
+        if self.loading is not None:
+            self.sub_title = f"loading {self.loading}"
+            return
         model = self.session.config.backend_config.get("model")
         name = self.session.config.backend if self.session.backend else "no backend"
         self.sub_title = f"{name}: {Path(str(model)).name}" if model else name
@@ -162,6 +209,8 @@ class ScadAgentApp(App[None]):
         if not self.session.turns:
             log.add_note("Describe a part, e.g. \"a plate 60 x 40 x 5 mm with four 5 mm "
                          "holes\". Follow-ups edit it. ctrl+z undoes a turn.")
+        if self.loading is not None:
+            log.add_note(f"loading the model ({self.loading})...")
         self._refresh_part()
 
     # ------------------------------------------------------------------ turns
@@ -177,6 +226,8 @@ class ScadAgentApp(App[None]):
         if self.busy:
             self.notify("a turn is running; wait for it to finish", severity="warning")
             return False
+        if self.loading is not None:
+            return self._queue(text)
         if self.session.backend is None:
             self.notify("no model backend: choose one with ctrl+b", severity="error")
             return False
@@ -234,7 +285,8 @@ class ScadAgentApp(App[None]):
         self.query_one(ProgramView).show(turn.program if turn else None)
         self.query_one(ChecksTable).show(turn.checks if turn else [],
                                          turn.unchecked if turn else [])
-        self.query_one(PartPreview).show(message.preview)
+        caption = part_caption(turn.report) if turn and message.preview else None
+        self.query_one(PartPreview).show(message.preview, caption=caption)
 
     @work(thread=True, group="preview", exit_on_error=False)
     def _refresh_part(self) -> None:
@@ -266,6 +318,10 @@ class ScadAgentApp(App[None]):
             self.notify("nothing to redo yet", severity="warning")
             return
         last = self.session.turns[-1]
+        if self.loading is not None:
+            self.notify("the model is still loading: redo when it is ready",
+                        severity="warning")
+            return
         if self.session.backend is None:
             self.notify("no model backend: choose one with ctrl+b", severity="error")
             return
@@ -322,30 +378,91 @@ class ScadAgentApp(App[None]):
                          self.switch_backend)
 
     def switch_backend(self, choice: BackendChoice | None) -> None:
-        if choice is not None:
-            self.notify(f"loading {choice.backend}...", markup=False)
-            self._load_backend(choice)
+        if choice is None:
+            return
+        config_file = self.config_file
+
+        def load() -> tuple[AgentConfig, Backend]:
+            return load_agent(choice.backend, choice.model, endpoint=choice.endpoint,
+                              config_file=config_file)
+
+        self._start_loading(load, model_label(choice.backend, choice.model))
+
+    # ------------------------------------------------------------------ the model
+    def _start_loading(self, loader: BackendLoader, label: str) -> None:
+        self.loading = label
+        text = f"loading the model ({label})..."
+        self.query_one(TurnProgress).loading(text)
+        self.query_one(Conversation).add_note(
+            f"{text} You can type a request meanwhile: it is sent when the model is ready.")
+        self._show_backend()
+        self._load_backend(loader)
 
     @work(thread=True, group="backend", exclusive=True, exit_on_error=False)
-    def _load_backend(self, choice: BackendChoice) -> None:
-        # a local model can take a while to load: off the UI thread
-        try:
-            config, backend = load_agent(choice.backend, choice.model,
-                                         endpoint=choice.endpoint,
-                                         config_file=self.config_file)
-        except ScadAgentError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.call_from_thread(self._use_backend, config, backend)
+    def _load_backend(self, loader: BackendLoader) -> None:
+        worker = get_current_worker()
+        outcome: list[Message] = []
 
-    def _use_backend(self, config, backend) -> None:
-        if self.busy:  # a turn started meanwhile: it keeps its backend; retry later
-            self.notify("a turn is running: switch again when it ends", severity="warning")
-            return
-        self.session.config = config
-        self.session.backend = backend
+        def load() -> None:
+            try:
+                config, backend = loader()
+            except Exception as exc:  # any failure to start is shown; the app stays usable
+                outcome.append(BackendFailed(one_line(exc)))
+            else:
+                outcome.append(BackendLoaded(config, backend))
+
+        # The load itself runs in a daemon thread that this worker waits on: Textual cancels
+        # workers on quit, but a worker thread cannot be stopped, and Python would wait for
+        # torch to finish importing (seconds) before the process could exit.
+        loading = threading.Thread(target=load, name="scad-agent-model-load", daemon=True)
+        loading.start()
+        while loading.is_alive():
+            if worker.is_cancelled:
+                return
+            loading.join(0.05)
+        if not worker.is_cancelled:  # else a later choice (ctrl+b) replaced this one
+            self.post_message(outcome[0])
+
+    def on_backend_loaded(self, message: BackendLoaded) -> None:
+        # no turn can be running: requests wait while a model loads (start_turn)
+        self.loading = None
+        self.session.config = message.config
+        self.session.backend = message.backend
+        self.load_error = None
         self._show_backend()
+        self.query_one(TurnProgress).ready(f"ready: {self.sub_title}")
         self.notify(f"backend: {self.sub_title}", markup=False)
+        if self.pending is not None:
+            text, self.pending = self.pending, None
+            self.start_turn(text)
+
+    def on_backend_failed(self, message: BackendFailed) -> None:
+        self.loading = None
+        self.load_error = message.error
+        self._show_backend()
+        line = ProgressLine("error", f"the model did not load: {message.error}")
+        log = self.query_one(Conversation)
+        log.add_progress(line)
+        self.query_one(TurnProgress).finish(line)
+        keep = f"still using {self.sub_title}; " if self.session.backend else ""
+        log.add_note(f"{keep}ctrl+b picks a backend or model, ctrl+q quits")
+        if self.pending is not None:
+            # the waiting request goes back into the prompt, unsent
+            prompt = self.query_one("#prompt", Input)
+            if not prompt.value.strip():
+                prompt.value = self.pending
+                log.add_note("your request is back in the prompt, not sent")
+            self.pending = None
+
+    def _queue(self, text: str) -> bool:
+        """A request made while the model loads: kept and sent once it is ready."""
+        if self.pending is not None:
+            self.notify("a request is already waiting for the model", severity="warning")
+            return False
+        self.pending = text
+        self.query_one(Conversation).add_note(
+            f"waiting for the model ({self.loading}), then sending: {text}")
+        return True
 
     async def action_quit(self) -> None:
         if self.busy:

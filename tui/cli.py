@@ -1,28 +1,34 @@
 """`scad-agent tui`: the terminal interface over one design session.
 
 Exit codes follow `scad-agent run`: 2 bad usage or configuration, 3 the backend failed to
-start. The session is saved after every step; its path is printed on exit."""
+start (the interface said why, and it is printed again on exit) and none was chosen after.
+The session is saved after every step; its path is printed on exit."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from agent.run_cli import (
+    EXIT_BACKEND,
     EXIT_USAGE,
     ApiKeyEnvOption,
     BackendOption,
     ConfigOption,
     EndpointOption,
     ModelOption,
-    load_agent_or_exit,
+    config_from_flags,
 )
 from tools.errors import ScadAgentError, require
+
+if TYPE_CHECKING:
+    from agent.backends.base import Backend
+    from agent.config import AgentConfig
 
 PREVIEW_MODES = ("auto", "image", "text")
 
@@ -69,18 +75,29 @@ def tui(
         raise typer.Exit(EXIT_USAGE) from exc
 
     from agent.session import Session
+    from tui.loading import model_label
+    from tui.terminal import terminal_driver
 
-    config, model_backend = load_agent_or_exit(err, backend, model, endpoint=endpoint,
-                                               api_key_env=api_key_env,
-                                               config_file=config_file)
+    # flags and config file now (a bad one is a usage error before the screen changes); the
+    # model itself starts inside the interface, which shows while it loads
     try:
+        config = config_from_flags(
+            config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
+            api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
+            samples=None, no_grammar=False)
         if session_file is not None:
-            session = Session.load(session_file, model_backend, config)
+            session = Session.load(session_file, None, config)
         else:
-            session = Session(new_session_dir(out), model_backend, config, out_dir=out)
+            session = Session(new_session_dir(out), None, config, out_dir=out)
+        driver = terminal_driver()
     except ScadAgentError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from exc
+
+    def start_backend() -> tuple[AgentConfig, Backend]:
+        from agent.backends import get_backend
+
+        return config, get_backend(config.backend, **config.backend_config)
 
     # textual-image asks the terminal about graphics and cell size on import, which only
     # works before Textual takes the terminal over
@@ -95,10 +112,16 @@ def tui(
     from tui.app import ScadAgentApp
 
     interface = ScadAgentApp(session, preview=preview, export_dir=out,  # type: ignore[arg-type]
-                             config_file=config_file)
+                             config_file=config_file, backend_loader=start_backend,
+                             loading=model_label(config.backend,
+                                                 config.backend_config.get("model")),
+                             driver_class=driver)
     interface.run()
     saved = interface.session.path
     if saved.exists():
         Console(highlight=False).print(
             f"session saved: {escape(str(saved))} (resume: scad-agent tui --session "
             f"{escape(str(saved))})")
+    if interface.session.backend is None and interface.load_error is not None:
+        err.print(f"[red]backend:[/red] {escape(interface.load_error)}")
+        raise typer.Exit(EXIT_BACKEND)

@@ -29,19 +29,28 @@ class PartPreview(Container):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.mode = mode
         self.has_image = False
+        self.caption: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("no part yet", style="dim"), id="preview-empty")
         with Center(id="preview-box"):
             yield image_widget_class(self.mode)(id="preview-image")
+        yield Static("", id="preview-caption")
 
     def on_mount(self) -> None:
         self.query_one("#preview-box").display = False
+        self.query_one("#preview-caption").display = False
 
-    def show(self, image: PILImage.Image | None, note: str = "no part yet") -> None:
+    def show(self, image: PILImage.Image | None, note: str = "no part yet",
+             caption: str | None = None) -> None:
+        """The image, with `caption` (the part's size) on a line under it."""
         self.has_image = image is not None
         self.query_one("#preview-image").image = image  # type: ignore[attr-defined]
         self.query_one("#preview-box").display = self.has_image
         empty = self.query_one("#preview-empty", Static)
         empty.display = not self.has_image
         empty.update(Text(note, style="dim"))
+        self.caption = caption if self.has_image else None
+        line = self.query_one("#preview-caption", Static)
+        line.display = self.caption is not None
+        line.update(Text(self.caption or ""))

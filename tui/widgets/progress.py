@@ -24,16 +24,32 @@ class TurnProgress(Horizontal):
         self.add_class("running")
         self.status(ProgressLine("info", "starting the turn"))
 
+    def loading(self, text: str) -> None:
+        """The model is starting: the bar runs without an end (Textual's indeterminate
+        bar) until ready() or finish()."""
+        self.query_one(ProgressBar).update(total=None)
+        self.add_class("running")
+        self.status(ProgressLine("info", text))
+
+    def ready(self, text: str) -> None:
+        self.query_one(ProgressBar).update(total=1, progress=0)
+        self.remove_class("running")
+        self.status(ProgressLine("ok", text))
+
     def attempt(self, number: int, attempts: int) -> None:
         self.query_one(ProgressBar).update(total=attempts, progress=number - 1)
         self.status(ProgressLine("info", f"attempt {number} of {attempts}"))
 
+    status_text = "ready"  # what the status line says, as plain text
+
     def status(self, line: ProgressLine) -> None:
+        self.status_text = line.text
         self.query_one("#attempt-status", Label).update(
             Text(line.text, style=TONE_STYLES[line.tone], no_wrap=True, overflow="ellipsis"))
 
     def finish(self, line: ProgressLine) -> None:
         bar = self.query_one(ProgressBar)
-        bar.update(progress=bar.total or 1)
+        done = bar.total or 1  # a model that failed to load leaves no total
+        bar.update(total=done, progress=done)
         self.remove_class("running")
         self.status(line)
