@@ -47,6 +47,7 @@ def baseline_module() -> types.ModuleType | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     module = types.ModuleType("baseline_intent")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
     exec(compile(source, "baseline_intent.py", "exec"), module.__dict__)  # noqa: S102
     return module
 

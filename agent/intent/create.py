@@ -209,6 +209,9 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
             dims.append(Dim(value, axis, about=q.about, source=q))
         elif q.role == "height":
             dims.append(Dim(value, axis or "z", about=q.about, source=q))
+        elif q.role == "thick" and re.search(r"\b(everywhere|all over|all round|all around|"
+                                             r"throughout)\b", reading.sentences[q.sentence].text):
+            continue  # "2 mm thick everywhere": the walls
         elif q.role == "thick":
             if kind in ("box", "cup") and "wall" not in words:
                 dims.append(Dim(value, axis, about=q.about, source=q))
@@ -889,13 +892,19 @@ def _component_bounds(reading: Reading, adds: list[Mention]) -> list[list[float]
     lows = [0.0, 0.0, 0.0]
     for m in adds:
         sizes: list[float] = []
+        by_role: dict[str, float] = {}
         for q in m.sizes:
-            if q.role in ("diameter", "od", "across"):
-                sizes += [q.values[0] * 0.86] * 2
-            elif q.role in ("height", "thick", "rise", "length", "width", "depth"):
-                sizes.append(q.values[0] - tolerance(q.values[0]))
+            # one size per role: "the pieces" may have been named as one feature
+            if q.role in ("diameter", "od", "across", "height", "thick", "rise", "length",
+                          "width", "depth"):
+                by_role[q.role] = min(by_role.get(q.role, q.values[0]), q.values[0])
             elif q.role in ("pair", "triple"):
                 sizes += [v - tolerance(v) for v in q.values]
+        for role, value in by_role.items():
+            if role in ("diameter", "od", "across"):
+                sizes += [value * 0.86] * 2
+            else:
+                sizes.append(value - tolerance(value))
         sizes = sorted(sizes, reverse=True)[:3]
         for k, value in enumerate(sizes):
             lows[k] = max(lows[k], value)
@@ -924,6 +933,11 @@ def _steps(reading: Reading) -> list[Dim] | None:
     total = sum(p[1] for p in pieces)
     return [Dim(widest, _cross(axis, 0), round_=True), Dim(widest, _cross(axis, 1), round_=True),
             Dim(total, axis)]
+
+
+EXACT = BOXY | ROUND | frozenset({"sphere", "hemisphere", "cone", "torus", "prism", "bracket",
+                                  "cylinder", "block", "plate", "tube", "funnel", "spool",
+                                  "pyramid", "star", "heart"})
 
 
 def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | None:
@@ -965,6 +979,11 @@ def _size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | Non
     if dims:
         dims = [d for d in dims if d.source is None or groups.get(d.source.role) not in replaced]
     stack = _stack(reading, adds, dims or []) if adds else Stack(None, 0.0)
+    if dims and body_kind(reading) not in EXACT:
+        # a hook, a clip, a stand: what is stated is a piece of it, the rest reaches further
+        stack = Stack(None, None, known=False)
+        draft.skip("overall size", f"a {reading.base.noun if reading.base else 'part'} reaches "
+                                   "beyond the sizes stated")
     if _raised_text(reading) and stack.known:
         # raised letters stand on the face: the height grows by an amount not stated
         stack = Stack("z" if stack.axis in (None, "z") else None, None, stack.across,
@@ -1058,8 +1077,9 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
     kind = base.kind if base else None
     words = _words(reading)
     hollow_round = ("hollow" in words or (base is not None and any(
-        q.role in ("id", "bore", "inner_radius") for q in base.sizes))) and body_kind(
-        reading) in ("cylinder", "tube", "spacer", "cone") and kind not in ("lid", "cup")
+        q.role in ("id", "bore", "inner_radius") for q in base.sizes))) and (body_kind(
+            reading) in ROUND | {"cylinder", "tube", "spacer", "cone", "spool"}) and \
+        kind not in ("lid", "cup")
     annular = hollow_round or kind in ANNULAR and not ({"solid", "closed", "blind"} & words) or (
         kind in MAYBE_ANNULAR and (holes or (base is not None and (
             _inner_diameter(base) is not None or base.screw or any(
@@ -1076,6 +1096,10 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
         _fits(reading, holes, annular, draft)
         _cut_notes(reading, draft)
         return
+    text = " ".join(s.text for s in reading.sentences)
+    if not holes and re.search(r"\bopen (at )?both ends\b|\bopen at the (top|bottom) and "
+                               r"(the )?(top|bottom)\b", text):
+        annular = True  # "a reducer cone, open both ends": a tube of a kind
     genus: int | None = 1 if annular else 0
     notes = []
     if not holes and not annular and "through" in words:
@@ -1314,7 +1338,10 @@ def _walls(reading: Reading, draft: Draft) -> None:
     base = reading.base
     if base is None:
         return
-    walls = [q for q in base.sizes if q.role == "wall"] + [
+    everywhere = [q for q in base.sizes if q.role == "thick" and re.search(
+        r"\b(everywhere|all over|all round|all around|throughout)\b",
+        reading.sentences[q.sentence].text)]
+    walls = [q for q in base.sizes if q.role == "wall"] + everywhere + [
         q for m in reading.mentions if m.noun in ("wall", "walls") and m.root() is m
         for q in m.sizes if q.role in ("thick", "size", "wall")]
     if not walls or all(q.used for q in walls):

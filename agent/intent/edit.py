@@ -160,8 +160,8 @@ def _changes(norm: str, prev: MeshReport, draft: Draft) -> list[Change]:
         up = word in UP_WORDS
         add(UP_WORDS.get(word) or DOWN_WORDS[word], "ratio", 1 + pct if up else 1 - pct,
             m.group(0))
-    m = re.search(r"\bscale (?:it |everything |the part )?(?:up |down )?(?:by )?(\d*\.?\d+)\s*"
-                  r"(x|times|%)?", norm)
+    m = re.search(r"\bscale (?:\w+ ){0,3}?(?:up |down )?(?:by )?(\d*\.?\d+)\s*(x|times|%)?",
+                  norm)
     if m and not changes:
         factor = float(m.group(1)) / (100 if m.group(2) == "%" else 1)
         add("all", "ratio", factor, m.group(0))
@@ -338,6 +338,11 @@ def _hole_size(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
                                                             "bore")]
     if not sizes and pronoun:
         sizes = [q for q in reading.quantities if q.role in ("size", "diameter")]
+    to = re.search(r"\b(?:holes?|bores?|them|it)\b[^,.;]{0,25}?\bto (\d*\.?\d+)\s*(mm)?\b", norm)
+    if not sizes and to and holes:
+        d = float(to.group(1))
+        draft.spec.setdefault("holes", []).append({"d": hole_range(d), "what": holes[0].phrase})
+        return "size"
     size_words = re.search(r"\b(bigger|larger|wider|smaller|narrower|tighter|looser|enlarge|"
                            r"increase|decrease|reduce)\b", norm)
     if sizes:
@@ -385,7 +390,14 @@ def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
     kinds = kinds_named(norm)
     if re.search(r"\bmake it (round|circular|cylindrical)\b|\bround instead\b", norm):
         draft.spec["shape"] = "round"
-        draft.spec["size_xyz"] = _same_size_ranges(prev, norm, round_=True)
+        ranges = _same_size_ranges(prev, norm, round_=True)
+        stated = re.search(r"(\d*\.?\d+)\s*(mm|cm)?\s*(?:in )?(?:diameter|across|wide)\b|"
+                           r"\b(?:diameter|across)\s*(?:of\s*)?(\d*\.?\d+)\s*(mm|cm)?", norm)
+        if stated:
+            value = float(stated.group(1) or stated.group(3)) * (
+                10.0 if "cm" in (stated.group(2), stated.group(4)) else 1.0)
+            ranges[0] = ranges[1] = length_range(value, round_=True)
+        draft.spec["size_xyz"] = ranges
         if prev.genus is not None:
             draft.spec["genus"] = prev.genus
         return True
@@ -471,6 +483,9 @@ def _wall_edit(norm: str, prev: MeshReport, previous_program: str | None, draft:
         draft.spec["wall"] = wall_range(w)
         if hollow:
             draft.spec["grow"] = [{"measure": "volume", "max_ratio": 0.95}]
+            if re.search(r"\bopen (at )?both ends\b|\bit'?s a tube\b|\binto a tube\b", norm) \
+                    and prev.genus is not None:
+                draft.spec["genus"] = prev.genus + 1
         return True
     up = re.search(r"\b(thicker|beefier|stronger|heavier|increase|bump)\b", norm)
     down = re.search(r"\b(thinner|lighter|reduce|decrease)\b", norm)

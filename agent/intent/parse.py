@@ -446,6 +446,14 @@ def _count_before(toks: tuple[Token, ...], k: int, mention: Mention) -> None:
             j -= 1
             continue
         count = count_word(tok)
+        if count is not None and tok.kind == "num" and (
+                (j >= 1 and toks[j - 1].text in ("diameter", "radius", "dia")) or
+                (count > 1 and not mention.noun.endswith("s") and mention.noun not in (
+                    "boss",))):
+            # "Ø10 bore" (diameter 10), "8 bore": a size written without its unit
+            sizes_between = True
+            j -= 1
+            continue
         if count is not None and tok.kind in ("num", "word"):
             # "2 x 3 holes" / "3 by 2 grid of holes"
             if j >= 2 and toks[j - 1].text in ("x", "by") and count_word(toks[j - 2]):
@@ -643,6 +651,8 @@ def _role_of_subject(toks: tuple[Token, ...], k: int) -> str | None:
     words = [t.text for t in toks[:k]]
     if not words or words[-1] not in ("is", "are", ":", "=", "be", "of", "to"):
         return None
+    if any(t.kind in ("num", "len") for t in toks[:k]):
+        return None  # "... bore through, centre at z = 25": not the subject's size
     head = [w for w in words[:4] if w not in ("the", "its", "overall", "total", "whole")]
     if head and head[0] in ROLE_BEFORE and ROLE_BEFORE[head[0]] not in ("position",
                                                                         "hole_size"):
@@ -678,6 +688,18 @@ def _find_quantities(sentence: Sentence) -> list[Quantity]:
                 j = nxt + 1
             else:
                 break
+        if len(group) == 2 and k >= 1 and toks[k - 1].text in ("diameter", "dia", "radius"):
+            d, length = toks[group[0]], toks[group[1]]
+            scale = ((length.value or 0) / float(length.text) if length.kind == "len" and
+                     float(length.text) else 1.0)
+            role = "radius" if toks[k - 1].text == "radius" else "diameter"
+            found.append(Quantity(role, ((d.value or 0) * (scale if d.kind == "num" else 1),),
+                                  (None,), quote(sentence, k - 1, k), sentence.index, k))
+            found.append(Quantity("length", ((length.value or 0) * (
+                1 if length.kind == "len" else scale),), (None,),
+                quote(sentence, group[1], group[1] + 1), sentence.index, group[1]))
+            k = group[1] + 1
+            continue  # "ø20 x 40 long section"
         if len(group) >= 2:
             units = [toks[g].unit for g in group if toks[g].kind == "len"]
             factor = (toks[group[-1]].value / float(toks[group[-1]].text)
@@ -796,6 +818,9 @@ def _position_context(toks: tuple[Token, ...], k: int, end: int) -> bool:
     after = [t.text for t in toks[end + 1 : end + 4]]
     if before[-1:] in (["at"], ["by"]) and not (before[-2:] == ["a", "by"]):
         return True
+    if before[-2:] in (["x", "="], ["y", "="], ["z", "="]) or before[-3:-1] in (
+            ["x", "="], ["y", "="], ["z", "="]):
+        return True  # "centre at z = 25", "x = ±20"
     if before[-2:] in (["on", "a"], ["on", "an"], ["on", "the"]) and (after[:1] in (
                        ["circle"], ["square"],
                        ["bolt"], ["pitch"], ["pcd"], ["radius"])):
@@ -1119,9 +1144,11 @@ def read(text: str) -> Reading:
         found = _mark_mates(sentence, _find_mentions(sentence))
         for m in found:
             _count_before(sentence.tokens, m.pos, m)
+            before = sentence.tokens[max(0, m.pos - 4) : m.pos]
             m.phrase_has_size = bool(m.screw) or any(
-                t.kind in ("len", "screw") for t in sentence.tokens[max(0, m.pos - 4) : m.pos]
-                if t.text not in (",", "and")) or _size_follows(sentence.tokens, m.pos)
+                t.kind in ("len", "screw") or (t.kind == "num" and k > 0 and before[k - 1].text in (
+                    "diameter", "radius")) for k, t in enumerate(before)) or \
+                _size_follows(sentence.tokens, m.pos)
             if m.plural and (m.count is None or m.unclear) and not m.negated:
                 after = _count_after(sentence.tokens, m.pos)
                 if after is not None:

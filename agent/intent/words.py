@@ -84,6 +84,14 @@ def normalize(text: str) -> str:
     t = re.sub(r"\bx\s*(\d)", r"x \1", t)
     t = re.sub(r"(\d)(mm|cm|m|in|inch|inches|ft|millimet\w*|centimet\w*)\b", r"\1 \2", t)
     t = re.sub(r"\bthru\b", "through", t)
+    t = re.sub(r"\bthk\b\.?", "thick", t)
+    t = re.sub(r"\bbackplate\b", "back plate", t)
+    t = re.sub(r"#\d+\b", "", t)  # "#10 holes": a US screw gauge, not a count
+    # "4x Ø3.4 on a 31 mm square": a count and a diameter are holes even unnamed
+    t = re.sub(r"\b(\d+)\s*x\s*diameter\s*(\d*\.?\d+)(?!\s*(?:mm\s*)?(?:holes?|bores?|x\b))",
+               r"\1 x diameter \2 holes", t)
+    # "(22 total)": the whole part's size
+    t = re.sub(r"\((\d*\.?\d+)\s*(mm)?\s*(total|overall)\)", r", \1 \2 overall", t)
     # "half a mm", "a quarter inch", "half an inch": numbers in words
     t = re.sub(r"\b(?:a )?half (?:a |an )?(?=mm|millimet|inch|cm)", "0.5 ", t)
     t = re.sub(r"\b(?:a )?quarter (?:of )?(?:a |an )?(?=mm|millimet|inch|cm)", "0.25 ", t)
