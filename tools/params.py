@@ -167,6 +167,53 @@ def top_level_values(program: str | None) -> dict[str, float]:
     return values
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """A top-level `name = expression;` on one line, where a patch may rewrite it."""
+
+    name: str
+    expression: str
+    line: int  # 0-based index into program.splitlines()
+    span: tuple[int, int]  # columns of the expression in that line
+
+
+def top_level_assignments(program: str | None) -> list[Assignment]:
+    """Every one-line assignment outside blocks and modules, in source order ($-variables
+    too): the lines a follow-up's parameter patch may replace. A name assigned twice is
+    listed twice (OpenSCAD keeps the last)."""
+    found: list[Assignment] = []
+    depth = 0
+    in_block = False
+    for index, line in enumerate((program or "").splitlines()):
+        scanned = _scan_all(line, in_block)
+        in_block = scanned.in_block
+        code = _STRING.sub(lambda m: "_" * len(m.group()), scanned.code)
+        if depth == 0:
+            match = _ASSIGN.match(code)
+            if match and ";" not in match.group(2):  # `a = 1; b = 2;` is not one line's
+                start, end = match.span(2)
+                found.append(Assignment(match.group(1), line[start:end], index, (start, end)))
+        depth = max(0, depth + code.count("{") - code.count("}"))
+    return found
+
+
+def set_expressions(program: str, expressions: dict[str, str]) -> str:
+    """`program` with the expressions of the named top-level assignments replaced in place
+    (the rest of each line, its comment and customizer range included, kept). Every name must
+    be assigned at the top level; the last assignment of a name is the one rewritten."""
+    lines = program.splitlines(keepends=True)
+    last = {a.name: a for a in top_level_assignments(program)}
+    missing = sorted(set(expressions) - set(last))
+    if missing:
+        raise KeyError(", ".join(missing))
+    for name, expression in expressions.items():
+        target = last[name]
+        start, end = target.span
+        text = lines[target.line]
+        lines[target.line] = text[:start] + expression + text[end:]
+    return "".join(lines)
+
+
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _FUNCTIONS = {
     "sqrt": math.sqrt, "abs": abs, "min": min, "max": max, "floor": math.floor,
