@@ -40,6 +40,17 @@ def _compile_problem(data: dict[str, Any]) -> str:
     return _first_lines(data.get("summary"))
 
 
+GRAMMAR_NOT_APPLIED = "grammar not applied: the server does not take one"
+STOP_WORDS = {"wall_time": "out of time", "tokens": "out of tokens", "context": (
+    "the conversation outgrew the model's context"), "stuck": "the model repeats itself"}
+
+
+def _candidate(d: dict[str, Any]) -> str:
+    """"candidate 2/3: " when the round drew several, else nothing."""
+    of = d.get("candidates") or 1
+    return f"candidate {d.get('candidate', 0) + 1}/{of}: " if of > 1 else ""
+
+
 def describe_step(step: Step, attempts: int) -> ProgressLine | None:
     """One line for the conversation, or None for steps nobody needs to read
     (a reply that held a program, a compile that worked)."""
@@ -53,17 +64,18 @@ def describe_step(step: Step, attempts: int) -> ProgressLine | None:
         if len(reply) > REPLY_SNIPPET:
             reply = reply[:REPLY_SNIPPET] + "..."
         said = f': "{reply}"' if reply else ""
-        return ProgressLine("warning", f"reply {d.get('candidate', 0)}: "
-                                       f"{d.get('extraction')}{said}")
+        return ProgressLine("warning", f"{_candidate(d) or 'reply: '}{d.get('extraction')}"
+                                       f"{said}")
     if step.kind == "compile" and not d.get("ok"):
-        return ProgressLine("error", f"compile failed ({d.get('status')}): "
+        return ProgressLine("error", f"{_candidate(d)}compile failed ({d.get('status')}): "
                                      f"{_compile_problem(d)}")
     if step.kind == "checks" and d.get("program") is not None:
         if d.get("passed"):
-            return ProgressLine("ok", "all checks pass")
+            return ProgressLine("ok", f"{_candidate(d)}all checks pass")
         failures = d.get("failures") or []
         if failures:
-            return ProgressLine("warning", "checks failed: " + "; ".join(failures[:3]))
+            return ProgressLine("warning", f"{_candidate(d)}checks failed: "
+                                           + "; ".join(failures[:3]))
         return None
     if step.kind == "repair":
         return ProgressLine("info", f"repairing the program from attempt "
@@ -79,16 +91,20 @@ def done_line(data: dict[str, Any]) -> ProgressLine:
     repairs = data.get("repairs_used", 0)
     after = f"after {repairs} repair{'s' if repairs != 1 else ''}"
     status = data.get("status")
+    grammar = f"; {GRAMMAR_NOT_APPLIED}" if data.get("grammar") == "not_applied" else ""
     if data.get("stop") == "language":
         return ProgressLine("error", f"no part: {data.get('note')}")
     if status == "ok":
         unchecked = len(data.get("unchecked") or [])
         more = f"; {unchecked} stated item(s) not checked" if unchecked else ""
-        return ProgressLine("ok", f"part OK {after}{more}")
+        return ProgressLine("ok", f"part OK {after}{more}{grammar}")
+    stop = data.get("stop")
+    why = f" ({STOP_WORDS[stop]})" if stop in STOP_WORDS else ""
     if status == "failed_checks":
         failed = sum(1 for c in data.get("checks", []) if not c.get("passed"))
-        return ProgressLine("warning", f"part made, but {failed} check(s) fail ({after})")
-    return ProgressLine("error", f"no valid part {after} (stopped: {data.get('stop')})")
+        return ProgressLine("warning", f"part made, but {failed} check(s) fail ({after}"
+                                       f"){why}{grammar}")
+    return ProgressLine("error", f"no valid part {after} (stopped: {stop}){grammar}")
 
 
 def turn_line(turn: Turn) -> ProgressLine:

@@ -31,6 +31,9 @@ MAX_FAILURES = 8
 MAX_QUOTED_LINE = 120
 
 EMPTY_PART = "the part is empty: no 3D geometry"
+# A reply cut at the token limit: its syntax error is only where it was cut, so the repair
+# asks for a shorter program instead of quoting the error.
+TRUNCATED = "the program is incomplete (the reply was cut off): write a shorter program"
 
 # Statuses without a diagnostic line still need a sentence the model can act on.
 STATUS_HINTS: dict[str, str] = {

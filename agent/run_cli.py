@@ -4,8 +4,10 @@ Exit codes: 0 a part that passes every check; 1 no valid part (nothing compiled,
 part still fails a check: its files are written anyway), or a part that could not be copied
 to --out (it is kept in the session folder); 2 bad usage or configuration (no model,
 unreadable config, an empty or too long prompt, a --session that is not one, a session
-folder that cannot be written); 3 the model backend failed; 130 interrupted (the session is
-saved and can be resumed with --session).
+folder that cannot be written, a prompt longer than the model's context, a grammar that
+cannot be loaded); 3 the model backend failed (down, refusing, out of time); 4 a local tool
+failed (OpenSCAD missing or broken); 130 interrupted (the session is saved and can be
+resumed with --session). An error's cause (the error step's "cause") picks its code.
 
 The agent itself (agent.session, agent.loop, and through them trimesh) is imported only once
 the command line has been read, so the first line reaches the terminal quickly.
@@ -28,9 +30,15 @@ from tools.errors import ScadAgentError
 
 if TYPE_CHECKING:
     from agent.loop import Step
+    from agent.present import ProgressLine
     from agent.session import Session
 
 EXIT_OK, EXIT_NO_PART, EXIT_USAGE, EXIT_BACKEND, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_TOOL = 4
+# an error step's cause -> the exit code (agent/steps.py ErrorCause)
+EXIT_FOR_CAUSE = {"backend": EXIT_BACKEND, "prompt": EXIT_USAGE, "grammar": EXIT_USAGE,
+                  "tool": EXIT_TOOL}
+GRAMMAR_MODES = ("auto", "vllm", "llamacpp", "gbnf", "none")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = REPO_ROOT / "models" / "scad-tiny"
 SESSION_SUBDIR = "session"
@@ -89,6 +97,13 @@ SamplesOption = Annotated[int | None, typer.Option(
     help="Candidates per attempt with --strategy resample.")]
 NoGrammarOption = Annotated[bool, typer.Option(
     "--no-grammar", help="Do not constrain decoding with the OpenSCAD grammar.")]
+GrammarModeOption = Annotated[str | None, typer.Option(
+    "--grammar-mode",
+    help="How --backend openai hands the grammar to the server: auto (ask the server: vLLM, "
+         "llama.cpp's llama-server and llama-cpp-python are recognised), vllm "
+         "(structured_outputs), llamacpp or gbnf (GBNF grammar field), none (the server takes "
+         "no grammar, e.g. Ollama or a hosted API). When a grammar is not applied, the "
+         "result says so.")]
 ConfigOption = Annotated[Path | None, typer.Option(
     "--config", help="AgentConfig as TOML or YAML; flags override it.")]
 
@@ -96,9 +111,12 @@ ConfigOption = Annotated[Path | None, typer.Option(
 def config_from_flags(config_file: Path | None, *, backend: str | None, model: str | None,
                       adapter: Path | None, endpoint: str | None, api_key_env: str | None,
                       quantize: str | None, max_repairs: int | None, strategy: str | None,
-                      samples: int | None, no_grammar: bool) -> AgentConfig:
+                      samples: int | None, no_grammar: bool,
+                      grammar_mode: str | None = None) -> AgentConfig:
     """The config file (or the defaults) with the command-line flags on top, for every
     command that runs the agent. UsageProblem for a bad flag, ScadAgentError for a bad file."""
+    if grammar_mode is not None and grammar_mode not in GRAMMAR_MODES:
+        raise UsageProblem(f"--grammar-mode must be one of {', '.join(GRAMMAR_MODES)}")
     if strategy is not None and strategy not in STRATEGIES:
         raise UsageProblem(f"--strategy must be one of {', '.join(STRATEGIES)}")
     if quantize is not None and quantize not in ("4bit", "8bit"):
@@ -109,6 +127,11 @@ def config_from_flags(config_file: Path | None, *, backend: str | None, model: s
         raise UsageProblem(f"--backend must be one of {', '.join(BACKENDS)}")
     flags = backend_config(name, model or file_config.backend_config.get("model"),
                            adapter, endpoint, api_key_env, quantize)
+    if grammar_mode is not None:
+        if name != "openai":
+            raise UsageProblem("--grammar-mode is for --backend openai (the others apply the "
+                               "grammar themselves)")
+        flags["grammar_mode"] = grammar_mode
     return AgentConfig.load(
         config_file, backend=name, backend_config=flags, max_repairs=max_repairs,
         strategy=strategy, samples=samples, grammar=False if no_grammar else None,
@@ -171,34 +194,32 @@ def loading_line(config: AgentConfig) -> str:
     return f"loading the {config.backend} backend..."
 
 
-class Progress:
-    """Live progress lines: which attempt, what the model wrote, what failed."""
+TONE_STYLE = {"info": "", "ok": "green", "warning": "yellow", "error": "red"}
 
-    def __init__(self, console: Console) -> None:
+
+def styled(line: ProgressLine) -> str:
+    """A present.py line as console markup (the text itself is escaped)."""
+    style = TONE_STYLE[line.tone]
+    return f"[{style}]{escape(line.text)}[/{style}]" if style else escape(line.text)
+
+
+class Progress:
+    """Live progress lines, worded by agent.present like every other face: which attempt,
+    what each candidate did, what failed. The turn's verdict comes with the summary."""
+
+    def __init__(self, console: Console, attempts: int) -> None:
         self.console = console
+        self.attempts = attempts
 
     def show(self, step: Step) -> None:
-        d = step.data
-        say = self.console.print
-        if step.kind == "attempt":
-            what = f"{d['n']} samples" if d["n"] > 1 else "1 reply"
-            say(f"[bold]attempt {step.attempt}[/bold] ({d['strategy']}, {what})")
-        elif step.kind == "reply" and d.get("program") is None:
-            say(f"  [yellow]reply {d['candidate']}: {escape(d['extraction'])}[/yellow]")
-        elif step.kind == "compile" and not d["ok"]:
-            first = [line for line in (d["summary"] or "").splitlines()
-                     if not line.startswith("status:")][:3]
-            say(f"  [red]compile {d['status']}[/red] {escape(' / '.join(first))}")
-        elif step.kind == "checks" and d.get("program") is not None:
-            if d["passed"]:
-                say(f"  [green]candidate {d['candidate']}: all checks pass[/green]")
-            elif d["failures"]:
-                say(f"  candidate {d['candidate']}: [yellow]"
-                    f"{escape('; '.join(d['failures'][:3]))}[/yellow]")
-        elif step.kind == "repair":
-            say(f"  repairing from attempt {d['from_attempt']}")
-        elif step.kind == "error":
-            say(f"[red]error:[/red] {escape(d['message'])}")
+        from agent.present import describe_step
+
+        if step.kind == "done":
+            return  # summary_lines says it, with the checks
+        line = describe_step(step, self.attempts)
+        if line is not None:
+            indent = "" if step.kind in ("attempt", "error") else "  "
+            self.console.print(indent + styled(line))
 
 
 def _short(value: Any) -> str:
@@ -213,13 +234,10 @@ def _short(value: Any) -> str:
 
 
 def summary_lines(session: Session, done: dict[str, Any], wall_s: float) -> list[str]:
-    lines = []
-    status = done.get("status")
-    label = {"ok": "[green]part OK[/green]",
-             "failed_checks": "[yellow]part made, but some checks fail[/yellow]",
-             "no_part": "[red]no valid part[/red]"}.get(status, str(status))
-    lines.append(f"{label} after {done.get('repairs_used', 0)} repair(s), {wall_s:.1f} s "
-                 f"(stopped: {done.get('stop')})")
+    from agent.present import ProgressLine, done_line
+
+    verdict = done_line(done)
+    lines = [styled(ProgressLine(verdict.tone, f"{verdict.text}, {wall_s:.1f} s"))]
     for check in done.get("checks", []):
         if check["passed"]:
             lines.append(f"  [green]pass[/green] {escape(check['key'])} = "
@@ -281,6 +299,7 @@ def run_cmd(
     strategy: StrategyOption = None,
     samples: SamplesOption = None,
     no_grammar: NoGrammarOption = False,
+    grammar_mode: GrammarModeOption = None,
     out: Annotated[Path | None, typer.Option(
         help="Output directory for part.scad/stl/png (default ./out, or the resumed "
              "session's).")] = None,
@@ -312,7 +331,8 @@ def run_cmd(
         config = config_from_flags(
             config_file, backend=backend, model=model, adapter=adapter, endpoint=endpoint,
             api_key_env=api_key_env, quantize=quantize, max_repairs=max_repairs,
-            strategy=strategy, samples=samples, no_grammar=no_grammar)
+            strategy=strategy, samples=samples, no_grammar=no_grammar,
+            grammar_mode=grammar_mode)
         check_prompt(prompt, config.max_prompt_chars)
     except ScadAgentError as exc:
         raise fail(EXIT_USAGE, str(exc)) from exc
@@ -343,9 +363,10 @@ def run_cmd(
             err.print(f"[red]backend {escape(config.backend)}:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_BACKEND) from exc
 
-    progress = Progress(console)
+    progress = Progress(console, config.max_repairs + 1)
     done: dict[str, Any] | None = None
     error: str | None = None
+    cause = "backend"
     try:
         for step in session.send(prompt):
             progress.show(step)
@@ -353,6 +374,7 @@ def run_cmd(
                 done = step.data
             elif step.kind == "error":
                 error = step.data.get("message")
+                cause = step.data.get("cause", cause)
     except KeyboardInterrupt:
         err.print(f"interrupted; session saved to {escape(str(session.path))}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -361,7 +383,7 @@ def run_cmd(
     wall_s = time.monotonic() - started
 
     if done is None:
-        code = EXIT_BACKEND
+        code = EXIT_FOR_CAUSE.get(cause, EXIT_BACKEND)
     else:
         code = EXIT_OK if done["status"] == "ok" and not session.publish_error else EXIT_NO_PART
     error = error or session.publish_error
@@ -373,6 +395,8 @@ def run_cmd(
         if session.publish_error:
             err.print(f"[red]error:[/red] {escape(session.publish_error)}")
     else:
-        err.print(f"no part: the model backend failed. Session saved to "
-                  f"{escape(str(session.path))}")
+        what = {"backend": "the model backend failed", "prompt": "the prompt does not fit "
+                "the model", "grammar": "the grammar could not be used", "tool": "a local "
+                "tool failed"}.get(cause, "the turn failed")
+        err.print(f"no part: {what}. Session saved to {escape(str(session.path))}")
     raise typer.Exit(code)

@@ -198,8 +198,8 @@ def test_checker_tells_top_level_from_local_and_type_checking() -> None:
 
 
 def test_the_repository_was_read() -> None:
-    assert {"tools.openscad", "agent.loop", "agent.cli", "finetune.train"} <= set(MODULES)
-    assert any(imp.module == "tools.openscad" for imp in MODULES["agent.loop"][1])
+    assert {"tools.openscad", "agent.candidate", "agent.cli", "finetune.train"} <= set(MODULES)
+    assert any(imp.module == "tools.openscad" for imp in MODULES["agent.candidate"][1])
 
 
 def test_import_direction() -> None:

@@ -13,7 +13,13 @@ pytest.importorskip("transformers")
 from tiny_llama import make_tiny_llama  # noqa: E402
 
 from agent.backends import get_backend  # noqa: E402
-from agent.backends.base import Backend, BackendError  # noqa: E402
+from agent.backends.base import (  # noqa: E402
+    Backend,
+    BackendError,
+    ContextOverflow,
+    OutOfTime,
+    usage_of,
+)
 from agent.backends.hf import HFBackend, render_prompt  # noqa: E402
 from tools.errors import ScadAgentError  # noqa: E402
 
@@ -60,14 +66,16 @@ def test_generates_text_and_counts_tokens(tiny: Path) -> None:
     backend = get_backend("hf", model=str(tiny), device="cpu")
     assert isinstance(backend, Backend) and backend.name == "hf"
     first = backend.generate(MESSAGES, max_tokens=12)
-    assert len(first) == 1 and isinstance(first[0], str)
-    usage = backend.last_usage
+    assert len(first) == 1 and isinstance(first[0].text, str)
+    usage = usage_of(first)
     prompt, _ = render_prompt(backend.tokenizer, MESSAGES)
     assert usage["prompt_tokens"] == len(backend.tokenizer(prompt, add_special_tokens=False)
                                          ["input_ids"])
     assert 1 <= usage["completion_tokens"] <= 12
-    assert backend.last_finish_reasons[0] == ("length" if usage["completion_tokens"] == 12
-                                              else "stop")
+    assert first[0].finish_reason == ("length" if usage["completion_tokens"] == 12
+                                      else "stop")
+    assert first[0].truncated == (first[0].finish_reason == "length")
+    assert not first[0].constrained
     assert backend.generate(MESSAGES, max_tokens=12) == first  # greedy is deterministic
 
 
@@ -75,11 +83,11 @@ def test_n_samples_with_temperature(tiny: Path) -> None:
     backend = HFBackend(model=str(tiny), seed=0)
     replies = backend.generate(MESSAGES, n=4, temperature=1.0, max_tokens=8)
     assert len(replies) == 4
-    assert len(set(replies)) > 1  # sampling a random model: the samples differ
-    assert backend.last_usage["completion_tokens"] > 8  # four draws were decoded
+    assert len({r.text for r in replies}) > 1  # sampling a random model: the samples differ
+    assert usage_of(replies)["completion_tokens"] > 8  # four draws were decoded
     greedy = backend.generate(MESSAGES, n=3, temperature=0.0, max_tokens=8)
-    assert len(greedy) == 3 and len(set(greedy)) == 1
-    assert backend.last_usage["completion_tokens"] <= 8  # ... and greedy decoded once
+    assert len(greedy) == 3 and len({r.text for r in greedy}) == 1
+    assert usage_of(greedy)["completion_tokens"] <= 8  # ... and greedy decoded once
 
 
 def test_models_are_cached_per_process(tiny: Path) -> None:
@@ -91,7 +99,8 @@ def test_lora_adapter_changes_the_output(tiny: Path, lora: Path) -> None:
     tuned = HFBackend(model=str(tiny), adapter=str(lora))
     assert type(tuned.model).__name__ == "PeftModelForCausalLM"
     assert tuned.model is not base.model
-    assert tuned.generate(MESSAGES, max_tokens=16) != base.generate(MESSAGES, max_tokens=16)
+    assert tuned.generate(MESSAGES, max_tokens=16)[0].text != \
+        base.generate(MESSAGES, max_tokens=16)[0].text
 
 
 def test_missing_adapter_and_model_are_clear_errors(tiny: Path, tmp_path: Path) -> None:
@@ -141,15 +150,15 @@ def test_grammar_constrains_and_stops_at_eos(tiny: Path) -> None:
     for temperature in (0.0, 1.0):
         replies = backend.generate(MESSAGES, n=2, temperature=temperature, grammar=grammar,
                                    max_tokens=40)
-        assert backend.constrains is True
-        assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r) for r in replies), replies
+        assert all(r.constrained for r in replies)
+        assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r.text) for r in replies), replies
         # the grammar ends after ");" so only EOS was allowed: far fewer than 40 tokens
-        assert backend.last_usage["completion_tokens"] < 2 * 12
-        assert backend.last_finish_reasons == ["stop", "stop"]
+        assert usage_of(replies)["completion_tokens"] < 2 * 12
+        assert [r.finish_reason for r in replies] == ["stop", "stop"]
     # a chat model that fences its code: the grammar forces the fence, the reply is bare
     fenced = HFBackend(model=str(tiny), fenced_grammar=True)
     replies = fenced.generate(MESSAGES, n=2, temperature=1.0, grammar=grammar, max_tokens=40)
-    assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r) for r in replies), replies
+    assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r.text) for r in replies), replies
 
 
 @needs_glue
@@ -168,15 +177,15 @@ def test_openscad_grammar_keeps_every_reply_on_the_grammar(tiny: Path) -> None:
     backend = HFBackend(model=str(tiny))
     torch.manual_seed(5)
     free = backend.generate(MESSAGES, n=3, temperature=1.0, max_tokens=48)
-    assert not all(on_grammar(r) for r in free), free  # the control: random text is not
+    assert not all(on_grammar(r.text) for r in free), free  # the control: random text is not
     torch.manual_seed(5)
     replies = backend.generate(MESSAGES, n=3, temperature=1.0, grammar=ebnf, max_tokens=48)
-    assert backend.constrains is True
-    assert all(on_grammar(r) for r in replies), replies
+    assert all(r.constrained for r in replies)
+    assert all(on_grammar(r.text) for r in replies), replies
     # A random model rarely finishes a program within 48 tokens; those that did are whole.
-    for reply, why in zip(replies, backend.last_finish_reasons, strict=True):
-        if why == "stop":
-            assert grammar_pkg.accepts(reply), reply
+    for reply in replies:
+        if reply.finish_reason == "stop":
+            assert grammar_pkg.accepts(reply.text), reply
 
 
 @pytest.mark.parametrize(("threads", "expected"), [(0, 1), (2, 2)])
@@ -197,3 +206,30 @@ def test_cpu_threads_small_model_defaults_to_one(tiny: Path, threads: int,
     finally:
         clear_model_cache()
         torch.set_num_threads(before)
+
+
+def test_a_prompt_over_the_context_is_refused_before_decoding(tiny: Path) -> None:
+    backend = HFBackend(model=str(tiny))
+    assert backend.context_tokens == 1024  # tiny_llama's max_position_embeddings
+    long = [{"role": "user", "content": "cube(1); " * 1500}]
+    with pytest.raises(ContextOverflow, match=r"the prompt is \d+ tokens; model reads at most "
+                                              r"1024"):
+        backend.generate(long, max_tokens=8)
+
+
+def test_the_reply_is_cut_to_the_room_the_context_leaves(tiny: Path) -> None:
+    backend = HFBackend(model=str(tiny))
+    prompt, templated = render_prompt(backend.tokenizer, MESSAGES)
+    prompt_len = len(backend.tokenizer(prompt, add_special_tokens=not templated)["input_ids"])
+    assert backend._room(prompt_len, 4000) == 1024 - prompt_len
+    assert backend._room(prompt_len, 8) == 8
+
+
+def test_the_callers_time_bounds_decoding(tiny: Path) -> None:
+    backend = HFBackend(model=str(tiny))
+    with pytest.raises(OutOfTime):
+        backend.generate(MESSAGES, max_tokens=8, timeout_s=0.0)
+    # a time limit that passes during decoding: the reply is cut and says why
+    replies = backend.generate(MESSAGES, max_tokens=900, timeout_s=1e-9)
+    assert replies[0].finish_reason == "time" and replies[0].truncated
+    assert replies[0].completion_tokens < 900

@@ -14,11 +14,15 @@ from typing import Any
 import pytest
 
 from agent.backends import get_backend
-from agent.backends.base import Backend, BackendError
+from agent.backends.base import Backend, BackendError, ContextOverflow, OutOfTime, Reply, usage_of
 from agent.backends.common import program_grammar
 from agent.backends.openai import OpenAIBackend, parse_completion
 
 MESSAGES = [{"role": "user", "content": "a 10 mm cube"}]
+
+
+def texts(replies: list[Reply]) -> list[str]:
+    return [r.text for r in replies]
 GRAMMAR = 'root ::= "cube(" [1-9] [0-9]* ");"'
 
 
@@ -26,8 +30,13 @@ class ChatServer:
     """A tiny OpenAI-compatible server. `faults` is consumed one per chat request; when it
     runs out, requests get a normal reply. Every chat request body is kept in `requests`."""
 
-    def __init__(self, owned_by: str = "vllm", honour_n: bool = True) -> None:
+    def __init__(self, owned_by: str = "vllm", honour_n: bool = True,
+                 extra_routes: dict[str, object] | None = None,
+                 model_fields: dict[str, object] | None = None) -> None:
         self.faults: list[tuple[Any, ...]] = []
+        self.extra_routes = extra_routes or {}  # GET path -> JSON answer (/props, ...)
+        self.model_fields = model_fields or {}
+        self.released = threading.Event()  # ends "hang" faults when the server closes
         self.requests: list[dict[str, Any]] = []
         self.owned_by = owned_by
         self.honour_n = honour_n
@@ -42,7 +51,10 @@ class ChatServer:
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
                     self._json(200, {"object": "list", "data": [
-                        {"id": "scad-tiny", "object": "model", "owned_by": server.owned_by}]})
+                        {"id": "scad-tiny", "object": "model", "owned_by": server.owned_by,
+                         **server.model_fields}]})
+                elif self.path in server.extra_routes:
+                    self._json(200, server.extra_routes[self.path])
                 else:
                     self._json(404, {"error": "not found"})
 
@@ -59,6 +71,12 @@ class ChatServer:
 
             def _serve(self, fault: tuple[Any, ...], body: dict[str, Any]) -> None:
                 kind = fault[0]
+                if kind == "hang":  # accept the request, never answer
+                    server.released.wait(30)
+                    return
+                if kind == "drop":  # close the connection without an answer
+                    self.close_connection = True
+                    return
                 if kind == "sleep":
                     time.sleep(fault[1])
                     kind = "ok"
@@ -67,6 +85,8 @@ class ChatServer:
                     self._json(code, {"error": {"message": f"injected {code}"}}, headers)
                 elif kind == "raw":
                     self._bytes(200, fault[1])
+                elif kind == "raw400":
+                    self._json(400, {"error": {"message": fault[1]}})
                 elif kind == "truncate":
                     self.send_response(200)
                     self.send_header("content-type", "application/json")
@@ -79,11 +99,12 @@ class ChatServer:
                     self._json(200, {"id": "x", "object": "chat.completion"})
                 else:
                     content = "" if kind == "empty" else server.reply
+                    reason = "length" if kind == "length" else "stop"
                     n = int(body.get("n") or 1) if server.honour_n else 1
                     self._json(200, {
                         "id": "cmpl-1", "object": "chat.completion", "model": body["model"],
                         "choices": [
-                            {"index": i, "finish_reason": "stop",
+                            {"index": i, "finish_reason": reason,
                              "message": {"role": "assistant", "content": content}}
                             for i in range(n)
                         ],
@@ -112,6 +133,7 @@ class ChatServer:
         self._thread.start()
 
     def close(self) -> None:
+        self.released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -147,8 +169,10 @@ def backend(endpoint: str, sleeps: Sleeps | None = None, **config: Any) -> OpenA
 def test_plain_reply_usage_and_protocol(server: ChatServer) -> None:
     b = get_backend("openai", endpoint=server.endpoint, model="scad-tiny", grammar_mode="none")
     assert isinstance(b, Backend)
-    assert b.generate(MESSAGES, max_tokens=64) == ["cube(10);"]
-    assert b.last_usage == {"prompt_tokens": 7, "completion_tokens": 3}
+    replies = b.generate(MESSAGES, max_tokens=64)
+    assert texts(replies) == ["cube(10);"]
+    assert replies[0].finish_reason == "stop" and not replies[0].truncated
+    assert usage_of(replies) == {"prompt_tokens": 7, "completion_tokens": 3}
     sent = server.requests[0]
     assert sent["messages"] == MESSAGES and sent["max_tokens"] == 64 and "n" not in sent
 
@@ -159,18 +183,28 @@ def test_model_name_comes_from_the_server_when_not_given(server: ChatServer) -> 
     assert server.requests[0]["model"] == "scad-tiny"
 
 
-def test_slow_reply_times_out_then_succeeds(server: ChatServer) -> None:
+def test_a_timed_out_request_is_not_sent_again(server: ChatServer) -> None:
+    # the server may still be generating the abandoned reply: a new request would queue
     server.faults = [("sleep", 1.5)]
-    b = backend(server.endpoint, timeout_s=0.3)
-    assert b.generate(MESSAGES) == ["cube(10);"]
-    assert b.requests == 2 and len(server.requests) == 2
+    b = backend(server.endpoint, timeout_s=0.3, min_tokens_per_s=1e9)
+    with pytest.raises(BackendError, match=r"no reply within 0.3 s \(not sent again"):
+        b.generate(MESSAGES)
+    assert b.requests == 1
+
+
+def test_request_timeout_grows_with_max_tokens(server: ChatServer) -> None:
+    # 0.3 s + 4000 tokens at 1000 tokens/s: a 1.5 s reply is waited for
+    server.faults = [("sleep", 1.5)]
+    b = backend(server.endpoint, timeout_s=0.3, min_tokens_per_s=1000)
+    assert texts(b.generate(MESSAGES, max_tokens=4000)) == ["cube(10);"]
+    assert b.requests == 1
 
 
 def test_server_error_then_success(server: ChatServer) -> None:
     server.faults = [("status", 500), ("status", 503)]
     sleeps = Sleeps()
     b = backend(server.endpoint, sleeps)
-    assert b.generate(MESSAGES) == ["cube(10);"]
+    assert texts(b.generate(MESSAGES)) == ["cube(10);"]
     assert len(server.requests) == 3
     assert len(sleeps.waits) == 2 and all(0 < w <= 0.02 + 0.01 for w in sleeps.waits)
 
@@ -182,7 +216,7 @@ def test_rate_limit_honours_retry_after_capped(server: ChatServer) -> None:
     ]
     sleeps = Sleeps()
     b = backend(server.endpoint, sleeps)
-    assert b.generate(MESSAGES) == ["cube(10);"]
+    assert texts(b.generate(MESSAGES)) == ["cube(10);"]
     assert sleeps.waits == [0.05, 0.02]  # 30 s capped at retry_after_max_s; 20 ms as asked
 
 
@@ -207,7 +241,7 @@ def test_persistent_server_errors_give_up_after_bounded_tries(server: ChatServer
 def test_broken_bodies_are_retried(server: ChatServer, fault: tuple[Any, ...]) -> None:
     server.faults = [fault]
     b = backend(server.endpoint)
-    assert b.generate(MESSAGES) == ["cube(10);"]
+    assert texts(b.generate(MESSAGES)) == ["cube(10);"]
     assert len(server.requests) == 2
 
 
@@ -222,7 +256,7 @@ def test_broken_bodies_every_time_say_what_was_wrong(server: ChatServer) -> None
 
 def test_empty_content_is_retried_once_then_an_error(server: ChatServer) -> None:
     server.faults = [("empty",)]
-    assert backend(server.endpoint).generate(MESSAGES) == ["cube(10);"]
+    assert texts(backend(server.endpoint).generate(MESSAGES)) == ["cube(10);"]
     assert len(server.requests) == 1 + 1
     server.faults = [("empty",), ("empty",), ("ok",)]
     with pytest.raises(BackendError, match="empty reply twice"):
@@ -244,53 +278,57 @@ def test_connection_refused_gives_up_after_bounded_tries() -> None:
 
 def test_n_samples_in_one_request(server: ChatServer) -> None:
     b = backend(server.endpoint)
-    assert b.generate(MESSAGES, n=3, temperature=0.8) == ["cube(10);"] * 3
+    replies = b.generate(MESSAGES, n=3, temperature=0.8)
+    assert texts(replies) == ["cube(10);"] * 3
     assert len(server.requests) == 1 and server.requests[0]["n"] == 3
-    assert b.last_usage == {"prompt_tokens": 7, "completion_tokens": 9}
+    assert usage_of(replies) == {"prompt_tokens": 7, "completion_tokens": 9}
 
 
 def test_servers_that_ignore_n_are_asked_again() -> None:
     srv = ChatServer(honour_n=False)
     try:
         b = backend(srv.endpoint)
-        assert len(b.generate(MESSAGES, n=3, temperature=0.8)) == 3
+        replies = b.generate(MESSAGES, n=3, temperature=0.8)
+        assert len(replies) == 3
         assert [r.get("n") for r in srv.requests] == [3, 2, None]
-        assert b.last_usage == {"prompt_tokens": 21, "completion_tokens": 9}
+        assert usage_of(replies) == {"prompt_tokens": 21, "completion_tokens": 9}
     finally:
         srv.close()
 
 
 def test_greedy_n_is_one_request(server: ChatServer) -> None:
     replies = backend(server.endpoint).generate(MESSAGES, n=3, temperature=0.0)
-    assert replies == ["cube(10);"] * 3
+    assert texts(replies) == ["cube(10);"] * 3
+    assert usage_of(replies) == {"prompt_tokens": 7, "completion_tokens": 3}  # copies are free
     assert len(server.requests) == 1 and "n" not in server.requests[0]
 
 
 def test_vllm_grammar_goes_in_structured_outputs(server: ChatServer) -> None:
     b = backend(server.endpoint, grammar_mode="vllm")
-    b.generate(MESSAGES, grammar=GRAMMAR)
+    replies = b.generate(MESSAGES, grammar=GRAMMAR)
     sent = server.requests[0]
     assert sent["structured_outputs"] == {"grammar": program_grammar(GRAMMAR, fenced=False)}
-    assert b.constrains is True
+    assert b.constrains is True and replies[0].constrained
+    assert not b.generate(MESSAGES)[0].constrained  # no grammar asked, none applied
 
 
 def test_fenced_grammar_is_wrapped_and_the_fence_stripped(server: ChatServer) -> None:
     server.reply = "```openscad\ncube(10);\n```"
     b = backend(server.endpoint, grammar_mode="vllm", fenced_grammar=True)
-    assert b.generate(MESSAGES, grammar=GRAMMAR) == ["cube(10);"]
+    assert texts(b.generate(MESSAGES, grammar=GRAMMAR)) == ["cube(10);"]
     sent = server.requests[0]["structured_outputs"]["grammar"]
     assert sent == program_grammar(GRAMMAR, fenced=True) and sent != GRAMMAR
     server.requests.clear()
     # without a grammar nothing is stripped: the agent's extractor reads the reply
-    assert b.generate(MESSAGES) == ["```openscad\ncube(10);\n```"]
+    assert texts(b.generate(MESSAGES)) == ["```openscad\ncube(10);\n```"]
 
 
 def test_auto_mode_probes_the_server(server: ChatServer) -> None:
     b = backend(server.endpoint, grammar_mode="auto")
     assert b.constrains is True  # asked before any generate: the agent decides on it
     assert server.requests == []  # ... by GET /models, not by a chat request
-    b.generate(MESSAGES, grammar=GRAMMAR)
-    assert "structured_outputs" in server.requests[0] and b.constrains
+    replies = b.generate(MESSAGES, grammar=GRAMMAR)
+    assert "structured_outputs" in server.requests[0] and replies[0].constrained
 
 
 def test_auto_mode_without_a_grammar_server_says_so(caplog: pytest.LogCaptureFixture) -> None:
@@ -299,10 +337,10 @@ def test_auto_mode_without_a_grammar_server_says_so(caplog: pytest.LogCaptureFix
         b = backend(srv.endpoint, grammar_mode="auto")
         assert b.constrains is False
         with caplog.at_level(logging.WARNING, logger="agent.backends.openai"):
-            assert b.generate(MESSAGES, grammar=GRAMMAR) == ["cube(10);"]
+            assert texts(b.generate(MESSAGES, grammar=GRAMMAR)) == ["cube(10);"]
         assert "grammar NOT applied" in caplog.text
         assert "structured_outputs" not in srv.requests[0] and "grammar" not in srv.requests[0]
-        assert b.constrains is False
+        assert not b.generate(MESSAGES, grammar=GRAMMAR)[0].constrained
     finally:
         srv.close()
 
@@ -318,8 +356,8 @@ def test_llamacpp_grammar_is_gbnf(server: ChatServer) -> None:
 
 
 def test_parse_completion_tolerates_null_content_and_missing_usage() -> None:
-    contents, usage = parse_completion('{"choices": [{"message": {"content": null}}]}')
-    assert contents == [""] and usage == {"prompt_tokens": 0, "completion_tokens": 0}
+    choices, usage = parse_completion('{"choices": [{"message": {"content": null}}]}')
+    assert choices == [("", "stop")] and usage == {"prompt_tokens": 0, "completion_tokens": 0}
 
 
 def test_unknown_grammar_mode_is_refused() -> None:
@@ -345,3 +383,91 @@ def test_sampling_plan() -> None:
     assert (hot.draws, hot.do_sample, hot.temperature) == (3, True, 0.9)
     with pytest.raises(ValueError):
         sampling_plan(0, 0.5)
+
+
+def test_finish_reason_length_marks_the_reply_truncated(server: ChatServer) -> None:
+    server.faults = [("length",)]
+    replies = backend(server.endpoint).generate(MESSAGES, max_tokens=3)
+    assert replies[0].finish_reason == "length" and replies[0].truncated
+
+
+def test_a_hung_server_fails_within_the_callers_time(server: ChatServer) -> None:
+    server.faults = [("hang",)] * 5
+    b = backend(server.endpoint, timeout_s=60.0)
+    with pytest.raises(OutOfTime, match="turn's time ran out"):
+        b.generate(MESSAGES, timeout_s=0.5)
+    assert b.requests == 1  # not sent again into the same hang
+
+
+def test_retry_after_beyond_the_remaining_time_gives_up_at_once(server: ChatServer) -> None:
+    server.faults = [("status", 429, {"retry-after": "100000"})]
+    sleeps = Sleeps()
+    b = backend(server.endpoint, sleeps, retry_after_max_s=200000)
+    with pytest.raises(OutOfTime, match=r"asked to wait 1e\+05 s, more than the"):
+        b.generate(MESSAGES, timeout_s=30)
+    assert sleeps.waits == [] and b.requests == 1
+
+
+def test_malformed_retry_after_date_is_ignored(server: ChatServer) -> None:
+    server.faults = [("status", 503, {"retry-after": "Mon, 99 Foo 20x5 25:61:00 GMT"})]
+    sleeps = Sleeps()
+    assert texts(backend(server.endpoint, sleeps).generate(MESSAGES)) == ["cube(10);"]
+    assert len(sleeps.waits) == 1 and sleeps.waits[0] <= 0.02  # the ordinary backoff
+
+
+def test_connection_lost_after_a_grammar_is_named_a_possible_grammar_fault(
+        server: ChatServer) -> None:
+    server.faults = [("drop",)] * 3
+    b = backend(server.endpoint, grammar_mode="vllm")
+    with pytest.raises(BackendError, match="possible grammar fault.*--grammar-mode none"):
+        b.generate(MESSAGES, grammar=GRAMMAR)
+    assert b.requests == 1
+    # without a grammar the same fault is an ordinary transient one, retried
+    server.faults = [("drop",)]
+    assert texts(b.generate(MESSAGES)) == ["cube(10);"]
+
+
+def test_the_servers_context_refusal_is_one_line(server: ChatServer) -> None:
+    message = ("This model's maximum context length is 2048 tokens. However, you requested "
+               "5000 tokens (4000 in the messages, 1000 in the completion).")
+    server.faults = [("raw400", message)]
+    b = backend(server.endpoint)
+    with pytest.raises(ContextOverflow, match="too long for the model.*maximum context"):
+        b.generate(MESSAGES)
+
+
+def test_a_known_context_refuses_a_prompt_that_cannot_fit() -> None:
+    srv = ChatServer(model_fields={"max_model_len": 100})
+    try:
+        b = backend(srv.endpoint, model="")
+        with pytest.raises(ContextOverflow, match="100 tokens of context"):
+            b.generate([{"role": "user", "content": "x" * 700}])
+        assert srv.requests == []  # refused before sending
+        assert texts(b.generate(MESSAGES)) == ["cube(10);"]
+    finally:
+        srv.close()
+
+
+@pytest.mark.parametrize(("owned_by", "routes", "mode"), [
+    ("me", {}, "llamacpp"),  # llama-cpp-python's /models
+    ("llamacpp", {}, "llamacpp"),  # llama.cpp's llama-server
+    ("organization", {"/props": {"default_generation_settings": {"n_ctx": 4096}}},
+     "llamacpp"),  # llama-server that does not say so in /models: its /props does
+    ("someone", {"/openapi.json": {"info": {"title": "\U0001f999 llama.cpp Python API"}}},
+     "llamacpp"),
+    ("library", {}, "none"),  # Ollama: JSON schemas only
+])
+def test_auto_mode_recognises_llama_cpp_servers(owned_by: str, routes: dict, mode: str) -> None:
+    srv = ChatServer(owned_by=owned_by, extra_routes=routes)
+    try:
+        b = backend(srv.endpoint, grammar_mode="auto")
+        assert b.grammar_mode == mode
+        if mode == "llamacpp":
+            replies = b.generate(MESSAGES, grammar=GRAMMAR)
+            assert "grammar" in srv.requests[0] and replies[0].constrained
+    finally:
+        srv.close()
+
+
+def test_gbnf_is_another_name_for_the_llamacpp_mode(server: ChatServer) -> None:
+    assert backend(server.endpoint, grammar_mode="gbnf").grammar_mode == "llamacpp"

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from agent.backends.base import BackendError
+from agent.backends.base import BackendError, usage_of
 from agent.backends.common import sampling_plan
 from agent.backends.vllm import (
     VLLMBackend,
@@ -121,11 +121,17 @@ def test_collect_reads_request_outputs() -> None:
                                  completion("cube(2);", 4, "length")]),
         SimpleNamespace(prompt_token_ids=[1, 2], outputs=[completion("sphere(3);", 5, "stop")]),
     ]
-    got = collect(outputs, unfenced=True)
-    assert got.replies == [["cube(1);", "cube(2);"], ["sphere(3);"]]
-    assert got.finish_reasons == [["stop", "length"], ["stop"]]
-    assert got.usage == {"prompt_tokens": 5, "completion_tokens": 18}
-    assert collect(outputs, unfenced=False).replies[0][0].startswith("```openscad")
+    got = collect(outputs, constrained=True, unfenced=True)
+    assert [[r.text for r in replies] for replies in got] == [["cube(1);", "cube(2);"],
+                                                              ["sphere(3);"]]
+    assert [[r.finish_reason for r in replies] for replies in got] == [["stop", "length"],
+                                                                        ["stop"]]
+    assert [r.truncated for r in got[0]] == [False, True]
+    assert usage_of([r for replies in got for r in replies]) == {"prompt_tokens": 5,
+                                                                 "completion_tokens": 18}
+    assert all(r.constrained for replies in got for r in replies)
+    plain = collect(outputs, constrained=False, unfenced=False)
+    assert plain[0][0].text.startswith("```openscad") and not plain[0][0].constrained
 
 
 @pytest.mark.skipif(HAVE_VLLM, reason="vLLM is installed here")
@@ -147,12 +153,13 @@ def test_real_engine_generates_with_grammar_and_adapter(
 
     backend = VLLMBackend(model=str(tiny), max_model_len=512, gpu_memory_utilization=0.3)
     replies = backend.generate(MESSAGES, n=3, temperature=1.0, max_tokens=16)
-    assert len(replies) == 3 and backend.last_usage["completion_tokens"] > 0
+    assert len(replies) == 3 and usage_of(replies)["completion_tokens"] > 0
     batch = backend.generate_batch([MESSAGES, MESSAGES], n=2, temperature=1.0, max_tokens=8)
     assert [len(b) for b in batch] == [2, 2]
     constrained = backend.generate(MESSAGES, n=2, temperature=1.0, max_tokens=40,
                                    grammar='root ::= "cube(" [1-9] [0-9]? ");"')
-    assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r) for r in constrained), constrained
+    assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r.text) for r in constrained), constrained
+    assert all(r.constrained for r in constrained)
 
     torch.manual_seed(1)
     peft_model = get_peft_model(
@@ -164,5 +171,5 @@ def test_real_engine_generates_with_grammar_and_adapter(
     peft_model.save_pretrained(adapter)
     tuned = VLLMBackend(model=str(tiny), adapter=str(adapter), max_lora_rank=8,
                         max_model_len=512, gpu_memory_utilization=0.3)
-    base = backend.generate(MESSAGES, max_tokens=16)
-    assert tuned.generate(MESSAGES, max_tokens=16) != base
+    base = backend.generate(MESSAGES, max_tokens=16)[0].text
+    assert tuned.generate(MESSAGES, max_tokens=16)[0].text != base

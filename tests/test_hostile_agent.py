@@ -49,9 +49,17 @@ def test_runaway_program_is_stopped_by_the_limits(tmp_path: Path) -> None:
 
 def test_oversized_reply_is_refused_not_compiled_forever(tmp_path: Path) -> None:
     huge = "cube(1);\n" + "// padding\n" * 200_000  # about 2 MB
-    session, steps = run(tmp_path, [huge], max_repairs=0)
-    compiled = next(s for s in steps if s.kind == "compile")
-    assert compiled.data["status"] == "resource_limit"
+    session, steps = run(tmp_path, [huge, huge], max_repairs=1)
+    from agent.loop import MAX_REPLY_CHARS
+
+    # refused before OpenSCAD, and capped before it is stored or sent back
+    assert not any(s.kind == "compile" for s in steps)
+    reply = next(s for s in steps if s.kind == "reply")
+    assert reply.data["program"] is None and "over" in reply.data["extraction"]
+    assert len(reply.data["reply"]) <= MAX_REPLY_CHARS
+    assert all(len(m["content"]) <= MAX_REPLY_CHARS
+               for call in session.backend.calls for m in call["messages"])
+    assert session.trajectory_path.stat().st_size < 4 * MAX_REPLY_CHARS
     assert steps[-1].data["status"] == "no_part"
 
 

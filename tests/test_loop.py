@@ -230,20 +230,22 @@ def test_constrained_fenced_reply_is_unwrapped(tmp_path: Path) -> None:
 
 
 def test_grammar_dropped_during_the_call_means_ordinary_extraction(tmp_path: Path) -> None:
-    # The openai backend sets constrains False after a server rejected the grammar: its
-    # reply is then free text, and taking it whole as the program would fail to compile.
-    def rejects_the_grammar(messages: list, n: int) -> list[str]:
-        backend.constrains = False
-        return [f"Here is the plate:\n\n{GOOD}\n\nIt has four holes."] * n
+    # A server that rejected the grammar answers with free text, and its Reply says it was
+    # not constrained: taking it whole as the program would fail to compile.
+    from agent.backends.base import Reply
+
+    def rejects_the_grammar(messages: list, n: int) -> list[Reply]:
+        return [Reply(f"Here is the plate:\n\n{GOOD}\n\nIt has four holes.")] * n
 
     backend = ScriptedBackend(rejects_the_grammar, constrains=True)
     session = Session(tmp_path / "s", backend, AgentConfig(backend="scripted", render=False))
     steps = list(session.send(PROMPT))
     assert backend.calls[0]["grammar"] is True
     reply = next(s for s in steps if s.kind == "reply")
-    assert reply.data["extraction"] == "bare"
+    assert reply.data["extraction"] == "bare" and reply.data["constrained"] is False
     assert reply.data["program"] == GOOD
     assert steps[-1].data["status"] == "ok" and steps[-1].data["repairs_used"] == 0
+    assert steps[-1].data["grammar"] == "not_applied"
 
 
 def test_check_failures_name_an_empty_part_first(tmp_path: Path) -> None:

@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from agent.backends.base import Reply
+
 log = logging.getLogger("agent.backends")
 
 C = TypeVar("C")
+T = TypeVar("T")
 
 
 def config_from(cls: type[C], config: dict[str, Any], backend: str) -> C:
@@ -37,11 +40,14 @@ class SamplingPlan:
     do_sample: bool
     temperature: float
 
-    def fill(self, replies: list[str], n: int) -> list[str]:
-        """Greedy decoding gives the same answer every time: decode once, hand back n copies."""
-        if not replies:
+    def fill(self, replies: list[T], n: int) -> list[T]:
+        """Greedy decoding gives the same answer every time: decode once, hand back n copies
+        (a Reply's copies cost no tokens: they were not decoded)."""
+        if not replies or len(replies) >= n:
             return replies
-        return (replies * n)[:n] if len(replies) < n else replies
+        copies = [dataclasses.replace(r, prompt_tokens=0, completion_tokens=0)
+                  if isinstance(r, Reply) else r for r in replies]
+        return (replies + copies * n)[:n]
 
 
 def sampling_plan(n: int, temperature: float) -> SamplingPlan:

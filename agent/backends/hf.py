@@ -27,7 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.backends.base import BackendError, Message, empty_usage
+from agent.backends.base import (
+    LENGTH,
+    STOP,
+    TIME,
+    BackendError,
+    ContextOverflow,
+    Message,
+    OutOfTime,
+    Reply,
+    empty_usage,
+)
 from agent.backends.common import config_from, program_grammar, sampling_plan, unfence
 from tools.errors import ScadAgentError, require
 
@@ -254,11 +264,9 @@ class HFBackend:
             require("torch", "hf").manual_seed(self.config.seed)
         on_cuda = self._loaded.device.startswith("cuda")
         self.max_parallel = self.config.max_parallel or (16 if on_cuda else 4)
-        # True while grammars can be applied; after a call with a grammar, whether it was.
+        # whether grammars can be applied here (xgrammar and the glue are installed)
         self.constrains = _grammar_glue_available()
-        self.last_usage: dict[str, int] = empty_usage()
-        # per reply of the latest generate: "stop" (ended by EOS) or "length" (max_tokens hit)
-        self.last_finish_reasons: list[str] = []
+        self.last_usage: dict[str, int] = empty_usage()  # for benchmarks/ scripts
         # what the model card says it understands (None: not stated, any language)
         self.languages = model_languages(self.config.model)
 
@@ -270,6 +278,13 @@ class HFBackend:
     def tokenizer(self) -> Any:
         return self._loaded.tokenizer
 
+    @property
+    def context_tokens(self) -> int | None:
+        """Prompt plus reply tokens the model can attend to (max_position_embeddings)."""
+        config = self.model.config.get_text_config()
+        value = getattr(config, "max_position_embeddings", None)
+        return value if isinstance(value, int) and value > 0 else None
+
     def generate(
         self,
         messages: list[Message],
@@ -278,7 +293,8 @@ class HFBackend:
         temperature: float = 0.0,
         grammar: str | None = None,
         max_tokens: int = 1024,
-    ) -> list[str]:
+        timeout_s: float | None = None,
+    ) -> list[Reply]:
         torch = require("torch", "hf")
         from transformers import LogitsProcessorList
 
@@ -287,17 +303,17 @@ class HFBackend:
         plan = sampling_plan(n, temperature)
         prompt, templated = render_prompt(tokenizer, messages)
         inputs = tokenizer(prompt, return_tensors="pt", add_special_tokens=not templated)
-        inputs = {k: v.to(loaded.device) for k, v in inputs.items()}
         prompt_len = int(inputs["input_ids"].shape[1])
+        max_tokens = self._room(prompt_len, max_tokens)
+        if timeout_s is not None and timeout_s <= 0:
+            raise OutOfTime("the turn's time ran out before the model was asked")
+        inputs = {k: v.to(loaded.device) for k, v in inputs.items()}
 
         processors = LogitsProcessorList()
-        constrained = False
         stops = stop_token_ids(model, tokenizer)
-        if grammar is not None:
-            processor = self._grammar_processor(grammar, stops)
-            if processor is not None:
-                processors.append(processor)
-                constrained = True
+        processor = self._grammar_processor(grammar, stops) if grammar is not None else None
+        if processor is not None:
+            processors.append(processor)
         sampling: dict[str, Any] = (
             {"do_sample": True, "temperature": plan.temperature, "top_k": 0, "top_p": 1.0}
             if plan.do_sample
@@ -308,6 +324,7 @@ class HFBackend:
                 output = model.generate(
                     **inputs,
                     max_new_tokens=max_tokens,
+                    max_time=timeout_s,  # transformers stops decoding once this has passed
                     num_return_sequences=plan.draws,
                     logits_processor=processors,
                     eos_token_id=stops,
@@ -317,20 +334,32 @@ class HFBackend:
             except RuntimeError as exc:  # out of memory, grammar matcher rejections, ...
                 raise BackendError(f"generation failed in {self.config.model}: {exc}") from exc
 
-        replies: list[str] = []
-        finish: list[str] = []
-        completion_tokens = 0
-        for row in output[:, prompt_len:].tolist():
+        replies: list[Reply] = []
+        for index, row in enumerate(output[:, prompt_len:].tolist()):
             new = _cut_at_stop(row, set(stops))
-            completion_tokens += len(new)
-            finish.append("stop" if new and new[-1] in stops else "length")
+            reason = STOP if new and new[-1] in stops else (
+                LENGTH if len(new) >= max_tokens else TIME)
             text = tokenizer.decode(new, skip_special_tokens=True)
-            replies.append(unfence(text) if constrained and self.config.fenced_grammar else text)
-        self.last_usage = {"prompt_tokens": prompt_len, "completion_tokens": completion_tokens}
-        self.last_finish_reasons = plan.fill(finish, n)
-        if grammar is not None:
-            self.constrains = constrained
+            if processor is not None and self.config.fenced_grammar:
+                text = unfence(text)
+            replies.append(Reply(text, reason, processor is not None,
+                                 prompt_tokens=prompt_len if index == 0 else 0,
+                                 completion_tokens=len(new)))
+        self.last_usage = {"prompt_tokens": prompt_len,
+                           "completion_tokens": sum(r.completion_tokens for r in replies)}
         return plan.fill(replies, n)
+
+    def _room(self, prompt_len: int, max_tokens: int) -> int:
+        """max_tokens cut to what the context leaves after the prompt; ContextOverflow when
+        the prompt leaves nothing (a model fed past its positions writes noise)."""
+        context = self.context_tokens
+        if context is None:
+            return max_tokens
+        if prompt_len >= context:
+            raise ContextOverflow(
+                f"the prompt is {prompt_len} tokens; {Path(self.config.model).name} reads at "
+                f"most {context} (prompt and reply together): shorten the request")
+        return min(max_tokens, context - prompt_len)
 
     def _grammar_processor(self, grammar: str, stops: list[int]) -> Any | None:
         """xgrammar's logits processor for this call (they are single-use), or None with a

@@ -1,18 +1,31 @@
 """Any OpenAI-compatible chat endpoint: `vllm serve`, llama.cpp's server, Ollama, hosted APIs.
 
 Server faults are handled in this one layer (the openai client runs with max_retries=0):
-timeouts, connection errors, HTTP 429 (honouring Retry-After, capped), 5xx and malformed or
-truncated bodies are retried with bounded exponential backoff plus jitter; other 4xx fail at
-once. An empty reply is retried once. Whatever still fails becomes a BackendError that names
-the endpoint, what failed and how many tries were made.
+connection failures before the request reached the server, HTTP 429 (honouring Retry-After,
+capped), 5xx and malformed or truncated bodies are retried with bounded exponential backoff
+plus jitter; other 4xx fail at once. An empty reply is retried once. Whatever still fails
+becomes a BackendError that names the endpoint, what failed and how many tries were made.
+
+Time: a request may take timeout_s plus max_tokens / min_tokens_per_s (a long reply from a
+slow server is not a fault), never more than what the caller's timeout_s (the turn's budget)
+has left, and waits between tries are cut to fit it too. A request that timed out is NOT
+sent again: the server may still be generating the abandoned reply, and a new request would
+queue behind it. A prompt over the model's context is refused in one line: before sending
+when the server says how long its context is (vLLM's max_model_len, llama.cpp's n_ctx),
+else from the server's own refusal.
 
 Grammars (grammar_mode):
   "vllm"      extra_body {"structured_outputs": {"grammar": EBNF}}  (vLLM >= 0.11)
-  "llamacpp"  extra_body {"grammar": GBNF}                          (llama.cpp server)
+  "llamacpp"  extra_body {"grammar": GBNF}         (llama.cpp's llama-server, llama-cpp-python;
+              "gbnf" is the same mode)
   "none"      never sent; replies are free text for the agent to extract from
-  "auto"      ask the server's /models who owns the model (vLLM says "vllm", llama.cpp says
-              "llamacpp") and pick one of the above; anything else gets "none", with a warning.
-`constrains` tells the caller whether the latest grammar was actually applied.
+  "auto"      ask the server: /models says who owns the model (vLLM "vllm", llama-server
+              "llamacpp", llama-cpp-python "me"); failing that, llama-server answers GET /props
+              and llama-cpp-python names itself in /openapi.json. Anything else gets "none"
+              (Ollama takes only JSON schemas, hosted APIs nothing), and each Reply says the
+              grammar was not applied.
+A connection lost right after a request that carried a grammar is not retried: servers have
+been seen to crash on a grammar they cannot parse, and the error says so.
 """
 
 from __future__ import annotations
@@ -22,17 +35,44 @@ import importlib.util
 import json
 import logging
 import os
+import random
+import re
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from agent.backends.base import BackendError, Message, empty_usage
+from agent.backends.base import (
+    STOP,
+    BackendError,
+    ContextOverflow,
+    Message,
+    OutOfTime,
+    Reply,
+    empty_usage,
+)
 from agent.backends.common import config_from, program_grammar, sampling_plan, unfence
 
 log = logging.getLogger(__name__)
 
-GRAMMAR_MODES = ("auto", "vllm", "llamacpp", "none")
+GRAMMAR_MODES = ("auto", "vllm", "llamacpp", "gbnf", "none")
+MODE_ALIASES = {"gbnf": "llamacpp"}
+# /models owned_by -> grammar mode (llama-cpp-python answers "me")
+OWNERS = {"vllm": "vllm", "llamacpp": "llamacpp", "llama.cpp": "llamacpp",
+          "llama-cpp": "llamacpp", "me": "llamacpp"}
+# No tokenizer reads more than this many characters into one token of ordinary text: a
+# prompt longer than context * this cannot fit, whatever the tokenizer.
+MAX_CHARS_PER_TOKEN = 6
+# How servers word a prompt too long for the model (vLLM, llama.cpp, llama-cpp-python, OpenAI).
+_CONTEXT_REFUSAL = re.compile(
+    r"context (length|window|size)|context_length|exceed_context|n_ctx|maximum context",
+    re.IGNORECASE)
+# Transport failures that happen before the request reaches the server: safe to send again.
+_NOT_SENT = ("ConnectError", "ConnectTimeout", "PoolTimeout")
+# The server took the request and then dropped the connection without an answer.
+_DROPPED = ("RemoteProtocolError", "ReadError")
+MAX_PROBE_BYTES = 2**20  # a /models or /props answer is a few kB
 
 
 @dataclass
@@ -42,7 +82,9 @@ class OpenAIConfig:
     api_key_env: str = "OPENAI_API_KEY"   # env var holding the key; unset -> "EMPTY"
     grammar_mode: str = "auto"       # see the module docstring
     fenced_grammar: bool = False     # the model replies in a ``` fence (see common.py)
-    timeout_s: float = 120.0         # per request
+    timeout_s: float = 120.0         # per request, plus the allowance for the reply's length:
+    min_tokens_per_s: float = 4.0    # the slowest decoding waited for (max_tokens / this)
+    context_tokens: int | None = None  # the model's context; None: as the server says
     max_tries: int = 4               # requests per reply, the first included
     backoff_initial_s: float = 1.0   # first wait; doubles per try, plus up to this much jitter
     backoff_max_s: float = 20.0      # longest wait between tries
@@ -56,7 +98,8 @@ class _BadReply(Exception):
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait (Retry-After-Ms / Retry-After), if it said."""
+    """Seconds the server asked us to wait (Retry-After-Ms / Retry-After), if it said
+    something readable; a malformed header counts as not said."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
     if headers is None:
@@ -66,20 +109,31 @@ def _retry_after(exc: BaseException) -> float | None:
             return max(float(ms) / 1000.0, 0.0)
         except ValueError:
             pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
+    value = (headers.get("retry-after") or "").strip()
     try:
         return max(float(value), 0.0)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value.strip() else None
-        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(parsed.timestamp() - time.time(), 0.0)
+
+
+def _cause(exc: BaseException) -> str:
+    return type(exc.__cause__ or exc.__context__).__name__
 
 
 def _is_transient(exc: BaseException) -> bool:
+    """Worth sending again: the request never arrived, or the server said try later."""
     import openai
 
-    if isinstance(exc, openai.APIConnectionError | _BadReply):  # timeouts are connection errors
+    if isinstance(exc, _BadReply):
+        return True
+    if isinstance(exc, openai.APITimeoutError):
+        return _cause(exc) in _NOT_SENT  # a read timeout: the server may still be at it
+    if isinstance(exc, openai.APIConnectionError):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code == 429 or exc.status_code >= 500
@@ -90,18 +144,26 @@ def _describe(exc: BaseException, timeout_s: float) -> str:
     import openai
 
     if isinstance(exc, openai.APITimeoutError):
-        return f"no reply within {timeout_s:g} s"
+        if _cause(exc) in _NOT_SENT:
+            return f"could not connect within {timeout_s:.3g} s"
+        return (f"no reply within {timeout_s:.3g} s (not sent again: the server may still be "
+                "generating it)")
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc.__context__
         return f"connection failed ({cause or exc})"
     if isinstance(exc, openai.APIStatusError):
-        body = exc.response.text[:300].strip() if exc.response is not None else ""
-        return f"HTTP {exc.status_code}" + (f": {body}" if body else "")
+        return f"HTTP {exc.status_code}" + (f": {_body(exc)}" if _body(exc) else "")
     return str(exc)
 
 
-def parse_completion(text: str) -> tuple[list[str], dict[str, int]]:
-    """(contents of the choices, usage) from a chat-completions body; _BadReply if unusable.
+def _body(exc: Any) -> str:
+    response = getattr(exc, "response", None)
+    return response.text[:300].strip() if response is not None else ""
+
+
+def parse_completion(text: str) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """((content, finish_reason) per choice, usage) from a chat-completions body; _BadReply
+    if unusable.
 
     Parsed by hand rather than through the client's models so that a half-broken server
     (no usage, null content, extra fields) still works and a broken one gets a clear error."""
@@ -115,13 +177,16 @@ def parse_completion(text: str) -> tuple[list[str], dict[str, int]]:
     if not isinstance(choices, list) or not choices:
         detail = f": {str(data.get('error'))[:200]}" if "error" in data else ""
         raise _BadReply(f"no 'choices' in the reply{detail}")
-    contents = []
+    parsed = []
     for choice in choices:
-        message = choice.get("message") if isinstance(choice, dict) else None
+        choice = choice if isinstance(choice, dict) else {}
+        message = choice.get("message")
         content = message.get("content") if isinstance(message, dict) else None
-        contents.append(content if isinstance(content, str) else "")
+        reason = choice.get("finish_reason")
+        parsed.append((content if isinstance(content, str) else "",
+                       reason if isinstance(reason, str) and reason else STOP))
     usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-    return contents, {
+    return parsed, {
         "prompt_tokens": int(usage.get("prompt_tokens") or 0),
         "completion_tokens": int(usage.get("completion_tokens") or 0),
     }
@@ -131,6 +196,7 @@ def grammar_extra_body(mode: str, ebnf: str) -> dict[str, Any]:
     """The request fields that carry a grammar to a server of the given kind."""
     from agent.backends import constrained
 
+    mode = MODE_ALIASES.get(mode, mode)
     if mode == "vllm":
         return constrained.vllm_request_fields(ebnf)
     if mode == "llamacpp":
@@ -139,12 +205,21 @@ def grammar_extra_body(mode: str, ebnf: str) -> dict[str, Any]:
 
 
 def mode_from_owner(owned_by: str | None) -> str:
-    owner = (owned_by or "").lower()
-    if owner == "vllm":
-        return "vllm"
-    if owner in ("llamacpp", "llama.cpp", "llama-cpp"):
-        return "llamacpp"
-    return "none"
+    return OWNERS.get((owned_by or "").lower(), "none")
+
+
+class _Deadline:
+    """The time one generate call may still take (None: unbounded by the caller)."""
+
+    def __init__(self, timeout_s: float | None) -> None:
+        self.at = None if timeout_s is None else time.monotonic() + max(0.0, timeout_s)
+
+    def left(self) -> float | None:
+        return None if self.at is None else self.at - time.monotonic()
+
+    def cap(self, seconds: float) -> float:
+        left = self.left()
+        return seconds if left is None else max(0.0, min(seconds, left))
 
 
 class OpenAIBackend:
@@ -154,7 +229,6 @@ class OpenAIBackend:
 
     def __init__(self, *, sleep: Callable[[float], None] = time.sleep, **config: Any) -> None:
         import openai
-        import tenacity
 
         self.config = cfg = config_from(OpenAIConfig, config, self.name)
         if cfg.grammar_mode not in GRAMMAR_MODES:
@@ -162,56 +236,80 @@ class OpenAIBackend:
                 f"grammar_mode must be one of {', '.join(GRAMMAR_MODES)}, not {cfg.grammar_mode!r}"
             )
         self.endpoint = cfg.endpoint.rstrip("/")
+        self._key = os.environ.get(cfg.api_key_env) or "EMPTY"
         self._client = openai.OpenAI(
             base_url=self.endpoint,
-            api_key=os.environ.get(cfg.api_key_env) or "EMPTY",
+            api_key=self._key,
             max_retries=0,  # retries happen here only, so tries are counted once
             timeout=cfg.timeout_s,
         )
         self._sleep = sleep
-        self._jitter = tenacity.wait_exponential_jitter(
-            initial=cfg.backoff_initial_s, max=cfg.backoff_max_s, jitter=cfg.backoff_initial_s
-        )
         self._model = cfg.model
-        self._mode: str | None = None if cfg.grammar_mode == "auto" else cfg.grammar_mode
+        mode = MODE_ALIASES.get(cfg.grammar_mode, cfg.grammar_mode)
+        self._mode: str | None = None if mode == "auto" else mode
+        self._context: int | None = cfg.context_tokens
         self._warned_no_grammar = False
         self.max_parallel = cfg.max_parallel
-        self._applied: bool | None = None  # whether the latest grammar was sent
-        self.last_usage: dict[str, int] = empty_usage()
+        self.last_usage: dict[str, int] = empty_usage()  # for benchmarks/ scripts
         self.requests = 0  # chat requests sent, retries included (for tests and benchmarks)
 
     # -- server discovery ---------------------------------------------------------------
-    def _probe(self) -> None:
-        """One GET /models (no retries): the model name if none was given, and the grammar
-        mode in auto. A server that does not answer leaves grammar_mode at none."""
-        owner: str | None = None
+    def _get_json(self, path: str) -> Any:
+        """GET endpoint+path, or root+path for a path given as "../x" (short timeout, no
+        retries) as JSON; None when it does not answer so."""
+        base = re.sub(r"/v1$", "", self.endpoint) if path.startswith("../") else self.endpoint
+        url = f"{base}/{path.removeprefix('../').lstrip('/')}"
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self._key}"})
         try:
-            raw = self._client.models.with_raw_response.list(timeout=min(self.config.timeout_s, 10))
-            listed = json.loads(raw.text).get("data") or []
-            entries = [m for m in listed if isinstance(m, dict) and m.get("id")]
-        except Exception as exc:  # noqa: BLE001 -- any failure means "cannot tell"
-            log.warning("%s/models did not answer usefully (%s)", self.endpoint, exc)
-            entries = []
+            with urllib.request.urlopen(request, timeout=min(self.config.timeout_s, 10)) as got:
+                return json.loads(got.read(MAX_PROBE_BYTES))
+        except (OSError, ValueError) as exc:  # refused, timed out, HTTP error, not JSON
+            log.debug("%s did not answer usefully (%s)", url, exc)
+            return None
+
+    def _probe(self) -> None:
+        """GET /models: the model name if none was given, and in auto mode the grammar mode
+        (asking /props and /openapi.json when the owner says nothing). No retries."""
+        listed = self._get_json("/models")
+        listed = listed.get("data") if isinstance(listed, dict) else None
+        entries = [m for m in listed or [] if isinstance(m, dict) and m.get("id")]
+        if not entries:
+            log.warning("%s/models did not list any model", self.endpoint)
         if not self._model:
             if not entries:
                 raise BackendError(
                     f"no model given and {self.endpoint}/models lists none: pass model="
                 )
             self._model = str(entries[0]["id"])
-        for entry in entries:
-            if entry["id"] == self._model:
-                owner = entry.get("owned_by")
+        entry = next((e for e in entries if e["id"] == self._model), {})
+        if self._context is None and isinstance(entry.get("max_model_len"), int):
+            self._context = entry["max_model_len"]  # vLLM says
         if self._mode is None:
+            owner = entry.get("owned_by")
             self._mode = mode_from_owner(owner)
+            if self._mode == "none" and entries:
+                self._mode = self._probe_server()
             log.info("%s: model %s owned by %r -> grammar_mode %s",
                      self.endpoint, self._model, owner, self._mode)
 
+    def _probe_server(self) -> str:
+        """llama.cpp's llama-server answers GET /props; llama-cpp-python (FastAPI) names
+        itself in its OpenAPI title. Both sit beside /v1, not under it."""
+        props = self._get_json("../props")
+        if isinstance(props, dict) and "default_generation_settings" in props:
+            settings = props["default_generation_settings"]
+            n_ctx = settings.get("n_ctx") if isinstance(settings, dict) else None
+            if self._context is None and isinstance(n_ctx, int):
+                self._context = n_ctx
+            return "llamacpp"
+        schema = self._get_json("../openapi.json")
+        info = schema.get("info") if isinstance(schema, dict) else None
+        title = str(info.get("title", "")) if isinstance(info, dict) else ""
+        return "llamacpp" if "llama.cpp" in title.lower() else "none"
+
     @property
     def constrains(self) -> bool:
-        """Before a call: whether a grammar would be applied (in auto mode this asks the
-        server once). After a call with a grammar: whether it was."""
-        if self._applied is not None:
-            return self._applied
+        """Whether a grammar would be applied (in auto mode this asks the server once)."""
         try:
             mode = self.grammar_mode
         except BackendError:
@@ -232,41 +330,69 @@ class OpenAIBackend:
         return self._mode
 
     # -- one request, with retries ------------------------------------------------------
-    def _wait(self, state: Any) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        asked = _retry_after(exc) if exc is not None else None
-        if asked is not None:
-            return min(asked, self.config.retry_after_max_s)
-        return float(self._jitter(state))
+    def _backoff(self, tries: int) -> float:
+        cfg = self.config
+        wait = cfg.backoff_initial_s * 2 ** (tries - 1) + random.uniform(0, cfg.backoff_initial_s)
+        return min(wait, cfg.backoff_max_s)
 
-    def _complete(self, body: dict[str, Any]) -> tuple[list[str], dict[str, int]]:
+    def _where(self, body: dict[str, Any]) -> str:
+        return f"{self.endpoint} (model {body['model']})"
+
+    def _complete(self, body: dict[str, Any], deadline: _Deadline, grammar_sent: bool
+                  ) -> tuple[list[tuple[str, str]], dict[str, int]]:
+        """One chat request, sent again (up to max_tries) only when that can help."""
         import openai
-        import tenacity
 
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.config.max_tries),
-            wait=self._wait,
-            retry=tenacity.retry_if_exception(_is_transient),
-            sleep=self._sleep,
-            reraise=True,
-        )
-        tries = 0
-        try:
-            for attempt in retrying:
-                with attempt:
-                    tries = attempt.retry_state.attempt_number
-                    self.requests += 1
-                    raw = self._client.chat.completions.with_raw_response.create(**body)
-                    return parse_completion(raw.text)
-        except (openai.APIError, _BadReply) as exc:
-            what = _describe(exc, self.config.timeout_s)
-            if _is_transient(exc):
-                raise BackendError(
-                    f"{self.endpoint} (model {body['model']}): {what}; gave up after "
-                    f"{tries} {'try' if tries == 1 else 'tries'}"
-                ) from exc
-            raise BackendError(f"{self.endpoint} (model {body['model']}) refused: {what}") from exc
-        raise AssertionError("unreachable: tenacity either returns or raises")
+        cfg = self.config
+        allowance = cfg.timeout_s + body["max_tokens"] / cfg.min_tokens_per_s
+        for tries in range(1, cfg.max_tries + 1):
+            timeout = deadline.cap(allowance)
+            if timeout <= 0:
+                raise OutOfTime(f"{self._where(body)}: the turn's time ran out before the "
+                                f"reply came ({tries - 1} tries)")
+            try:
+                self.requests += 1
+                raw = self._client.chat.completions.with_raw_response.create(
+                    **body, timeout=timeout)
+                return parse_completion(raw.text)
+            except (openai.APIError, _BadReply) as exc:
+                self._refuse_or_raise(exc, body, tries, timeout, timeout < allowance,
+                                      grammar_sent)
+                asked = _retry_after(exc)
+                wait = self._backoff(tries) if asked is None else min(asked,
+                                                                      cfg.retry_after_max_s)
+                left = deadline.left()
+                if left is not None and wait >= left:
+                    raise OutOfTime(
+                        f"{self._where(body)}: {_describe(exc, timeout)}; the server asked to "
+                        f"wait {wait:.3g} s, more than the {max(left, 0):.3g} s the turn has "
+                        "left") from exc
+                self._sleep(wait)
+        raise AssertionError("unreachable: the last try raises")
+
+    def _refuse_or_raise(self, exc: BaseException, body: dict[str, Any], tries: int,
+                         timeout: float, cut_by_deadline: bool, grammar_sent: bool) -> None:
+        """Raise the BackendError for a failed try, unless sending again can help."""
+        import openai
+
+        where, what = self._where(body), _describe(exc, timeout)
+        if isinstance(exc, openai.APIStatusError) and _CONTEXT_REFUSAL.search(_body(exc)):
+            raise ContextOverflow(f"the prompt is too long for the model at {where}: "
+                                  f"{_body(exc)[:200]}") from exc
+        if grammar_sent and isinstance(exc, openai.APIConnectionError) and \
+                _cause(exc) in _DROPPED:
+            raise BackendError(
+                f"{where}: {what}, right after a request carrying a grammar: a possible "
+                "grammar fault (llama.cpp servers have crashed on grammars they cannot parse); "
+                "try --grammar-mode none") from exc
+        if isinstance(exc, openai.APITimeoutError) and cut_by_deadline:
+            raise OutOfTime(f"{where}: {what}; the turn's time ran out") from exc
+        if not _is_transient(exc):
+            raise BackendError(f"{where} refused: {what}" if isinstance(
+                exc, openai.APIStatusError) else f"{where}: {what}") from exc
+        if tries >= self.config.max_tries:
+            raise BackendError(f"{where}: {what}; gave up after {tries} "
+                               f"{'try' if tries == 1 else 'tries'}") from exc
 
     # -- the protocol -------------------------------------------------------------------
     def _grammar_body(self, grammar: str) -> dict[str, Any] | None:
@@ -285,6 +411,15 @@ class OpenAIBackend:
             self._warned_no_grammar = True
         return None
 
+    def _check_context(self, messages: list[Message]) -> None:
+        if not self.model or self._context is None:
+            return
+        chars = sum(len(m["content"]) for m in messages)
+        if chars > self._context * MAX_CHARS_PER_TOKEN:
+            raise ContextOverflow(
+                f"the prompt is {chars} characters, more than the model at {self.endpoint} "
+                f"can read ({self._context} tokens of context)")
+
     def generate(
         self,
         messages: list[Message],
@@ -293,16 +428,16 @@ class OpenAIBackend:
         temperature: float = 0.0,
         grammar: str | None = None,
         max_tokens: int = 1024,
-    ) -> list[str]:
+        timeout_s: float | None = None,
+    ) -> list[Reply]:
+        deadline = _Deadline(timeout_s)
         plan = sampling_plan(n, temperature)
+        self._check_context(messages)
         extra = dict(self.config.extra_body or {})
-        constrained = False
-        if grammar is not None:
-            grammar_fields = self._grammar_body(grammar)
-            if grammar_fields is not None:
-                extra.update(grammar_fields)
-                constrained = True
-        replies: list[str] = []
+        grammar_fields = self._grammar_body(grammar) if grammar is not None else None
+        extra.update(grammar_fields or {})
+        constrained = grammar_fields is not None
+        replies: list[Reply] = []
         usage = empty_usage()
         empty_replies = 0
         # Servers that ignore `n` answer one choice per request: ask again for the rest.
@@ -318,9 +453,9 @@ class OpenAIBackend:
                 body["n"] = want
             if extra:
                 body["extra_body"] = extra
-            contents, got = self._complete(body)
+            choices, got = self._complete(body, deadline, constrained)
             usage = {k: usage[k] + got[k] for k in usage}
-            fresh = [c for c in contents if c.strip()][:want]
+            fresh = [c for c in choices if c[0].strip()][:want]
             if not fresh:
                 empty_replies += 1
                 if empty_replies > 1:
@@ -328,10 +463,18 @@ class OpenAIBackend:
                         f"{self.endpoint} (model {self.model}): empty reply twice in a row"
                     )
                 continue
-            replies.extend(fresh)
+            replies.extend(self._reply(text, reason, constrained, i, got, len(fresh))
+                           for i, (text, reason) in enumerate(fresh))
         self.last_usage = usage
-        if grammar is not None:
-            self._applied = constrained
-        if constrained and self.config.fenced_grammar:
-            replies = [unfence(r) for r in replies]
         return plan.fill(replies, n)
+
+    def _reply(self, text: str, reason: str, constrained: bool, index: int,
+               usage: dict[str, int], count: int) -> Reply:
+        """One choice of a response; the response's prompt tokens go to its first choice."""
+        if constrained and self.config.fenced_grammar:
+            text = unfence(text)
+        share, rest = divmod(usage["completion_tokens"], count)
+        first = index == 0
+        return Reply(text, reason, constrained,
+                     prompt_tokens=usage["prompt_tokens"] if first else 0,
+                     completion_tokens=share + (rest if first else 0))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.backends.base import BackendError, Message, empty_usage
+from agent.backends.base import BackendError, Message, Reply, empty_usage
 from agent.backends.common import (
     SamplingPlan,
     config_from,
@@ -122,27 +122,19 @@ def make_sampling_params(kwargs: dict[str, Any], grammar_ebnf: str | None) -> An
     return sampling.SamplingParams(**kwargs, guided_decoding=constraint)
 
 
-@dataclass
-class Collected:
-    replies: list[list[str]]          # per conversation, per sample
-    finish_reasons: list[list[str]]   # "stop" / "length" / ...
-    usage: dict[str, int]
-
-
-def collect(outputs: Sequence[Any], *, unfenced: bool) -> Collected:
-    """Read vLLM RequestOutputs (prompt_token_ids, outputs[i].text/.token_ids/.finish_reason)."""
-    usage = empty_usage()
-    replies: list[list[str]] = []
-    reasons: list[list[str]] = []
+def collect(outputs: Sequence[Any], *, constrained: bool, unfenced: bool) -> list[list[Reply]]:
+    """Replies per conversation from vLLM RequestOutputs (prompt_token_ids,
+    outputs[i].text/.token_ids/.finish_reason); each request's prompt is charged to its
+    first reply."""
+    replies: list[list[Reply]] = []
     for request in outputs:
-        usage["prompt_tokens"] += len(request.prompt_token_ids or [])
-        texts = []
-        for completion in request.outputs:
-            usage["completion_tokens"] += len(completion.token_ids)
-            texts.append(unfence(completion.text) if unfenced else completion.text)
-        replies.append(texts)
-        reasons.append([str(c.finish_reason) for c in request.outputs])
-    return Collected(replies=replies, finish_reasons=reasons, usage=usage)
+        prompt_tokens = len(request.prompt_token_ids or [])
+        replies.append([
+            Reply(unfence(c.text) if unfenced else c.text, str(c.finish_reason or "stop"),
+                  constrained, prompt_tokens=prompt_tokens if i == 0 else 0,
+                  completion_tokens=len(c.token_ids))
+            for i, c in enumerate(request.outputs)])
+    return replies
 
 
 _ENGINES: dict[tuple, Any] = {}
@@ -176,8 +168,7 @@ class VLLMBackend:
         self._llm = _engine(kwargs)
         self.tokenizer = self._llm.get_tokenizer()
         self.max_parallel = self.config.max_parallel
-        self.last_usage: dict[str, int] = empty_usage()
-        self.last_finish_reasons: list[str] = []
+        self.last_usage: dict[str, int] = empty_usage()  # for benchmarks/ scripts
 
     def _lora_request(self) -> Any:
         if self._lora_args is None:
@@ -194,7 +185,10 @@ class VLLMBackend:
         temperature: float = 0.0,
         grammar: str | None = None,
         max_tokens: int = 1024,
-    ) -> list[str]:
+        timeout_s: float | None = None,
+    ) -> list[Reply]:
+        # vLLM's offline engine cannot be interrupted mid-batch: timeout_s is not enforced
+        # here (a GPU batch of scad-sized replies takes seconds)
         return self.generate_batch(
             [messages], n=n, temperature=temperature, grammar=grammar, max_tokens=max_tokens
         )[0]
@@ -207,7 +201,7 @@ class VLLMBackend:
         temperature: float = 0.0,
         grammar: str | None = None,
         max_tokens: int = 1024,
-    ) -> list[list[str]]:
+    ) -> list[list[Reply]]:
         """n replies for each conversation, all scheduled by vLLM together (for evals)."""
         plan = sampling_plan(n, temperature)
         ebnf = program_grammar(grammar, fenced=self.config.fenced_grammar) if grammar else None
@@ -219,9 +213,9 @@ class VLLMBackend:
             )
         except (ValueError, RuntimeError) as exc:
             raise BackendError(f"vLLM generation failed: {exc}") from exc
-        got = collect(outputs, unfenced=ebnf is not None and self.config.fenced_grammar)
-        self.last_usage = got.usage
-        per_conversation = [plan.fill(reasons, n) for reasons in got.finish_reasons]
-        # flat, in reply order: for generate() exactly the one conversation's reasons
-        self.last_finish_reasons = [r for reasons in per_conversation for r in reasons]
-        return [plan.fill(replies, n) for replies in got.replies]
+        got = collect(outputs, constrained=ebnf is not None,
+                      unfenced=ebnf is not None and self.config.fenced_grammar)
+        flat = [reply for replies in got for reply in replies]
+        self.last_usage = {"prompt_tokens": sum(r.prompt_tokens for r in flat),
+                           "completion_tokens": sum(r.completion_tokens for r in flat)}
+        return [plan.fill(replies, n) for replies in got]
