@@ -179,5 +179,9 @@ def test_keep_holes_and_openings() -> None:
     lost = check_spec({"keep_holes": {"except": []}}, bracket, first=plate)
     assert not lost.passed and "3.2 mm along Z" in lost.summary()
     assert check_spec({"keep_holes": {"except": [[3, 3.5]]}}, bracket, first=plate).passed
-    assert check_spec({"openings": [{"count": 1, "min": 10}]}, report("open_box")).passed
-    assert not check_spec({"openings": [{"count": 3, "min": 10}]}, report("open_box")).passed
+    # counted openings are windows and slots: a container's own cavity is not one of them
+    assert check_spec({"openings": [{"count": 0, "min": 10}]}, report("open_box")).passed
+    assert not check_spec({"openings": [{"count": 1, "min": 10}]}, report("open_box")).passed
+    # the 3.2 mm holes of the plate are openings of at least 3 mm, four of them
+    assert check_spec({"openings": [{"count": 4, "min": 3}]}, plate).passed
+    assert not check_spec({"openings": [{"count": 4, "min": 10}]}, plate).passed

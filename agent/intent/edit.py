@@ -123,7 +123,8 @@ def _roundish(prev: MeshReport) -> bool:
 
 def _changes(norm: str, prev: MeshReport, draft: Draft) -> list[Change]:
     changes: list[Change] = []
-    number = r"(\d*\.?\d+)\s*(mm|cm|inch|inches|in|millimet\w*|centimet\w*)?"
+    # the unit ends at a word boundary: "45 instead" is 45 mm, not 45 inches
+    number = r"(\d*\.?\d+)\s*(?:(mm|cm|inch|inches|in|millimet\w*|centimet\w*)\b)?"
     scale = {"mm": 1.0, "cm": 10.0, "inch": 25.4, "inches": 25.4, "in": 25.4}
 
     def mm(value: str, unit: str | None) -> float:
@@ -387,7 +388,9 @@ def _hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
 def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
                  previous_program: str | None) -> bool:
     m = re.search(r"\b(instead|into|rather than|change it to|turn it into|make it an? )", norm)
-    kinds = kinds_named(norm)
+    # "stand it up on its edge", "clip it on": verbs, not kinds of part
+    kinds = kinds_named(re.sub(r"\b(stand|hook|clip|clamp|cap|plate|ring)\s+(it|them|this|"
+                               r"that|up|upright)\b", " ", norm))
     if re.search(r"\bmake it (round|circular|cylindrical)\b|\bround instead\b", norm):
         draft.spec["shape"] = "round"
         ranges = _same_size_ranges(prev, norm, round_=True)
