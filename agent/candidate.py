@@ -111,6 +111,7 @@ class Candidate:
             "candidate": self.index,
             "program": self.program,
             "extraction": self.extraction.reason,
+            "patch": self.extraction.patch,
             "truncated": self.truncated,
             "finish_reason": self.reply.finish_reason,
             "compile_status": self.compile.status if self.compile else None,

@@ -71,6 +71,9 @@ class AgentConfig:
     system_prompt: bool = True
     render: bool = True  # part.png per turn
     max_prompt_chars: int = MAX_PROMPT_CHARS  # longer prompts are refused (check_prompt)
+    # follow-ups that set one named parameter ("width 80", "twice as tall") are applied
+    # without the model, and requests the part already meets are answered as such
+    direct_edits: bool = True
 
     def __post_init__(self) -> None:
         self.validate()

@@ -41,6 +41,7 @@ class Extraction:
     program: str | None
     reason: str
     truncated: bool = False
+    patch: str | None = None  # a follow-up's reply of changed assignments, as it was written
 
     @property
     def ok(self) -> bool:

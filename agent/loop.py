@@ -26,16 +26,16 @@ from agent.backends.base import (
     ContextOverflow,
     Message,
     OutOfTime,
-    Reply,
     usage_of,
 )
 from agent.budget import Budget, draw
 from agent.candidate import Candidate, JudgeContext, clean_text, judge
 from agent.config import AgentConfig
-from agent.extract import Extraction, extract_program
 from agent.intent import merge_specs, read_request
 from agent.notes import kind_note, language_refusal
+from agent.patch import MAX_REPLY_CHARS, program_from_reply
 from agent.prompts import TRUNCATED, repair_message
+from agent.shortcuts import shortcut
 from agent.steps import (
     GrammarUse,
     Step,
@@ -50,7 +50,6 @@ from tools.errors import ScadAgentError
 
 __all__ = ["Step", "TRUNCATED", "TurnContext", "clean_text", "run_turn"]
 
-MAX_REPLY_CHARS = 100_000  # far above any program within reply_max_tokens: junk beyond
 TEMPERATURES = (0.0, 0.5, 0.8, 1.0)  # how a re-asked conversation is re-asked
 
 
@@ -78,19 +77,6 @@ def load_program_grammar() -> str:
     except (ImportError, AttributeError, OSError) as exc:
         raise ScadAgentError("the OpenSCAD grammar (tools/grammar) is not available; run "
                              f"without constrained decoding (--no-grammar): {exc}") from exc
-
-
-def program_from_reply(reply: Reply, ctx: TurnContext) -> Extraction:
-    """THE step from a model reply to a program (the one place to extend, e.g. for replies
-    that change the previous program's parameters). A grammar-constrained reply is the
-    program itself, or the program in one fence; anything else goes through extraction."""
-    if len(reply.text) > MAX_REPLY_CHARS:
-        return Extraction(None, f"no program: the reply is over {MAX_REPLY_CHARS} characters")
-    if reply.constrained and "```" not in reply.text:
-        program = reply.text.strip()
-        return Extraction(program, "constrained") if program else Extraction(
-            None, "no program: empty reply")
-    return extract_program(reply.text)
 
 
 @dataclass
@@ -123,7 +109,7 @@ def _play_round(ctx: TurnContext, backend: Backend, messages: list[Message], att
     round_best: Candidate | None = None
     for index, reply in enumerate(replies):
         reply = replace(reply, text=clean_text(reply.text[:MAX_REPLY_CHARS + 1]))
-        c = Candidate(attempt, index, reply, program_from_reply(reply, ctx))
+        c = Candidate(attempt, index, reply, program_from_reply(reply, ctx.previous_program))
         yield reply_step(c, len(replies), reply.text[:MAX_REPLY_CHARS], model_s,
                          usage_of(replies) if index == 0 else {})
         twin = judged.get(_normalized(c.program)) if c.program is not None else None
@@ -194,6 +180,13 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
         yield done_step(state.best, expect, spec, "language", 0, state.grammar,
                         state.budget.snapshot(), refusal)
         return
+    if session.is_follow_up and config.direct_edits:
+        found = yield from shortcut(session, text, spec, config)
+        if found is not None:  # a one-value edit, or nothing to change: no model needed
+            state.best, stop, note = found
+            yield done_step(state.best, expect, spec, stop, 0, state.grammar,
+                            state.budget.snapshot(), note)
+            return
     grammar: str | None = None
     if config.grammar:
         try:

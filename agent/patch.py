@@ -17,8 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agent.backends.base import Reply
+from agent.extract import Extraction, extract_program
 from tools.params import set_expressions, top_level_assignments
 
+MAX_REPLY_CHARS = 100_000  # far above any program within reply_max_tokens: junk beyond
+
+_FENCE = re.compile(r"^\s*```[\w+#.-]*\s*$", re.MULTILINE)
 # a patch line: `name = expression;`, nothing else on it but an optional `//` comment
 _PATCH_LINE = re.compile(r"^\s*(\$?[A-Za-z_]\w*)\s*=\s*([^;]+?)\s*;\s*(//.*)?$")
 
@@ -31,6 +36,10 @@ class Patch:
 
     def describe(self) -> str:
         return ", ".join(f"{name} = {expr}" for name, expr in self.expressions.items())
+
+    def text(self) -> str:
+        """The patch as a reply writes it: one `name = expr;` line per assignment."""
+        return "\n".join(f"{name} = {expr};" for name, expr in self.expressions.items())
 
 
 class PatchError(ValueError):
@@ -76,3 +85,30 @@ def program_of_reply(previous_program: str | None, reply_program: str | None
     if patch is None or previous_program is None:
         return reply_program, None
     return apply_patch(previous_program, patch), patch
+
+
+def program_from_reply(reply: Reply, previous_program: str | None) -> Extraction:
+    """THE step from a model reply to a program. A grammar-constrained reply is the program
+    itself (or the program in one fence); anything else goes through extraction. In a
+    follow-up, a reply of only assignments is a patch on the previous program; one that
+    cannot apply is no program, and its reason goes back to the model in the repair."""
+    if len(reply.text) > MAX_REPLY_CHARS:
+        return Extraction(None, f"no program: the reply is over {MAX_REPLY_CHARS} characters")
+    if reply.constrained and "```" not in reply.text:
+        program = reply.text.strip()
+        found = Extraction(program, "constrained") if program else Extraction(
+            None, "no program: empty reply")
+    else:
+        found = extract_program(reply.text)
+    if found.program is None and previous_program:
+        # "height = 60;" alone has no geometry, so extraction calls it prose
+        found = Extraction(_FENCE.sub("", reply.text).strip() or None, found.reason)
+        if read_patch(found.program) is None:
+            return extract_program(reply.text)
+    try:
+        program, patch = program_of_reply(previous_program, found.program)
+    except PatchError as exc:
+        return Extraction(None, f"no program: {exc}")
+    if patch is None:
+        return found
+    return Extraction(program, f"patch: {patch.describe()}", found.truncated, patch.text())

@@ -19,7 +19,8 @@ SYSTEM_PROMPT = (
     "Answer with one complete OpenSCAD program and nothing else. "
     "Units are millimetres and Z is up. "
     "Make one closed, printable solid unless asked otherwise; put named parameters at the top. "
-    "When asked to change the part, reply with the whole updated program."
+    "When asked to change only numbers of the part, reply with only the changed parameter "
+    "lines (`height = 40 * 1.5;`); for any other change, reply with the whole updated program."
 )
 
 REPAIR_INSTRUCTION = "Reply with the corrected complete OpenSCAD program only."

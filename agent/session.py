@@ -64,6 +64,9 @@ class Turn:
     text: str
     status: TurnStatus = "running"
     program: str | None = None
+    # a follow-up answered with changed assignments: the model's history shows the patch as
+    # it was written (as the training data does), not the whole program it made
+    patch: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     spec: dict[str, Any] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
@@ -242,7 +245,7 @@ class Session:
         msgs: list[Message] = [system_message()] if self.config.system_prompt else []
         for turn in self.history():
             msgs.append({"role": "user", "content": turn.text})
-            msgs.append({"role": "assistant", "content": turn.program or ""})
+            msgs.append({"role": "assistant", "content": turn.patch or turn.program or ""})
         return msgs
 
     # ------------------------------------------------- what run_turn reads (TurnContext)
@@ -404,6 +407,7 @@ class Session:
             turn.status = data["status"]
             turn.stop = data.get("stop")
             turn.program = data.get("program")
+            turn.patch = (data.get("best") or {}).get("patch")
             turn.params = program_params(turn.program)
             turn.checks = data.get("checks", [])
             turn.unchecked = list(data.get("unchecked") or [])

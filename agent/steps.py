@@ -16,7 +16,7 @@ StepKind = Literal["attempt", "reply", "compile", "checks", "repair", "done", "e
 # How a turn ended (done["status"]) and why it stopped (done["stop"]).
 TurnOutcome = Literal["ok", "failed_checks", "no_part"]
 StopReason = Literal["passed", "max_repairs", "stuck", "wall_time", "tokens", "no_reply",
-                     "language", "context"]
+                     "language", "context", "direct", "already"]
 # Whether the OpenSCAD grammar shaped the replies: "off" (not asked for), "applied", or
 # "not_applied" (asked for, but the backend or server does not take one).
 GrammarUse = Literal["off", "applied", "not_applied"]

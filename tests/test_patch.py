@@ -102,3 +102,88 @@ def test_a_size_already_met_is_reported_and_a_new_one_is_not() -> None:
     assert already_met(new.spec, tall, program) is None
     vague = read_request("make it taller", tall, follow_up=True, previous_program=program)
     assert already_met(vague.spec, tall, program) is None
+
+
+# ----------------------------------------------------------------- through the real loop
+
+
+def _session(tmp_path, replies: list[str], **config):
+    from agent.backends.scripted import ScriptedBackend
+    from agent.config import AgentConfig
+    from agent.session import Session
+
+    backend = ScriptedBackend(replies)
+    cfg = AgentConfig(backend="scripted", render=False, max_repairs=1, samples=1, **config)
+    return Session(tmp_path / "s", backend, cfg), backend
+
+
+def _turn(session, text: str) -> dict:
+    steps = list(session.send(text))
+    assert steps[-1].kind == "done", steps[-1]
+    return steps[-1].data
+
+
+def test_follow_ups_take_the_shortest_road(tmp_path) -> None:
+    session, backend = _session(tmp_path, [CUSTOMIZER_PLATE, "thickness = 5 * 2;",
+                                           "depth = 50;\ncolour = 3;", "depth = 50;"])
+    assert _turn(session, "a 60 x 40 mounting plate, 5 mm thick, four 5 mm holes")[
+        "status"] == "ok"
+    assert len(backend.calls) == 1
+
+    # one named value: applied and checked without the model
+    done = _turn(session, "width 80")
+    assert (done["status"], done["stop"]) == ("ok", "direct") and len(backend.calls) == 1
+    assert done["note"] == "edited width directly: 60 -> 80, recompiled without the model"
+    assert "width = 80; // [20:1:120]" in session.program
+    assert done["report"]["extents"][0] == pytest.approx(80)
+
+    # nothing to change: said, not searched for
+    done = _turn(session, "make it 80 mm wide")
+    assert (done["status"], done["stop"]) == ("ok", "already") and len(backend.calls) == 1
+    assert done["note"].startswith("the part already meets this")
+
+    # a patch from the model is applied in place
+    done = _turn(session, "make it thicker")
+    assert done["status"] == "ok" and len(backend.calls) == 2
+    assert done["best"]["extraction"] == "patch: thickness = 5 * 2"
+    assert "thickness = 5 * 2; // [2:0.5:10]" in session.program
+    assert "width = 80; // [20:1:120]" in session.program  # the direct edit is kept
+
+    # a patch naming a variable the program lacks goes back to the model as a repair
+    steps = list(session.send("make it deeper"))
+    repair = next(s for s in steps if s.kind == "repair")
+    assert "colour, which the previous program does not assign" in repair.data["message"]
+    assert "width, depth, thickness, hole_d" in repair.data["message"]
+    assert steps[-1].data["status"] == "ok" and "depth = 50;" in session.program
+
+
+def test_a_direct_edit_that_fails_its_checks_goes_to_the_model(tmp_path) -> None:
+    # `thickness` here is not the part's Z size: doubling it cannot make the part twice as
+    # thick, so the direct edit fails "grow" and the model is asked
+    program = ("thickness = 2; // [1:10]\nheight = 10;\n"
+               "cube([20, 20, height]);\ntranslate([0, 0, -thickness]) cube([20, 20, thickness]);")
+    session, backend = _session(tmp_path, [program, program.replace("height = 10", "height = 22")])
+    assert _turn(session, "a 20 x 20 block, 12 mm tall")["status"] == "ok"
+    done = _turn(session, "twice as thick")
+    assert len(backend.calls) == 2 and done["stop"] != "direct"
+
+
+def test_direct_edits_can_be_turned_off(tmp_path) -> None:
+    session, backend = _session(tmp_path, [CUSTOMIZER_PLATE, CUSTOMIZER_PLATE.replace(
+        "width = 60", "width = 80")], direct_edits=False)
+    _turn(session, "a 60 x 40 mounting plate, 5 mm thick, four 5 mm holes")
+    done = _turn(session, "width 80")
+    assert len(backend.calls) == 2 and done["stop"] == "passed"
+
+
+def test_the_model_sees_its_patches_as_it_wrote_them(tmp_path) -> None:
+    session, backend = _session(tmp_path, [CUSTOMIZER_PLATE, "thickness = 5 * 2;", "depth = 45;"])
+    _turn(session, "a 60 x 40 mounting plate, 5 mm thick, four 5 mm holes")
+    _turn(session, "make it thicker")
+    _turn(session, "width 70")  # direct: the history shows it as the patch it is
+    _turn(session, "make it deeper")
+    history = [m["content"] for m in backend.calls[-1]["messages"] if m["role"] == "assistant"]
+    assert history == [CUSTOMIZER_PLATE, "thickness = 5 * 2;", "width = 70;"]
+    reloaded = type(session).load(session.path, backend)
+    assert [t.patch for t in reloaded.turns] == [None, "thickness = 5 * 2;", "width = 70;",
+                                                 "depth = 45;"]

@@ -67,7 +67,8 @@ def test_create_edit_undo_resume(tmp_path: Path) -> None:
                            ScriptedBackend([fenced(TALLER)]))
     assert resumed.program == CUBE and resumed.out_dir == tmp_path / "out"
     assert [t.undone for t in resumed.turns] == [False, True]
-    third = last(resumed, "twice as tall")
+    # (a bare "twice as tall" would be applied to `height` without the model)
+    third = last(resumed, "twice as tall, keep the footprint")
     assert third["status"] == "ok"
     assert resumed.turns[-1].index == 3
     sent = resumed.backend.calls[0]["messages"]

@@ -121,7 +121,21 @@ def _roundish(prev: MeshReport) -> bool:
     return prev.volume / box < 0.83
 
 
-def _changes(norm: str, prev: MeshReport, draft: Draft) -> list[Change]:
+def _program_axis(name: str, prev: MeshReport, program: str | None) -> tuple[int, ...] | None:
+    """The axis the program itself calls `name`: a `width = 60;` parameter on a part 60 mm
+    along X only. The person reads the program's names (and the web sliders show them)."""
+    words = {"height": ("height",), "length": ("length", "len"), "width": ("width",),
+             "depth": ("depth",), "thick": ("thickness", "thick")}.get(name, ())
+    values = top_level_values(program)
+    found = [values[w] for w in words if w in values]
+    if len(found) != 1:
+        return None
+    axes = [k for k in range(3) if abs(prev.extents[k] - found[0]) <= 0.01 * max(1.0, found[0])]
+    return (axes[0],) if len(axes) == 1 else None
+
+
+def _changes(norm: str, prev: MeshReport, draft: Draft,
+             program: str | None = None) -> list[Change]:
     changes: list[Change] = []
     # the unit ends at a word boundary: "45 instead" is 45 mm, not 45 inches
     number = r"(\d*\.?\d+)\s*(?:(mm|cm|inch|inches|in|millimet\w*|centimet\w*)\b)?"
@@ -132,7 +146,7 @@ def _changes(norm: str, prev: MeshReport, draft: Draft) -> list[Change]:
         return float(value) * factor
 
     def add(name: str, kind: str, value: float = 0.0, text: str = "") -> None:
-        axes = axes_for(name, prev)
+        axes = _program_axis(name, prev, program) or axes_for(name, prev)
         if axes is None:
             draft.skip(f"'{text or name}'", "which side that is on this part is not clear")
             return
@@ -522,7 +536,8 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
     rest = re.sub(r"\b(?:\S+\s+){0,3}walls?\b(?:\s+(?:are|is|too|thick|thicker|thin|"
                   r"thinner))*", " ", norm) if walls else norm
     hole_edit = _hole_edit(reading, norm, prev, draft) if not walls else None
-    changes = _changes(rest, prev, draft) if hole_edit in (None, "count") else []
+    changes = _changes(rest, prev, draft, previous_program) if hole_edit in (None, "count") \
+        else []
     edges = re.search(r"\b(round|fillet|chamfer|bevel|soften|smooth)\w*\b.*\b(edges?|corners?)\b"
                       r"|\b(edges?|corners?)\b.*\b(rounded|filleted|chamfered)\b", norm)
     additive = re.search(r"\b(add|put|attach|glue|emboss|extrude)\b", norm) and not hole_edit
