@@ -192,10 +192,19 @@ def normalize_program(program: str) -> str:
     return _SPACE_AROUND_PUNCT.sub(r"\1", text)
 
 
+def final_program(record: dict[str, Any]) -> str:
+    """The record's last whole program. An edit record whose last reply is a parameter patch
+    names it in `program` (finetune/synth/records.py): the patch alone ("height = 40;")
+    would group unrelated parts together."""
+    program = record.get("program")
+    if isinstance(program, str) and program:
+        return program
+    return [m["content"] for m in record["messages"] if m["role"] == "assistant"][-1]
+
+
 def group_key(record: dict[str, Any]) -> str:
     """Records sharing their final program (normalised) are one group: one side of a split."""
-    last = [m["content"] for m in record["messages"] if m["role"] == "assistant"][-1]
-    return hashlib.sha1(normalize_program(last).encode()).hexdigest()
+    return hashlib.sha1(normalize_program(final_program(record)).encode()).hexdigest()
 
 
 def in_validation(key: str, fraction: float, seed: int = 0) -> bool:
@@ -527,8 +536,7 @@ def build_dataset(
         stats.groups = len({group_key(r) for r in records})
     else:
         if split_by == "minhash":
-            programs = [[m["content"] for m in r["messages"] if m["role"] == "assistant"][-1]
-                        for r in records]
+            programs = [final_program(r) for r in records]
             keys = [f"mh{g}" for g in minhash_groups(programs)]
             # a cluster's key must not depend on which member the union kept as root
             root_key = {}

@@ -19,10 +19,11 @@ from finetune.synth.families import FAMILIES
 from finetune.synth.generate import SynthConfig, make_record, run
 from finetune.synth.records import create_record, edit_record
 from finetune.synth.repair import BREAKERS, repair_record
-from finetune.synth.verify import compile_and_check, verify_record
+from finetune.synth.verify import assistant_programs, compile_and_check, verify_record
 from finetune.synth.words import Words, article, fix_articles, fmt
 
-PARAM_LINE = re.compile(r"^[a-z_][a-z0-9_]* = (-?[0-9.]+|\"[^\"]*\");( // .+)?$")
+PARAM_LINE = re.compile(
+    r'^[a-z_][a-z0-9_]* = (-?[0-9.]+; // \[[0-9.]+:[0-9.]+:[0-9.]+\]|"[^"]*";)$')
 
 
 def test_there_are_many_families() -> None:
@@ -48,7 +49,8 @@ def test_programs_keep_the_house_style(name: str) -> None:
         header, _, body = program.partition("\n\n")
         lines = header.splitlines()
         assert lines[0].startswith("// "), program
-        params = [ln for ln in lines[1:] if not ln.startswith("$fn")]
+        # parameters, each with a customizer range; a note about one sits on the line above
+        params = [ln for ln in lines[1:] if not ln.startswith(("$fn", "// "))]
         assert params and all(PARAM_LINE.match(ln) for ln in params), program
         assert "\t" not in program and "```" not in program
         assert body.strip() and program.endswith("\n")
@@ -147,7 +149,7 @@ def test_every_family_offers_follow_ups() -> None:
         made = [r for r in made if r]
         assert len(made) >= 5, name
         for rec in made:
-            programs = [m["content"] for m in rec["messages"] if m["role"] == "assistant"]
+            programs = assistant_programs(rec)  # parameter patches applied
             assert len(set(programs)) == len(programs), (name, rec["messages"])
 
 
@@ -161,16 +163,17 @@ def test_edit_records_change_the_part_as_the_spec_says(name: str, seed: int) -> 
         if rec and "grow" in rec["spec"]:
             break
     assert rec is not None and "grow" in rec["spec"]
-    programs = [m["content"] for m in rec["messages"] if m["role"] == "assistant"]
-    assert len(programs) == 2 and programs[0] != programs[1]
+    programs = assistant_programs(rec)
+    assert len(programs) == 2 and programs[0] != programs[1] == rec["program"]
     # same parameter names before and after: an edit changes values, not the naming
     names = [set(re.findall(r"^(\w+) =", p, re.M)) for p in programs]
     assert names[0] <= names[1]
     ok, reason = verify_record(rec)
     assert ok, reason
     # the grow check can fail: held against the first program instead, it does
-    swapped = dict(rec, messages=[rec["messages"][0], rec["messages"][3], rec["messages"][2],
-                                  rec["messages"][1]])
+    swapped = {k: v for k, v in rec.items() if k != "program"}
+    swapped["messages"] = [rec["messages"][0], {"role": "assistant", "content": programs[1]},
+                           rec["messages"][2], {"role": "assistant", "content": programs[0]}]
     ok, reason = verify_record(swapped)
     assert not ok and "grow" in reason, reason
 
@@ -187,8 +190,9 @@ def test_relative_edits_write_arithmetic_on_the_old_value(tmp_path: Path) -> Non
         line = re.search(r"^height = (.+);", family.program(edit.values), re.M).group(1)
         lines[line] = edit
     assert {"20 * 1.5", "20 * 2", "20 / 2"} <= set(lines), sorted(lines)
-    assert all(re.fullmatch(r"\d+", line) for line in set(lines) - {"20 * 1.5", "20 * 2",
-                                                                    "20 / 2"})
+    # the rest: exact values, or a percentage as a factor ("20 % taller" -> 20 * 1.2)
+    assert all(re.fullmatch(r"\d+|20 \* (1\.1|1\.2|1\.25|0\.9|0\.8|0\.75)", line)
+               for line in set(lines) - {"20 * 1.5", "20 * 2", "20 / 2"}), sorted(lines)
     doubled = lines["20 * 2"]
     _, report, checks = compile_and_check(family.program(doubled.values),
                                           family.spec(doubled.values, xyz=True), tmp_path)
@@ -314,7 +318,7 @@ def test_sorted_size_ranges_that_overlap_are_merged() -> None:
     size = knob.spec(v)["size"]
     assert size[0] == size[1] == size[2]
     plate = FAMILIES["plate"].spec(FAMILIES["plate"].defaults())["size"]
-    assert plate == [[59.1, 60.9], [39.4, 40.6], [3.6, 4.4]]
+    assert plate == [[78.8, 81.2], [49.25, 50.75], [2.6, 3.4]]
 
 
 def test_words_helpers() -> None:

@@ -2,7 +2,7 @@
 
 A design is a dict of values (numbers, counts, screw names). Values come in groups that a
 description may leave unsaid; an unsaid group is reset to the family's defaults, so a prompt
-without dimensions ("bracket with two M3 holes") still maps to one sensible, learnable part.
+without dimensions ("a hook with three M4 holes") still maps to one sensible, learnable part.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ class Edit:
     request: str
     values: Values
     grow: dict | None = None  # spec "grow" entry, when the request implies one
+    # the dimension a resize changed (edits.Dimension): a later turn may put it back
+    dim: Any = None
+    family: str | None = None  # the kind of part the edit turns it into, when not the same
 
 
 @dataclass

@@ -19,6 +19,7 @@ from random import Random
 from typing import Any
 
 from finetune.synth.families import FAMILIES, get_family
+from finetune.synth.patches import is_patch
 from finetune.synth.records import create_record, edit_record
 from finetune.synth.repair import repair_record
 from finetune.synth.verify import verify_record
@@ -105,6 +106,8 @@ class Stats:
     breakages: Counter = field(default_factory=Counter)
     distinct_prompts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     program_chars: list[int] = field(default_factory=list)
+    # follow-up replies of edit records: "patch" (changed assignments only) or "program"
+    edit_replies: Counter = field(default_factory=Counter)
 
     def add(self, o: Outcome) -> None:
         if o.verified is not None:
@@ -122,7 +125,12 @@ class Stats:
             self.breakages[o.record["breakage"]] += 1
         first_user = next(m["content"] for m in o.record["messages"] if m["role"] == "user")
         self.distinct_prompts[o.family].add(first_user)
-        self.program_chars.append(len(o.record["messages"][-1]["content"]))
+        final = o.record.get("program") or o.record["messages"][-1]["content"]
+        self.program_chars.append(len(final))
+        if o.kind == "edit":
+            replies = [m["content"] for m in o.record["messages"] if m["role"] == "assistant"]
+            self.edit_replies.update("patch" if is_patch(r) else "program" for r in replies[1:])
+            self.edit_replies["records with a patch"] += any(map(is_patch, replies[1:]))
 
     def to_dict(self) -> dict[str, Any]:
         checked = sum(sum(c.values()) for c in self.verified.values())
@@ -146,6 +154,7 @@ class Stats:
             "breakages": dict(self.breakages),
             "distinct_prompts": {f: len(s) for f, s in sorted(self.distinct_prompts.items())},
             "program_chars": {"median": chars[len(chars) // 2], "max": chars[-1]},
+            "edit_replies": dict(self.edit_replies),
         }
 
 

@@ -39,3 +39,9 @@ def bigger_screw(name: str) -> str | None:
     """The next size up, or None for the largest."""
     i = SCREWS.index(name)
     return SCREWS[i + 1] if i + 1 < len(SCREWS) else None
+
+
+def smaller_screw(name: str) -> str | None:
+    """The next size down, or None for the smallest."""
+    i = SCREWS.index(name)
+    return SCREWS[i - 1] if i > 0 else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
+from finetune.synth import edits, patches
 from finetune.synth.family import Edit, Family, Part, Values
 from finetune.synth.words import Words
 
@@ -38,19 +39,49 @@ def create_record(family: Family, rng: Random, rec_id: str) -> dict[str, Any]:
 
 def pick_edit(family: Family, v: Values, w: Words, seen: set[str]) -> Edit | None:
     """One applicable follow-up that gives a program not seen yet in the conversation."""
-    options = [e for e in family.edits(v, w)
-               if family.valid(e.values) and family.program(e.values) not in seen]
+    options = [e for e in family.edits(v, w) if _fits(family, e, seen)]
     return w.rng.choice(options) if options else None
 
 
-def edit_grow(family: Family, first: Values, last: Values, edits: list[Edit]) -> dict | None:
+def _target(family: Family, edit: Edit) -> Family:
+    from finetune.synth.families import FAMILIES
+
+    return FAMILIES[edit.family] if edit.family else family
+
+
+def _fits(family: Family, edit: Edit, seen: set[str]) -> bool:
+    target = _target(family, edit)
+    return target.valid(edit.values) and target.program(edit.values) not in seen
+
+
+def restore_edit(family: Family, v: Values, done: list[Edit], first: Values, w: Words,
+                 seen: set[str]) -> Edit | None:
+    """'back to 40 mm': undo an earlier resize of this same part, when one is undoable."""
+    for age, (edit, before) in enumerate(reversed(list(zip(done, [first] + [
+            e.values for e in done], strict=False)))):
+        if edit.family:
+            return None  # the part changed kind: earlier values belong to another part
+        if edit.dim is None:
+            continue
+        key = edit.dim.key
+        if float(v[key]) == float(before[key]):
+            return None  # already back where it was
+        original = before[key] == first.get(key) and not any(e.family for e in done)
+        undo = edits.restore(v, edit.dim, before[key], w, original=original,
+                             just_changed=age == 0)
+        return undo if _fits(family, undo, seen) else None
+    return None
+
+
+def edit_grow(first_family: Family, first: Values, family: Family, last: Values,
+              edits_done: list[Edit]) -> dict | None:
     """The spec's grow entry for the whole conversation, from the nominal extents."""
-    axes = [e.grow["axis"] for e in edits if e.grow]
+    axes = [e.grow["axis"] for e in edits_done if e.grow]
     if not axes:
         return None
     axis = axes[-1]
     i = AXES[axis]
-    before = family.shape(first).extents[i]
+    before = first_family.shape(first).extents[i]
     after = family.shape(last).extents[i]
     ratio = after / before
     if abs(ratio - 1) < 0.05:
@@ -62,26 +93,39 @@ def edit_grow(family: Family, first: Values, last: Values, edits: list[Edit]) ->
 
 def edit_record(family: Family, rng: Random, rec_id: str, turns: int | None = None) -> (
         dict[str, Any] | None):
-    """A part, then one or two follow-ups, each answered with the whole updated program."""
+    """A part, then one to four follow-ups, each applied to the part as it is by then.
+
+    A follow-up that changes only values is answered with a parameter patch (the changed
+    assignment lines); anything else with the whole updated program. `program` holds the
+    final whole program (the last patch applied), what the spec describes."""
     part: Part = family.part(rng)
     w = Words(rng)
-    turns = turns or rng.choice([1, 1, 1, 2])
+    turns = turns or rng.choice([1, 1, 2, 2, 3, 4])
     messages = [user(part.prompt), assistant(part.program)]
-    v = part.values
+    v, current, program = part.values, family, part.program
     done: list[Edit] = []
     seen = {part.program}
     for _ in range(turns):
-        edit = pick_edit(family, v, w, seen)
+        edit = None
+        if done and w.chance(0.25):
+            edit = restore_edit(current, v, done, part.values, w, seen)
+        edit = edit or pick_edit(current, v, w, seen)
         if edit is None:
             break
         done.append(edit)
+        current = _target(current, edit)
         v = edit.values
-        seen.add(family.program(v))
-        messages += [user(edit.request), assistant(family.program(v))]
+        new = current.program(v)
+        seen.add(new)
+        patch = None if edit.family else patches.make_patch(program, new)
+        reply, program = patch if patch else (new, new)
+        messages += [user(edit.request), assistant(reply)]
     if not done:
         return None
-    spec = family.spec(v, xyz=True)
-    grow = edit_grow(family, part.values, v, done)
+    spec = current.spec(v, xyz=True)
+    grow = edit_grow(family, part.values, current, v, done)
     if grow:
         spec["grow"] = grow
-    return record(rec_id, family.name, "edit", messages, spec)
+    rec = record(rec_id, family.name, "edit", messages, spec)
+    rec["program"] = program
+    return rec

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.prompts import check_failures
+from finetune.synth import patches
 
 if TYPE_CHECKING:
     from tools.mesh import MeshReport
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def assistant_programs(record: dict[str, Any]) -> list[str]:
-    return [m["content"] for m in record["messages"] if m["role"] == "assistant"]
+    """The whole program after each assistant reply (parameter patches applied)."""
+    return patches.resolve(m["content"] for m in record["messages"] if m["role"] == "assistant")
 
 
 def compile_and_check(program: str, spec: dict, workdir: Path,
@@ -38,9 +40,14 @@ def verify_record(record: dict[str, Any]) -> tuple[bool, str]:
     """(ok, reason): the final assistant program compiles cleanly and meets the spec.
 
     For specs with `grow`, the first assistant program is compiled too (the reference)."""
-    programs = assistant_programs(record)
+    try:
+        programs = assistant_programs(record)
+    except KeyError as exc:
+        return False, f"a patch sets {exc.args[0]}, which the program before it lacks"
     if not programs:
         return False, "no assistant message"
+    if "program" in record and record["program"] != programs[-1]:
+        return False, "the record's program is not what its replies add up to"
     spec = record.get("spec") or {}
     with tempfile.TemporaryDirectory(prefix="synth-verify-") as tmp:
         first_report = None

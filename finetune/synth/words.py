@@ -106,7 +106,7 @@ def with_article(phrase: str) -> str:
 class Clause:
     """One fact about the part, in the grammatical forms it can take.
 
-    lead: before the noun ("60 x 40 x 5 mm" plate); adj: after it ("60 mm long");
+    lead: before the noun ("75 x 35 x 6 mm" tray); adj: after it ("75 mm long");
     np: after "with" ("four M3 holes"); Each is a list of alternatives; an empty list
     means that form is not available. At least one of adj/np must be given."""
 
@@ -170,7 +170,7 @@ class Words:
         return str(n)
 
     def dims(self, values: Sequence[float]) -> str:
-        """'60 x 40 x 5 mm', '60x40x5mm', '60 by 40 by 5 mm', '60 × 40 × 5', ..."""
+        """'75 x 35 x 6 mm', '75x35x6mm', '75 by 35 by 6 mm', '75 × 35 × 6', ..."""
         nums = [fmt(v) for v in values]
         style = self.rng.random()
         if style < 0.35:
@@ -233,7 +233,7 @@ class Words:
                 nps.append(self.pick(c.np))
             else:
                 adj = self.pick(c.adj)
-                if adj.startswith("with "):  # "with a 5 mm hole" is a noun phrase in disguise
+                if adj.startswith("with "):  # "with a 7 mm slot" is a noun phrase in disguise
                     nps.append(adj[5:])
                 else:
                     adjs.append(adj)
@@ -244,7 +244,7 @@ class Words:
         elif structure < 0.40:
             body = with_article_maybe(self, head)
             if adjs:
-                # "a cylinder 30 mm in diameter" as often as "a cylinder, 30 mm in diameter"
+                # "a knob 35 mm across" as often as "a knob, 35 mm across"
                 sep = " " if adjs[0][0].isdigit() and self.chance(0.5) else ", "
                 body += sep + join_list(self, adjs)
             if nps:
@@ -276,7 +276,7 @@ class Words:
             if nps:
                 body += " and has " + join_list(self, nps)
         else:
-            # terse list: "a washer, 20 mm outer diameter, 8.4 mm hole, 2 mm thick"
+            # terse list: "a bushing, 12 mm OD, 5.5 mm bore, 9 mm long"
             if self.chance(0.5):
                 nps = [re.sub(r"^an? (?=\d|M\d)", "", n) for n in nps]
             parts = adjs + nps
@@ -317,7 +317,7 @@ class Words:
 
 
 def with_article_maybe(w: Words, phrase: str) -> str:
-    """Usually 'a ...', sometimes the bare phrase ('bracket with two M3 holes')."""
+    """Usually 'a ...', sometimes the bare phrase ('hinge with four M2 holes')."""
     if w.chance(0.18):
         return phrase
     return with_article(phrase)

@@ -51,6 +51,18 @@ def size_clause(w: Words, l_: float, w_: float, h: float, third: str = "tall",
     )
 
 
+def hollow(v: Values, w: Words) -> Edit:
+    """'hollow it out, 2 mm walls': an open-top shell of the same outside (a cup, a tray)."""
+    t = w.rng.choice([1.5, 2.0, 2.0, 2.5, 3.0])
+    s = w.mm(t, cm=False)
+    text = w.pick([f"hollow it out with {s} walls, open at the top",
+                   f"make it hollow, {s} thick walls and an open top",
+                   f"shell it to {s}, leaving the top open",
+                   f"scoop out the inside, keep {s} walls and a {s} floor",
+                   f"turn it into an open container with {s} walls"])
+    return Edit(text, dict(v, wall=t))
+
+
 def bigger_hole(family: Family, v: Values, w: Words) -> list[Edit]:
     """'make the hole bigger' for parts with one central hole_d."""
     new = v["hole_d"] + w.rng.choice([1.0, 2.0, 3.0])
@@ -69,7 +81,7 @@ class Block(Family):
 
     def defaults(self) -> Values:
         return {"length": 40.0, "width": 30.0, "height": 20.0, "corner_r": 0.0,
-                "hole_d": 0.0}
+                "hole_d": 0.0, "wall": 0.0}
 
     def sample(self, rng: Random) -> Values:
         if rng.random() < 0.3:
@@ -82,9 +94,13 @@ class Block(Family):
                 v["length"], v["width"] = v["width"], v["length"]
         v["corner_r"] = step(rng, 1, 5, 0.5) if rng.random() < 0.15 else 0.0
         v["hole_d"] = 0.0
+        v["wall"] = 0.0  # hollowed out by a follow-up only
         return v
 
     def valid(self, v: Values) -> bool:
+        if v["wall"] and (v["hole_d"] or v["corner_r"] or v["height"] < v["wall"] + 3
+                          or min(v["length"], v["width"]) < 2 * v["wall"] + 4):
+            return False
         return v["corner_r"] * 2 < min(v["length"], v["width"]) - 2 and (
             v["hole_d"] == 0 or v["hole_d"] < min(v["length"], v["width"]) - 4)
 
@@ -95,9 +111,16 @@ class Block(Family):
             ps.append(Param("corner_r", v["corner_r"]))
         if v["hole_d"]:
             ps.append(Param("hole_d", v["hole_d"]))
+        if v["wall"]:
+            ps.append(Param("wall", v["wall"], "open at the top"))
         return ps
 
     def body(self, v: Values) -> str:
+        if v["wall"]:
+            return ("difference() {\n"
+                    "    cube([length, width, height]);\n"
+                    "    translate([wall, wall, wall])"
+                    " cube([length - 2 * wall, width - 2 * wall, height]);\n}")
         slab = slab_code(bool(v["corner_r"]))
         if not v["hole_d"]:
             return slab
@@ -112,6 +135,9 @@ class Block(Family):
         area = rounded_rect_area(v["length"], v["width"], v["corner_r"], self.fn or 48)
         if v["hole_d"]:
             area -= polygon_area(v["hole_d"], self.fn or 48)
+        if v["wall"]:
+            t = v["wall"]
+            area -= (v["length"] - 2 * t) * (v["width"] - 2 * t) * (1 - t / v["height"])
         return Shape((v["length"], v["width"], v["height"]), genus=1 if v["hole_d"] else 0,
                      volume=area * v["height"])
 
@@ -164,12 +190,24 @@ class Block(Family):
             d = float(w.rng.choice([3, 4, 5, 6, 8]))
             if d < min(v["length"], v["width"]) - 6:
                 n = dict(v, hole_d=d)
-                out.append(Edit(w.pick([f"add a {w.mm(d)} hole through the middle",
-                                        f"put a {fmt(d)} mm hole through the centre",
-                                        f"drill a {w.mm(d)} hole through the center",
-                                        f"add a {w.mm(d)} vertical hole in the middle"]), n))
+                out.append(Edit(w.pick([f"drill a {w.mm(d)} hole straight down the centre",
+                                        f"centre hole please, {w.mm(d)}",
+                                        f"I need a {fmt(d)} mm hole in the middle, top to bottom",
+                                        f"cut a vertical {w.mm(d)} hole at the centre"]), n))
         else:
             out += bigger_hole(self, v, w)
+        if not v["wall"] and not v["hole_d"] and not v["corner_r"]:
+            out.append(hollow(v, w))
+        W, H = v["width"], v["height"]
+        out += [Edit(w.pick(["make it a sphere of the same width instead",
+                             f"turn it into a ball {w.mm(W)} across",
+                             "same width, but a sphere please"]), {"diameter": W},
+                     family="sphere"),
+                Edit(w.pick(["make it a cylinder instead, same width and height",
+                             f"I'd rather have a cylinder, {w.mm(W)} diameter, same height",
+                             "change it to a round post of the same width and height"]),
+                     {"diameter": W, "height": H, "hole_d": 0.0, "wall": 0.0},
+                     family="cylinder")]
         return out
 
 
@@ -180,7 +218,7 @@ class Cylinder(Family):
     groups = {"size": (("diameter", "height"), 0.04)}
 
     def defaults(self) -> Values:
-        return {"diameter": 20.0, "height": 20.0, "hole_d": 0.0}
+        return {"diameter": 25.0, "height": 15.0, "hole_d": 0.0, "wall": 0.0}
 
     def sample(self, rng: Random) -> Values:
         kind = rng.random()
@@ -193,18 +231,28 @@ class Cylinder(Family):
         hole = 0.0
         if rng.random() < 0.2:
             hole = float(rng.choice([2, 3, 4, 5, 6, 8, 10, 12]))
-        return {"diameter": d, "height": h, "hole_d": hole}
+        return {"diameter": d, "height": h, "hole_d": hole, "wall": 0.0}
 
     def valid(self, v: Values) -> bool:
+        if v["wall"] and (v["hole_d"] or v["diameter"] < 2 * v["wall"] + 4
+                          or v["height"] < v["wall"] + 3):
+            return False
         return v["hole_d"] == 0 or v["hole_d"] <= v["diameter"] - 3
 
     def params(self, v: Values) -> list[Param]:
         ps = [Param("diameter", v["diameter"]), Param("height", v["height"])]
         if v["hole_d"]:
             ps.append(Param("hole_d", v["hole_d"]))
+        if v["wall"]:
+            ps.append(Param("wall", v["wall"], "open at the top"))
         return ps
 
     def body(self, v: Values) -> str:
+        if v["wall"]:
+            return ("difference() {\n"
+                    "    cylinder(d = diameter, h = height);\n"
+                    "    translate([0, 0, wall]) cylinder(d = diameter - 2 * wall, h = height);\n"
+                    "}")
         if not v["hole_d"]:
             return "cylinder(d = diameter, h = height);"
         return (
@@ -220,7 +268,10 @@ class Cylinder(Family):
         if v["hole_d"]:
             area -= polygon_area(v["hole_d"], n)
         d = v["diameter"]
-        return Shape((d, d, v["height"]), genus=1 if v["hole_d"] else 0, volume=area * v["height"])
+        volume = area * v["height"]
+        if v["wall"]:
+            volume -= polygon_area(d - 2 * v["wall"], n) * (v["height"] - v["wall"])
+        return Shape((d, d, v["height"]), genus=1 if v["hole_d"] else 0, volume=volume)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         d, h = v["diameter"], v["height"]
@@ -246,9 +297,9 @@ class Cylinder(Family):
         if v["hole_d"]:
             hd = w.mm(v["hole_d"])
             clauses.append(Clause(
-                np=[f"a {hd} hole through the middle", f"a {hd} hole through the centre",
-                    f"a central {hd} hole", f"a {hd} bore along its axis",
-                    f"a {hd} hole down the middle", f"a {hd} axial hole"],
+                np=[f"a {hd} hole down the middle", f"a {hd} centre bore",
+                    f"a central {hd} hole", f"a {hd} bore on the axis",
+                    f"a {hd} hole down its centre line", f"a {hd} axial hole"],
                 adj=[f"with a {hd} hole through the center", f"bored through with {hd}"]))
         return w.compose(noun, clauses, keep_order=w.chance(0.5))
 
@@ -260,13 +311,25 @@ class Cylinder(Family):
             d = float(w.rng.choice([2, 3, 4, 5, 6, 8, 10]))
             if d <= v["diameter"] - 4:
                 out.append(Edit(w.pick([
-                    f"add a {w.mm(d)} hole through the middle",
-                    f"add a {w.mm(d)} hole through the middle, along its axis",
-                    f"put a {fmt(d)} mm hole down the centre", f"bore a {w.mm(d)} hole through it",
-                    f"make it hollow with a {w.mm(d)} hole", f"add a {fmt(d)}mm axial hole"]),
+                    f"bore it out down the centre, {w.mm(d)}",
+                    f"run a {w.mm(d)} hole end to end on the axis",
+                    f"put a {fmt(d)} mm hole down the centre", f"drill it through, {w.mm(d)}",
+                    f"give it a {w.mm(d)} axial bore", f"add a {fmt(d)}mm axial hole"]),
                     dict(v, hole_d=d)))
         else:
             out += bigger_hole(self, v, w)
+        if not v["wall"] and not v["hole_d"]:
+            out.append(hollow(v, w))
+        d = v["diameter"]
+        out += [Edit(w.pick(["make it a sphere of the same diameter instead",
+                             f"actually I want a ball, {w.mm(d)} across",
+                             "swap it for a sphere, same diameter"]), {"diameter": d},
+                     family="sphere"),
+                Edit(w.pick(["make it a square block instead, same size",
+                             f"a {fmt(d)} x {fmt(d)} block of the same height instead",
+                             "change it to a box shape, same width and height"]),
+                     {"length": d, "width": d, "height": v["height"], "corner_r": 0.0,
+                      "hole_d": 0.0, "wall": 0.0}, family="block")]
         return out
 
 
@@ -316,4 +379,14 @@ class Sphere(Family):
         ratio = new / d
         grow = {"axis": "z", "min_ratio": round(ratio * 0.97, 2)} if ratio > 1 else {
             "axis": "z", "max_ratio": round(ratio * 1.03, 2)}
-        return [Edit(text, {"diameter": new}, grow)]
+        s = w.mm(d)
+        return [Edit(text, {"diameter": new}, grow),
+                Edit(w.pick(["make it a cube of the same size instead",
+                             f"a {s} cube instead", "same size, but a cube"]),
+                     {"length": d, "width": d, "height": d, "corner_r": 0.0, "hole_d": 0.0,
+                      "wall": 0.0}, family="block"),
+                Edit(w.pick(["make it a cylinder of the same diameter and height",
+                             f"change it to a {s} cylinder, {s} tall",
+                             "turn it into a cylinder, same size"]),
+                     {"diameter": d, "height": d, "hole_d": 0.0, "wall": 0.0},
+                     family="cylinder")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from random import Random
 
 from finetune.synth import edits
-from finetune.synth.edits import HEIGHT, LENGTH
+from finetune.synth.edits import HEIGHT, LENGTH, WIDTH
 from finetune.synth.families.basic import size_clause
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.scad import Param
@@ -48,7 +48,7 @@ class OpenBox(Family):
              "storage box", "bin", "container", "box with no lid", "lidless box", "open tray")
 
     def defaults(self) -> Values:
-        return {"length": 80.0, "width": 60.0, "height": 40.0, "wall": 2.0, "bottom": None}
+        return {"length": 100.0, "width": 60.0, "height": 40.0, "wall": 2.0, "bottom": None}
 
     def sample(self, rng: Random) -> Values:
         v = sample_box(rng)
@@ -94,13 +94,11 @@ class OpenBox(Family):
         return w.compose(noun, clauses, keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = [edits.resize(v, HEIGHT, w, 10, 150), edits.resize(v, LENGTH, w, 20, 200)]
-        new = w.rng.choice([x for x in (1.5, 2.0, 2.5, 3.0, 4.0) if x != v["wall"]])
-        n = dict(v, wall=new)
-        if self.valid(n):
-            out.append(Edit(w.pick([f"wall thickness {w.mm(new)}", f"make the walls {w.mm(new)}",
-                                    f"change the wall thickness to {w.mm(new)}",
-                                    f"use {w.mm(new)} walls"]), n))
+        out = [edits.resize(v, HEIGHT, w, 10, 150), edits.resize(v, LENGTH, w, 20, 200),
+               edits.resize(v, WIDTH, w, 20, 150)]
+        for edit in (edits.walls(v, w), edits.walls(v, w, "bottom", "floor", 1, 8)):
+            if edit:
+                out.append(edit)
         return out
 
 
@@ -166,4 +164,6 @@ class Enclosure(Family):
         return w.compose(w.pick(self.NOUNS), clauses)
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        return [edits.resize(v, HEIGHT, w, 10, 120)]
+        out = [edits.resize(v, HEIGHT, w, 10, 120), edits.resize(v, LENGTH, w, 20, 200)]
+        wall = edits.walls(v, w, lo=1.2, hi=5)
+        return out + [wall] if wall else out

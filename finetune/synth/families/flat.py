@@ -6,7 +6,7 @@ import math
 from random import Random
 
 from finetune.synth import edits
-from finetune.synth.edits import LENGTH, THICKNESS, WIDTH
+from finetune.synth.edits import LENGTH, PLATE_THICKNESS, THICKNESS, WIDTH
 from finetune.synth.families.basic import polygon_area, rounded_rect_area, slab_code
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.hardware import CLEARANCE
@@ -46,7 +46,7 @@ def hole_size_words(w: Words, screw: str | None, hole_d: float) -> tuple[str, st
 
 def holes_np(w: Words, n: int, screw: str | None, hole_d: float, where: str = "",
              sized: bool = True) -> str:
-    """'four M3 holes near the corners', '4 holes for M3 screws in the corners', ..."""
+    """A count of holes with their size (screw name or diameter) and where they sit."""
     noun = w.pick(HOLE_NOUNS)
     pre, post = hole_size_words(w, screw, hole_d) if sized else ("", "")
     where = f" {where}" if where else ""
@@ -64,7 +64,7 @@ class Plate(Family):
               "hole": (("screw", "hole_d"), 0.15)}
 
     def defaults(self) -> Values:
-        return {"length": 60.0, "width": 40.0, "thickness": 4.0, "pattern": "none",
+        return {"length": 80.0, "width": 50.0, "thickness": 3.0, "pattern": "none",
                 "screw": "M3", "hole_d": 3.4, "cols": 2, "rows": 2, "corner_r": 0.0,
                 "slot_len": 20.0, "slot_w": 5.0}
 
@@ -199,7 +199,7 @@ class Plate(Family):
                 where = w.pick(["in each corner", "at each corner", "in every corner"])
                 np_ = f"a {pre}{w.pick(HOLE_NOUNS)}{post} {where}"
             else:
-                where = w.pick(["near the corners", "in the corners", "at the corners",
+                where = w.pick(["by the corners", "at the corners",
                                 "close to the corners", "in the four corners",
                                 "in all four corners", "at the four corners"])
                 np_ = holes_np(w, 4, screw, d, where, sized)
@@ -242,27 +242,26 @@ class Plate(Family):
         return w.compose(noun, clauses, keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = [edits.resize(v, THICKNESS, w, 1, 15), edits.resize(v, LENGTH, w, 20, 250),
+        out = [edits.resize(v, PLATE_THICKNESS, w, 1, 15), edits.resize(v, LENGTH, w, 20, 250),
                edits.resize(v, WIDTH, w, 15, 150)]
         if v["pattern"] == "none":
             screw = w.pick(["M3", "M3", "M4", "M2.5", "M5"])
             n = dict(v, pattern="corners", screw=screw, hole_d=CLEARANCE[screw])
             if self.valid(n):
                 out.append(Edit(w.pick([
-                    f"add four {screw} holes in the corners",
+                    f"drill an {screw} hole at every corner",
                     f"add {screw} mounting holes in each corner",
                     f"put a {screw} hole in each corner", f"add 4 corner holes for {screw} screws",
-                    f"now add four {screw} screw holes near the corners"]), n))
+                    f"corner holes for {screw} please, one per corner"]), n))
         if v["pattern"] in ("corners", "row", "grid"):
-            e = edits.bigger_holes(v, w)
-            if e and self.valid(e.values):
-                out.append(e)
+            for e in (edits.bigger_holes(v, w), edits.smaller_holes(v, w)):
+                if e and self.valid(e.values):
+                    out.append(e)
         if v["pattern"] == "row":
-            n = dict(v, cols=v["cols"] + 2)
+            e = edits.hole_count(dict(v, holes=v["cols"]), w, low=2)
+            n = dict(v, cols=e.values["holes"])
             if self.valid(n):
-                out.append(Edit(w.pick(["add two more holes", "add 2 more holes",
-                                        f"make it {w.number(v['cols'] + 2)} holes",
-                                        "two more holes please"]), n))
+                out.append(Edit(e.request, n))
         if not v["corner_r"]:
             n = dict(v, corner_r=min(4.0, self.inset(v) - 1 if v["pattern"] != "none" else 4.0))
             if n["corner_r"] >= 1 and self.valid(n):
@@ -281,7 +280,7 @@ class Bar(Family):
               "hole": (("screw", "hole_d"), 0.15)}
 
     def defaults(self) -> Values:
-        return {"length": 100.0, "width": 15.0, "thickness": 3.0, "holes": 5,
+        return {"length": 120.0, "width": 16.0, "thickness": 4.0, "holes": 4,
                 "screw": "M3", "hole_d": 3.4, "rounded": False}
 
     def sample(self, rng: Random) -> Values:
@@ -344,17 +343,8 @@ class Bar(Family):
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
         out = [edits.resize(v, THICKNESS, w, 1.5, 12), edits.resize(v, LENGTH, w, 40, 300)]
-        for extra, text in ((2, w.pick(["add two more holes", "add 2 more holes",
-                                         "two more holes please", "add another two holes"])),
-                            (1, w.pick(["add one more hole", "add another hole",
-                                        "one more hole"])),
-                            (-1, w.pick(["remove one hole", "one hole fewer",
-                                         f"only {w.number(v['holes'] - 1)} holes"]))):
-            n = dict(v, holes=v["holes"] + extra)
-            if self.valid(n):
-                out.append(Edit(text, n))
-                break
-        e = edits.bigger_holes(v, w)
-        if e and self.valid(e.values):
-            out.append(e)
+        for e in (edits.hole_count(v, w, low=2), edits.bigger_holes(v, w),
+                  edits.smaller_holes(v, w)):
+            if e and self.valid(e.values):
+                out.append(e)
         return out

@@ -96,11 +96,13 @@ class WallHook(Family):
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = [edits.resize(v, HEIGHT, w, 30, 160)]
-        n = dict(v, holes=v["holes"] + 1)
-        if self.valid(n):
-            out.append(Edit(w.pick(["add another screw hole", "add one more hole",
-                                    f"use {w.number(n['holes'])} screw holes"]), n))
+        out = [edits.resize(v, HEIGHT, w, 30, 160),
+               edits.resize(v, Dimension("depth", "y", "deep", "deeper", "shallower", "depth"),
+                            w, 15, 80)]
+        for e in (edits.hole_count(v, w, noun="screw hole"), edits.bigger_holes(v, w),
+                  edits.walls(v, w, "thickness", "hook", 2.5, 8)):
+            if e and self.valid(e.values):
+                out.append(e)
         return out
 
 
@@ -257,11 +259,8 @@ class CableComb(Family):
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        n = dict(v, slots=v["slots"] + 2)
-        if self.valid(n):
-            return [Edit(w.pick(["add two more slots", "two more cable slots please",
-                                 f"make it {n['slots']} slots"]), n)]
-        return []
+        e = edits.hole_count(v, w, "slots", "slot", low=2)
+        return [e] if self.valid(e.values) else []
 
 
 class PhoneStand(Family):

@@ -33,7 +33,7 @@ class Gear(Family):
     NOUNS = ("spur gear", "spur gear", "gear", "gear wheel", "cog", "cogwheel", "toothed gear")
 
     def defaults(self) -> Values:
-        return {"teeth": 20, "outer_d": 40.0, "thickness": 5.0, "bore": 5.0}
+        return {"teeth": 24, "outer_d": 52.0, "thickness": 6.0, "bore": 6.0}
 
     def sample(self, rng: Random) -> Values:
         teeth = rng.randint(8, 40)
@@ -80,7 +80,7 @@ class Gear(Family):
         teeth = Clause(np=[f"{v['teeth']} teeth", f"{w.number(v['teeth'])} teeth"],
                        lead=[f"{v['teeth']}-tooth", f"{v['teeth']} tooth", f"{v['teeth']}T"])
         od = w.mm(v["outer_d"])
-        size = Clause(adj=[f"about {od} across", f"{od} outside diameter", f"{od} across",
+        size = Clause(adj=[f"about {od} over the tips", f"{od} outside diameter", f"{od} across",
                            f"{od} in diameter", f"roughly {od} in diameter"],
                       np=[f"an outer diameter of {od}", f"a {od} outside diameter",
                           f"a tip diameter of {od}"])
@@ -440,10 +440,9 @@ class HingeLeaf(Family):
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
         out = []
-        n = dict(v, holes=v["holes"] + 1)
-        if self.valid(n):
-            out.append(Edit(w.pick(["add one more screw hole", "add another hole",
-                                    f"use {w.number(n['holes'])} screw holes"]), n))
+        e = edits.hole_count(v, w, noun="screw hole")
+        if self.valid(e.values):
+            out.append(e)
         screw = w.pick([s for s in ("M2.5", "M3", "M4") if s != v["screw"]])
         n = dict(v, screw=screw, hole_d=CLEARANCE[screw])
         if self.valid(n):

@@ -41,7 +41,7 @@ def bore_clause(w: Words, screw: str | None, d: float, *, nominal: bool = False)
         return Clause(adj=[f"for an {s} bolt", f"for {s} screws", f"for an {s} screw",
                            f"that fits an {s} bolt", f"sized for {s}"],
                       np=[f"an {s} hole", f"an {s} clearance hole", f"a hole for an {s} screw",
-                          f"a bore for {s} bolts", f"an {s} hole through it"],
+                          f"a bore for {s} bolts", f"a through bore for {s}"],
                       lead=[s])
     v = w.mm(d, cm=False)
     return Clause(adj=[f"with a {v} hole", f"{v} inner diameter", f"{v} ID", f"ID {v}",
@@ -70,7 +70,7 @@ class Spacer(Family):
     LENGTH = Dimension("length", None, "long", "longer", "shorter", "length")
 
     def defaults(self) -> Values:
-        return {"length": 10.0, "outer_d": 8.0, "screw": "M3", "hole_d": 3.4}
+        return {"length": 12.0, "outer_d": 9.0, "screw": "M3", "hole_d": 3.4}
 
     def sample(self, rng: Random) -> Values:
         if rng.random() < 0.75:
@@ -126,7 +126,7 @@ class Standoff(Spacer):
              "board standoff", "riser", "mounting standoff", "circuit board standoff")
 
     def defaults(self) -> Values:
-        return {"length": 10.0, "outer_d": 6.0, "screw": "M3", "hole_d": 3.4, "flange_d": 0.0}
+        return {"length": 12.0, "outer_d": 7.0, "screw": "M3", "hole_d": 3.4, "flange_d": 0.0}
 
     def sample(self, rng: Random) -> Values:
         screw = rng.choice(["M2", "M2.5", "M2.5", "M3", "M3", "M3", "M4"])
@@ -259,7 +259,7 @@ class HexNut(Family):
     groups = {}
 
     def defaults(self) -> Values:
-        return {"screw": "M6", "across_flats": 10.0, "thickness": 5.2, "hole_d": 6.0,
+        return {"screw": "M5", "across_flats": 8.0, "thickness": 4.7, "hole_d": 5.0,
                 "named": True}
 
     def sample(self, rng: Random) -> Values:
@@ -326,7 +326,7 @@ class Tube(Family):
              "hollow tube", "piece of pipe", "tube section", "hollow rod")
 
     def defaults(self) -> Values:
-        return {"length": 50.0, "outer_d": 20.0, "wall": 2.0, "by_wall": True}
+        return {"length": 60.0, "outer_d": 25.0, "wall": 2.5, "by_wall": True}
 
     def sample(self, rng: Random) -> Values:
         od = step(rng, 6, 100) if rng.random() < 0.5 else step(rng, 10, 100, 5)
@@ -369,13 +369,9 @@ class Tube(Family):
         out = [edits.resize(v, Dimension("length", "z", "long", "longer", "shorter", "length"),
                             w, 5, 250)]
         if v["by_wall"]:
-            new = v["wall"] + w.rng.choice([0.5, 1, 2])
-            n = dict(v, wall=new)
-            if self.valid(n):
-                out.append(Edit(w.pick([f"wall thickness {w.mm(new)}",
-                                        f"make the walls {w.mm(new)} thick",
-                                        f"thicker walls, {w.mm(new)}",
-                                        f"change the wall to {w.mm(new)}"]), n))
+            e = edits.walls(v, w, hi=min(10.0, v["outer_d"] / 3))
+            if e and self.valid(e.values):
+                out.append(e)
         return out
 
 
@@ -388,7 +384,7 @@ class Ring(Family):
              "flat ring")
 
     def defaults(self) -> Values:
-        return {"inner_d": 18.0, "band": 2.0, "width": 4.0, "by_band": True}
+        return {"inner_d": 19.0, "band": 2.5, "width": 5.0, "by_band": True}
 
     def sample(self, rng: Random) -> Values:
         inner = step(rng, 10, 80, 0.5 if rng.random() < 0.3 else 1)
@@ -425,7 +421,7 @@ class Ring(Family):
                        np=[f"a width of {w.mm(v['width'])}", f"a {w.mm(v['width'])} wide band"])
         if v["by_band"]:
             b = w.mm(v["band"])
-            second = Clause(np=[f"a {b} thick band", f"a {b} wall", f"a band {b} thick",
+            second = Clause(np=[f"a {b} wall", f"a band {b} thick",
                                 f"a {b} thick rim", f"{b} walls"],
                             adj=[f"{b} thick", f"band thickness {b}", f"with a {b} band"])
         else:

@@ -27,7 +27,7 @@ class Prism(Family):
              "equilateral prism", "triangular bar", "three-sided prism")
 
     def defaults(self) -> Values:
-        return {"side": 20.0, "length": 40.0}
+        return {"side": 25.0, "length": 60.0}
 
     def sample(self, rng: Random) -> Values:
         return {"side": step(rng, 5, 60), "length": step(rng, 10, 150, 5)}
@@ -47,7 +47,7 @@ class Prism(Family):
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         s, L = w.mm(v["side"]), w.mm(v["length"])
         side = Clause(
-            adj=[f"whose cross-section is an equilateral triangle with {s} sides",
+            adj=[f"with an equal-sided triangular profile, {s} a side",
                  f"with an equilateral triangle cross-section of {s} per side",
                  f"with {s} triangle sides", f"{s} on each side of the triangle"],
             np=[f"{s} sides", f"an equilateral {s} triangle profile",
@@ -328,6 +328,9 @@ class Cup(Family):
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
         out = [edits.resize(v, HEIGHT, w, 15, 200)]
+        e = edits.walls(v, w, lo=1.2, hi=6)
+        if e and self.valid(e.values):
+            out.append(e)
         if not v["drain_d"]:
             d = float(w.rng.choice([5, 6, 8]))
             out.append(Edit(w.pick([f"add a {w.mm(d)} drainage hole in the bottom",
@@ -476,7 +479,7 @@ class HexPrism(Family):
         if v["hole_d"]:
             noun = w.pick(self.HOLLOW)
             s = v["screw"]
-            clauses.append(Clause(np=[f"an {s} hole through it", f"a hole for {s} screws",
+            clauses.append(Clause(np=[f"a through bore for {s}", f"a hole for {s} screws",
                                       f"an {s} clearance hole"], adj=[f"for {s} screws"]))
         else:
             noun = w.pick(self.NOUNS)
