@@ -86,7 +86,7 @@ def run_cmd(
     """Run an eval suite through the agent and write results, summary and report."""
     from agent.backends import get_backend
     from evals.harness import EvalConfig, run_suite
-    from evals.report import write_run
+    from evals.report import turn_marks, write_run
     from evals.suite import default_suite_path, load_suite, select
 
     console = Console(highlight=False, quiet=as_json)
@@ -132,8 +132,11 @@ def run_cmd(
     def show(result: CaseResult) -> None:
         colour = STATUS_COLOUR[result.status]
         keys = f" failed: {', '.join(result.failed_keys)}" if result.failed_keys else ""
+        marks = f" turns {turn_marks(result)}" if len(result.turn_results) > 1 else ""
+        said = " agent said OK" if result.false_ok else ""
         console.print(f"[{colour}]{result.status:9}[/{colour}] {escape(result.id)} "
-                      f"({result.latency_s:.1f} s, {result.repairs_used} repairs){escape(keys)}")
+                      f"({result.latency_s:.1f} s, {result.repairs_used} repairs){marks}"
+                      f"{escape(keys)}{said}")
 
     results = run_suite(cases, factory, config, run_dir,
                         EvalConfig(workers=workers, case_timeout_s=timeout,
@@ -152,9 +155,18 @@ def run_cmd(
         print(json.dumps({**summary, "run_dir": str(run_dir), "exit_code": code}, default=str))
     else:
         counts = summary["counts"]
+        edit = summary["turns"]["edit"]
+        if edit["turns"]:
+            create = summary["turns"]["create"]
+            console.print(
+                f"create turns {create['passed']}/{create['turns']} passed (false OK "
+                f"{create['false_ok']}/{create['said_ok']}), edit turns "
+                f"{edit['passed']}/{edit['turns']} passed (false OK "
+                f"{edit['false_ok']}/{edit['said_ok']}, p50 {edit['latency_p50_s']} s)")
         console.print(
             f"[bold]{counts['pass']}/{summary['cases']} passed[/bold] "
-            f"(compile@1 {summary['compile_first_rate']:.0%}, compile "
+            f"(false OK {summary['false_ok']}/{summary['said_ok']}, "
+            f"compile@1 {summary['compile_first_rate']:.0%}, compile "
             f"{summary['compile_rate']:.0%}, mean repairs {summary['mean_repairs']}, "
             f"p50 {summary['latency_p50_s']} s); report: {escape(str(run_dir / 'report.md'))}"
         )

@@ -1,8 +1,10 @@
 """Two runs of a suite, case by case: what got worse, what got better.
 
 A case ranks pass > fail_spec > no_part > timeout/error (a part that fails its spec is
-closer than no part at all). A regression is a case whose rank dropped; among cases that
-failed both times, newly failing spec keys are listed too.
+closer than no part at all), and within a status by how many of its scored turns passed (a
+conversation that now fails at the first turn instead of the third got worse). A regression
+is a case whose rank dropped; among cases that failed both times, newly failing spec keys
+are listed too.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from evals.harness import CaseResult
 from evals.report import load_results, summarize
 
 RANK = {"pass": 3, "fail_spec": 2, "no_part": 1, "timeout": 0, "error": 0}
-SUMMARY_KEYS = ("pass_rate", "compile_first_rate", "compile_rate", "mean_repairs",
-                "tokens_mean", "latency_p50_s")
+SUMMARY_KEYS = ("pass_rate", "false_ok_rate", "create_pass_rate", "create_false_ok_rate",
+                "edit_pass_rate", "edit_false_ok_rate", "compile_first_rate", "compile_rate",
+                "mean_repairs", "tokens_mean", "latency_p50_s")
 
 
 @dataclass
@@ -26,6 +29,7 @@ class CaseChange:
     after: str
     new_failed_keys: list[str] = field(default_factory=list)
     fixed_keys: list[str] = field(default_factory=list)
+    turns_passed: tuple[int, int] = (0, 0)  # scored turns that passed, before and after
 
 
 @dataclass
@@ -41,6 +45,10 @@ class Comparison:
         return asdict(self)
 
 
+def _turns_passed(r: CaseResult) -> int:
+    return sum(t.passed for t in r.turn_list())
+
+
 def compare(before: list[CaseResult], after: list[CaseResult]) -> Comparison:
     a = {r.id: r for r in before}
     b = {r.id: r for r in after}
@@ -52,9 +60,13 @@ def compare(before: list[CaseResult], after: list[CaseResult]) -> Comparison:
             new_failed_keys=[k for k in new.failed_keys if k not in old.failed_keys],
             fixed_keys=[k for k in old.failed_keys if k not in new.failed_keys],
         )
-        if RANK[new.status] < RANK[old.status]:
+        if old.turn_results and new.turn_results:  # results files from before have none
+            change.turns_passed = (_turns_passed(old), _turns_passed(new))
+        rank_old = (RANK[old.status], change.turns_passed[0])
+        rank_new = (RANK[new.status], change.turns_passed[1])
+        if rank_new < rank_old:
             regressions.append(change)
-        elif RANK[new.status] > RANK[old.status]:
+        elif rank_new > rank_old:
             improvements.append(change)
         elif change.new_failed_keys or change.fixed_keys:
             changed.append(change)
@@ -91,6 +103,8 @@ def describe(c: Comparison) -> list[str]:
                 extra += f" now failing: {', '.join(ch.new_failed_keys)}"
             if ch.fixed_keys:
                 extra += f" fixed: {', '.join(ch.fixed_keys)}"
+            if ch.turns_passed[0] != ch.turns_passed[1]:
+                extra += f" turns passed: {ch.turns_passed[0]} -> {ch.turns_passed[1]}"
             lines.append(f"  {ch.id}: {ch.before} -> {ch.after}{extra}")
     if c.only_before or c.only_after:
         lines.append(f"only in the first run: {', '.join(c.only_before) or '-'}; "

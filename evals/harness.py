@@ -1,5 +1,7 @@
 """Run a suite through the real agent: one Session per case, prompt then turns, scored with
-tools.spec against the case's spec.
+tools.spec against the case's spec (the last part), or each turn against its own spec
+(`specs`). Every turn also records what the agent said of its part, so a report can count
+false OKs: the agent called a part OK and the spec fails it.
 
 Fairness: by default the agent never sees the case's spec. It works from the prompt (and
 the expectations agent.intent reads from it), exactly as it would for a user; the spec only
@@ -36,6 +38,9 @@ from tools.spec import check_spec
 
 CaseStatus = Literal["pass", "fail_spec", "no_part", "timeout", "error"]
 STATUSES: tuple[CaseStatus, ...] = ("pass", "fail_spec", "no_part", "timeout", "error")
+# how a turn ended for the agent: its own verdict (ok, failed_checks, no_part), or why it
+# has none (error, timeout, or not_run after an earlier turn ended the conversation)
+AgentStatus = Literal["ok", "failed_checks", "no_part", "error", "timeout", "not_run"]
 BackendFactory = Callable[[], Backend]
 # Backends that must not be called from several threads at once (name -> most workers).
 MAX_WORKERS_BY_BACKEND = {"vllm": 1}
@@ -51,14 +56,58 @@ class EvalConfig:
 
 
 @dataclass
+class TurnResult:
+    """One message of a conversation: what the agent said of its part, and (when the case
+    has a spec for this message) whether the part meets it."""
+
+    index: int  # 1-based: 1 is the prompt
+    text: str
+    agent_status: AgentStatus = "not_run"
+    scored: bool = False  # the case has a spec for this message
+    spec_passed: bool = False
+    has_part: bool = False
+    failed_keys: list[str] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)
+    repairs_used: int = 0
+    latency_s: float = 0.0
+    stop: str | None = None
+    note: str | None = None
+
+    @property
+    def kind(self) -> Literal["create", "edit"]:
+        return "create" if self.index == 1 else "edit"
+
+    @property
+    def said_ok(self) -> bool:
+        return self.agent_status == "ok"
+
+    @property
+    def passed(self) -> bool:
+        return self.scored and self.spec_passed
+
+    @property
+    def false_ok(self) -> bool:
+        """The agent called the part OK and the spec fails it."""
+        return self.scored and self.said_ok and not self.spec_passed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TurnResult:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
 class CaseResult:
     id: str
     status: CaseStatus
     compiled_first: bool = False  # every turn's first attempt compiled
     compiled: bool = False  # the last turn ended with a part (after repairs)
-    spec_passed: bool = False
-    failed_keys: list[str] = field(default_factory=list)
-    checks: list[dict] = field(default_factory=list)
+    spec_passed: bool = False  # every scored turn met its spec
+    failed_keys: list[str] = field(default_factory=list)  # over every scored turn
+    checks: list[dict] = field(default_factory=list)  # the last scored turn's
     repairs_used: int = 0  # summed over turns
     turns: int = 0  # messages sent (prompt + follow-ups)
     tokens: dict[str, int] = field(default_factory=dict)
@@ -71,10 +120,25 @@ class CaseResult:
     error: str | None = None
     session: str | None = None
     prompt: str = ""
+    turn_results: list[dict] = field(default_factory=list)  # TurnResult.to_dict per message
 
     @property
     def total_tokens(self) -> int:
         return int(sum(self.tokens.values()))
+
+    def turn_list(self) -> list[TurnResult]:
+        return [TurnResult.from_dict(t) for t in self.turn_results]
+
+    @property
+    def said_ok(self) -> bool:
+        """The agent called every scored turn's part OK (results from before per-turn
+        records have none, and count as not said)."""
+        scored = [t for t in self.turn_list() if t.scored]
+        return bool(scored) and all(t.said_ok for t in scored)
+
+    @property
+    def false_ok(self) -> bool:
+        return self.said_ok and self.status != "pass"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,28 +159,60 @@ class _Timeout(Exception):
     pass
 
 
+@dataclass
+class _Before:
+    """The part a turn starts from, for the spec keys that compare with it."""
+
+    report: MeshReport | None = None
+    program: str | None = None
+
+
+def _oracle(case: Case, index: int) -> dict | None:
+    """The spec handed to the agent before message `index` in an oracle run. A per-turn
+    spec goes without grow: the agent measures grow from the first part, the suite from the
+    part the turn started from."""
+    if case.specs is None:
+        return dict(case.spec) if index == len(case.messages) - 1 else None
+    return {k: v for k, v in case.specs[index].items() if k != "grow"}
+
+
 def run_case(case: Case, backend: Backend, config: AgentConfig, workdir: Path, *,
              deadline: float, cancel: threading.Event | None = None,
              eval_config: EvalConfig | None = None) -> CaseResult:
-    """Send the prompt and every turn through one Session; score the last part."""
+    """Send the prompt and every turn through one Session, scoring each turn that has a
+    spec as it ends. A failed turn does not stop the conversation: the next message edits
+    the current part, as a user would go on."""
     eval_config = eval_config or EvalConfig()
     started = time.monotonic()
     session = Session(workdir / "session", backend, config)
     result = CaseResult(id=case.id, status="no_part", session=str(session.path),
                         prompt=case.prompt)
+    specs = case.turn_specs()
+    turns: list[TurnResult] = []  # one per message, in order
     first_report: MeshReport | None = None
     last_done: dict | None = None
     first_compiled: list[bool] = []  # per completed turn
+    turn_started = started
     try:
         for index, text in enumerate(case.messages):
-            if eval_config.oracle_spec and index == len(case.messages) - 1:
-                session.spec = dict(case.spec)
+            if eval_config.oracle_spec:
+                session.spec = _oracle(case, index)
+            current = session.current
+            before = _Before(
+                MeshReport.from_dict(current.report) if current and current.report else None,
+                current.program if current else None)
+            if case.specs is None:  # the shared format: grow against the first prompt's part
+                before = _Before(first_report, before.program)
             result.turns += 1
+            turn_started = time.monotonic()
             done, error, compiled_at_once = _run_turn(session, text, deadline, cancel)
             data = done or error or {}
             _add(result.tokens, data.get("tokens"))
             _add(result.timings, {k: v for k, v in (data.get("timings") or {}).items()
                                   if k != "total_s"})
+            turn = _score_turn(index, text, specs[index], done, before)
+            turn.latency_s = round(time.monotonic() - turn_started, 4)
+            turns.append(turn)
             if error is not None or done is None:
                 result.status = "error"
                 result.error = str((error or {}).get("message", "the turn ended without a result"))
@@ -133,10 +229,25 @@ def run_case(case: Case, backend: Backend, config: AgentConfig, workdir: Path, *
         result.status, result.error = "error", f"{type(exc).__name__}: {exc}"
     result.latency_s = round(time.monotonic() - started, 4)
     result.compiled_first = len(first_compiled) == len(case.messages) and all(first_compiled)
+    if result.status in ("timeout", "error") and len(turns) < result.turns:
+        # the turn in progress when the case ended
+        cut = unrun_turns(case, len(turns),
+                          "timeout" if result.status == "timeout" else "error")[0]
+        cut.latency_s = round(time.monotonic() - turn_started, 4)
+        turns.append(cut)
+    turns += unrun_turns(case, len(turns), "not_run")
+    result.turn_results = [t.to_dict() for t in turns]
     if result.status in ("timeout", "error"):
         return result
-    _score(case, result, last_done, first_report, session, eval_config)
+    _score_case(case, result, last_done, session, eval_config)
     return result
+
+
+def unrun_turns(case: Case, start: int, status: AgentStatus) -> list[TurnResult]:
+    """Records for the messages from `start` on that never got a result; scored ones fail."""
+    specs = case.turn_specs()
+    return [TurnResult(i + 1, case.messages[i], status, scored=specs[i] is not None)
+            for i in range(start, len(case.messages))]
 
 
 def _run_turn(session: Session, text: str, deadline: float,
@@ -161,24 +272,49 @@ def _run_turn(session: Session, text: str, deadline: float,
     return done, error, first_compiled
 
 
-def _score(case: Case, result: CaseResult, done: dict | None, first: MeshReport | None,
-           session: Session, eval_config: EvalConfig) -> None:
-    report = MeshReport.from_dict(done["report"]) if done and done.get("report") else None
-    has_part = bool(done and done.get("status") in ("ok", "failed_checks") and report
-                    and not report.empty)
+def _part(done: dict | None) -> MeshReport | None:
+    """The turn's part, or None when it ended without one."""
+    if not done or done.get("status") not in ("ok", "failed_checks") or not done.get("report"):
+        return None
+    report = MeshReport.from_dict(done["report"])
+    return None if report.empty else report
+
+
+def _score_turn(index: int, text: str, spec: dict | None, done: dict | None,
+                before: _Before) -> TurnResult:
+    report = _part(done)
+    status = (done or {}).get("status")
+    turn = TurnResult(index + 1, text,
+                      status if status in ("ok", "failed_checks", "no_part") else "error",
+                      scored=spec is not None, has_part=report is not None,
+                      repairs_used=int((done or {}).get("repairs_used", 0)),
+                      stop=(done or {}).get("stop"), note=(done or {}).get("note"))
+    if spec is not None:
+        checked = check_spec(spec, report, first=before.report,
+                             program=(done or {}).get("program") if report else None,
+                             previous_program=before.program)
+        turn.spec_passed = checked.passed
+        turn.failed_keys = checked.failed_keys()
+        turn.checks = [c.to_dict() for c in checked.checks]
+    return turn
+
+
+def _score_case(case: Case, result: CaseResult, done: dict | None, session: Session,
+                eval_config: EvalConfig) -> None:
+    """The conversation's verdict from its scored turns, and the final part's files."""
+    report = _part(done)
+    has_part = report is not None
     result.compiled = has_part
     result.compile_status = ((done or {}).get("best") or {}).get("compile_status")
-    if not has_part:
-        report = None
-    spec_result = check_spec(case.spec, report, first=first)
-    result.spec_passed = spec_result.passed
-    result.failed_keys = spec_result.failed_keys()
-    result.checks = [c.to_dict() for c in spec_result.checks]
+    turns = [t for t in result.turn_list() if t.scored]
+    result.spec_passed = all(t.spec_passed for t in turns)
+    result.failed_keys = list(dict.fromkeys(k for t in turns for k in t.failed_keys))
+    result.checks = turns[-1].checks if turns else []
     result.report = report.to_dict() if report else None
     current = session.turns[-1] if session.turns else None
     if has_part and current is not None:
         result.files = dict(current.files)
-    result.status = "pass" if spec_result.passed else ("fail_spec" if has_part else "no_part")
+    result.status = "pass" if result.spec_passed else ("fail_spec" if has_part else "no_part")
     if eval_config.reference and case.reference is not None and result.files.get("stl"):
         from evals.reference import compare_meshes
 
@@ -235,7 +371,9 @@ def run_suite(cases: Iterable[Case], backend_factory: BackendFactory, config: Ag
                                eval_config=eval_config)
             except Exception as exc:  # the factory failed, or something outside run_case
                 res = CaseResult(id=case.id, status="error", prompt=case.prompt,
-                                 error=f"{type(exc).__name__}: {exc}")
+                                 error=f"{type(exc).__name__}: {exc}",
+                                 turn_results=[t.to_dict()
+                                               for t in unrun_turns(case, 0, "error")])
             finished.put((case.id, res))
 
         threading.Thread(target=work, name=f"eval-{case.id}", daemon=True).start()
@@ -269,5 +407,6 @@ def run_suite(cases: Iterable[Case], backend_factory: BackendFactory, config: Ag
                     error=f"over the {limit(by_id[cid]):g} s limit (no response)",
                     session=str(out_dir / "cases" / cid / "session" / "session.json"),
                     prompt=by_id[cid].prompt, turns=len(by_id[cid].messages),
+                    turn_results=[t.to_dict() for t in unrun_turns(by_id[cid], 0, "timeout")],
                 ))
     return [results[c.id] for c in cases]

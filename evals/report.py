@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.harness import STATUSES, CaseResult
+from evals.harness import STATUSES, CaseResult, TurnResult
 from tools.errors import ScadAgentError
 
 RESULTS_FILE = "results.jsonl"
@@ -40,19 +40,64 @@ def _rate(count: int, total: int) -> float:
     return round(count / total, 4) if total else 0.0
 
 
+def _turn_block(turns: Sequence[TurnResult]) -> dict[str, Any]:
+    """Pass and false-OK numbers of one kind of turn (create or edit)."""
+    scored = [t for t in turns if t.scored]
+    said_ok = [t for t in scored if t.said_ok]
+    false_ok = sum(t.false_ok for t in scored)
+    ran = [t.latency_s for t in turns if t.agent_status != "not_run"]
+    return {
+        "turns": len(scored),
+        "passed": sum(t.passed for t in scored),
+        "pass_rate": _rate(sum(t.passed for t in scored), len(scored)),
+        "said_ok": len(said_ok),
+        "false_ok": false_ok,
+        "false_ok_rate": _rate(false_ok, len(said_ok)),
+        "latency_p50_s": round(_percentile(ran, 50), 3),
+    }
+
+
+def _key_failures(results: Sequence[CaseResult]) -> Counter:
+    """Failed spec keys, counted over scored turns that produced a part (results written
+    before per-turn records: over cases with a final part)."""
+    counts: Counter = Counter()
+    for r in results:
+        if r.turn_results:
+            counts.update(k for t in r.turn_list() if t.scored and t.has_part
+                          for k in t.failed_keys)
+        elif r.compiled:
+            counts.update(r.failed_keys)
+    return counts
+
+
 def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
-    """The run's numbers. Spec-key failures are counted over cases that produced a part:
-    a case without one fails every key, which says nothing about any key."""
+    """The run's numbers. Spec-key failures are counted over turns that produced a part:
+    a turn without one fails every key, which says nothing about any key.
+
+    False OK, next to every pass rate: among the cases (turns) the agent called OK, the
+    fraction whose spec fails. A case counts as said OK when every scored turn was."""
     n = len(results)
     statuses = Counter(r.status for r in results)
     latencies = [r.latency_s for r in results]
     tokens = [r.total_tokens for r in results]
-    key_failures = Counter(k for r in results if r.compiled for k in r.failed_keys)
+    said_ok = sum(r.said_ok for r in results)
+    false_ok = sum(r.false_ok for r in results)
+    turns = [t for r in results for t in r.turn_list()]
+    blocks = {kind: _turn_block([t for t in turns if t.kind == kind])
+              for kind in ("create", "edit")}
     refs = [r.reference for r in results if r.reference and "iou" in r.reference]
     summary: dict[str, Any] = {
         "cases": n,
         "counts": {s: statuses.get(s, 0) for s in STATUSES},
         "pass_rate": _rate(statuses.get("pass", 0), n),
+        "said_ok": said_ok,
+        "false_ok": false_ok,
+        "false_ok_rate": _rate(false_ok, said_ok),
+        "create_pass_rate": blocks["create"]["pass_rate"],
+        "create_false_ok_rate": blocks["create"]["false_ok_rate"],
+        "edit_pass_rate": blocks["edit"]["pass_rate"],
+        "edit_false_ok_rate": blocks["edit"]["false_ok_rate"],
+        "turns": blocks,
         "compile_first_rate": _rate(sum(r.compiled_first for r in results), n),
         "compile_rate": _rate(sum(r.compiled for r in results), n),
         "mean_repairs": round(sum(r.repairs_used for r in results) / n, 3) if n else 0.0,
@@ -62,7 +107,7 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
         "latency_p50_s": round(_percentile(latencies, 50), 3),
         "latency_p90_s": round(_percentile(latencies, 90), 3),
         "latency_max_s": round(max(latencies, default=0.0), 3),
-        "key_failures": dict(key_failures.most_common()),
+        "key_failures": dict(_key_failures(results).most_common()),
     }
     if refs:
         summary["reference"] = {
@@ -102,6 +147,67 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _false_ok(count: int, said_ok: int) -> str:
+    return f"{count}/{said_ok} ({_rate(count, said_ok):.0%})" if said_ok else "0/0"
+
+
+def turn_marks(r: CaseResult) -> str:
+    """One mark per message: P pass, F fail, F! fail the agent called OK, - not scored."""
+    marks = []
+    for t in r.turn_list():
+        marks.append("-" if not t.scored else "P" if t.passed else "F!" if t.false_ok else "F")
+    return " ".join(marks) or "-"
+
+
+def _turns_table(summary: dict[str, Any]) -> list[str]:
+    create, edit = summary["turns"]["create"], summary["turns"]["edit"]
+    lines = ["## Turns", "",
+             "False OK: the agent said the part was OK and its spec fails "
+             "(of the turns the agent called OK).", "",
+             "| scored | count | pass | false OK | p50 s |", "|---|---|---|---|---|"]
+    for name, block in (("create turns", create), ("edit turns", edit)):
+        lines.append(f"| {name} | {block['turns']} | {block['passed']} "
+                     f"({block['pass_rate']:.0%}) | "
+                     f"{_false_ok(block['false_ok'], block['said_ok'])} | "
+                     f"{block['latency_p50_s']} |")
+    lines.append(f"| conversations (all turns pass) | {summary['cases']} | "
+                 f"{summary['counts']['pass']} ({summary['pass_rate']:.0%}) | "
+                 f"{_false_ok(summary['false_ok'], summary['said_ok'])} | "
+                 f"{summary['latency_p50_s']} |")
+    return [*lines, ""]
+
+
+def _check_lines(checks: list[dict], indent: str = "") -> list[str]:
+    return [f"{indent}- {c['key']}: {_md_escape(str(c['message']))}"
+            for c in checks if not c.get("passed")]
+
+
+def _failure_lines(r: CaseResult) -> list[str]:
+    """What went wrong in one case: turn by turn when a follow-up is scored."""
+    lines = [f"- error: {_md_escape(r.error)}"] if r.error else []
+    turns = [t for t in r.turn_list() if t.scored]
+    if not any(t.index > 1 for t in turns):  # one scored part: the prompt's (or an old file)
+        if r.false_ok:
+            lines.append("- the agent said the part was OK")
+        if r.status == "no_part":
+            lines.append(f"- no part: OpenSCAD status {r.compile_status or 'none'} "
+                         "(no program, or it did not compile); every spec key fails")
+        elif r.status == "fail_spec":
+            lines += _check_lines(r.checks)
+        return lines
+    for t in turns:
+        if t.passed:
+            continue
+        said = " (the agent said OK)" if t.false_ok else ""
+        lines.append(f"- turn {t.index}, {t.kind}, agent {t.agent_status}{said}: "
+                     f"\"{_md_escape(t.text)}\"")
+        if t.has_part:
+            lines += _check_lines(t.checks, "  ")
+        elif t.agent_status in ("failed_checks", "no_part"):
+            lines.append("  - no part (no program, or it did not compile); every key fails")
+    return lines
+
+
 def markdown(results: Sequence[CaseResult], summary: dict[str, Any], meta: dict[str, Any],
              previews: dict[str, str]) -> str:
     counts = summary["counts"]
@@ -111,47 +217,41 @@ def markdown(results: Sequence[CaseResult], summary: dict[str, Any], meta: dict[
             lines.append(f"- {key}: {meta[key]}")
     lines += [
         "",
-        "| cases | pass | spec fail | no part | timeout | error | compile@1 | compile | "
-        "mean repairs | tokens/case | p50 s | p90 s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| cases | pass | false OK | spec fail | no part | timeout | error | compile@1 | "
+        "compile | mean repairs | tokens/case | p50 s | p90 s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {summary['cases']} | {counts['pass']} ({summary['pass_rate']:.0%}) | "
+        f"{_false_ok(summary['false_ok'], summary['said_ok'])} | "
         f"{counts['fail_spec']} | {counts['no_part']} | {counts['timeout']} | "
         f"{counts['error']} | {summary['compile_first_rate']:.0%} | "
         f"{summary['compile_rate']:.0%} | {summary['mean_repairs']} | "
         f"{summary['tokens_mean']} | {summary['latency_p50_s']} | {summary['latency_p90_s']} |",
         "",
     ]
+    if summary["turns"]["edit"]["turns"]:
+        lines += _turns_table(summary)
     if summary["key_failures"]:
-        lines += ["## Failed spec keys (cases with a part)", "", "| key | cases |", "|---|---|"]
+        lines += ["## Failed spec keys (turns with a part)", "", "| key | turns |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in summary["key_failures"].items()]
         lines.append("")
     if "reference" in summary:
         ref = summary["reference"]
         lines += [f"Reference meshes: {ref['cases']} cases, mean IoU {ref['iou_mean']}, "
                   f"mean relative Chamfer {ref['chamfer_rel_mean']}", ""]
-    lines += ["## Cases", "", "| case | status | repairs | tokens | seconds | failed keys |",
-              "|---|---|---|---|---|---|"]
+    lines += ["## Cases", "",
+              "Turns: P pass, F fail, F! fail that the agent called OK, - not scored.", "",
+              "| case | status | turns | repairs | tokens | seconds | failed keys |",
+              "|---|---|---|---|---|---|---|"]
     for r in results:
-        lines.append(f"| {_md_escape(r.id)} | {r.status} | {r.repairs_used} | "
-                     f"{r.total_tokens} | {r.latency_s:.2f} | "
+        lines.append(f"| {_md_escape(r.id)} | {r.status} | {turn_marks(r)} | "
+                     f"{r.repairs_used} | {r.total_tokens} | {r.latency_s:.2f} | "
                      f"{_md_escape(', '.join(r.failed_keys)) or '-'} |")
     failed = [r for r in results if r.status != "pass"]
     if failed:
         lines += ["", "## Failures", ""]
         for r in failed:
-            lines.append(f"### {_md_escape(r.id)}: {r.status}")
-            lines.append("")
-            lines.append(f"> {_md_escape(r.prompt)}")
-            lines.append("")
-            if r.error:
-                lines.append(f"- error: {_md_escape(r.error)}")
-            if r.status == "no_part":
-                lines.append(f"- no part: OpenSCAD status {r.compile_status or 'none'} "
-                             "(no program, or it did not compile); every spec key fails")
-            else:
-                for check in r.checks:
-                    if not check.get("passed"):
-                        lines.append(f"- {check['key']}: {_md_escape(str(check['message']))}")
+            lines += [f"### {_md_escape(r.id)}: {r.status}", "", f"> {_md_escape(r.prompt)}", ""]
+            lines += _failure_lines(r)
             if r.id in previews:
                 lines += ["", f"![{r.id}]({previews[r.id]})"]
             lines.append("")

@@ -3,6 +3,14 @@
 Validation is strict where a mistake would silently change a score (duplicate ids, unknown
 spec keys, a reference file that is not there) and lenient about extra fields (kept in
 `extra`), so suites can carry notes and tags.
+
+Two ways to score a conversation:
+  spec    one spec for the part after the last message (the shared format); its `grow`
+          compares with the part the first prompt made.
+  specs   one spec per message (the prompt, then each follow-up), so every turn is scored.
+          Each turn's relative keys (grow, keep_holes, param) compare with the part that
+          turn started from: the current part just before it, which is what the user saw
+          when they asked for the edit. `spec` is then the last entry of `specs`.
 """
 
 from __future__ import annotations
@@ -16,7 +24,9 @@ from tools.errors import ScadAgentError
 from tools.spec import CHECKERS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-KNOWN_FIELDS = {"id", "prompt", "turns", "spec", "reference", "timeout_s"}
+KNOWN_FIELDS = {"id", "prompt", "turns", "spec", "specs", "reference", "timeout_s"}
+# keys that compare with an earlier part or program: meaningless on the first message
+RELATIVE_KEYS = ("grow", "keep_holes", "param")
 
 
 class SuiteError(ScadAgentError):
@@ -32,14 +42,34 @@ class Case:
     reference: Path | None = None  # mesh to compare with (evals.reference), resolved
     extra: dict = field(default_factory=dict)
     timeout_s: float | None = None  # this case's time limit, over the run's default
+    specs: list[dict] | None = None  # one spec per message; None: `spec` scores the last
+
+    def __post_init__(self) -> None:
+        if self.specs is not None:
+            self.spec = self.specs[-1]
 
     @property
     def messages(self) -> list[str]:
         """Everything the user sends, in order: the prompt, then each follow-up turn."""
         return [self.prompt, *self.turns]
 
+    @property
+    def per_turn(self) -> bool:
+        return self.specs is not None
+
+    def turn_specs(self) -> list[dict | None]:
+        """The spec each message's part is scored against; None: that turn is not scored
+        (the shared format scores only the last part)."""
+        if self.specs is not None:
+            return list(self.specs)
+        return [None] * len(self.turns) + [self.spec]
+
     def to_dict(self) -> dict:
-        data = {"id": self.id, "prompt": self.prompt, "turns": self.turns, "spec": self.spec}
+        data = {"id": self.id, "prompt": self.prompt, "turns": self.turns}
+        if self.specs is not None:
+            data["specs"] = self.specs
+        else:
+            data["spec"] = self.spec
         if self.reference is not None:
             data["reference"] = str(self.reference)
         if self.timeout_s is not None:
@@ -63,13 +93,10 @@ def parse_case(data: object, where: str, base: Path) -> Case:
     spec = data.get("spec", {})
     if not isinstance(spec, dict):
         raise SuiteError(f"{where} ({case_id}): 'spec' must be an object")
-    unknown = sorted(set(spec) - set(CHECKERS))
-    if unknown:
-        raise SuiteError(
-            f"{where} ({case_id}): unknown spec key(s) {unknown}; known: {', '.join(CHECKERS)}"
-        )
+    _check_keys(spec, f"{where} ({case_id})")
     if "grow" in spec and not turns:
         raise SuiteError(f"{where} ({case_id}): 'grow' needs at least one follow-up turn")
+    specs = _parse_specs(data, len(turns) + 1, f"{where} ({case_id})")
     reference = None
     if data.get("reference") is not None:
         if not isinstance(data["reference"], str):
@@ -85,7 +112,34 @@ def parse_case(data: object, where: str, base: Path) -> Case:
         raise SuiteError(f"{where} ({case_id}): 'timeout_s' must be a positive number")
     extra = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
     return Case(case_id, prompt, list(turns), dict(spec), reference, extra,
-                float(timeout_s) if timeout_s is not None else None)
+                float(timeout_s) if timeout_s is not None else None, specs)
+
+
+def _check_keys(spec: dict, where: str) -> None:
+    unknown = sorted(set(spec) - set(CHECKERS))
+    if unknown:
+        raise SuiteError(f"{where}: unknown spec key(s) {unknown}; known: {', '.join(CHECKERS)}")
+
+
+def _parse_specs(data: dict, messages: int, where: str) -> list[dict] | None:
+    """The per-message specs of a case, or None when it uses the single `spec`."""
+    if "specs" not in data:
+        return None
+    if "spec" in data:
+        raise SuiteError(f"{where}: give 'spec' or 'specs', not both")
+    specs = data["specs"]
+    if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
+        raise SuiteError(f"{where}: 'specs' must be a list of objects")
+    if len(specs) != messages:
+        raise SuiteError(f"{where}: 'specs' has {len(specs)} entries for {messages} messages "
+                         "(one per message: the prompt, then each follow-up)")
+    for number, spec in enumerate(specs, 1):
+        _check_keys(spec, f"{where} specs[{number - 1}]")
+    relative = sorted(set(specs[0]) & set(RELATIVE_KEYS))
+    if relative:
+        raise SuiteError(f"{where}: the first message has no earlier part to compare with "
+                         f"({', '.join(relative)} in specs[0])")
+    return [dict(s) for s in specs]
 
 
 def load_suite(path: Path | str) -> list[Case]:

@@ -82,8 +82,14 @@ def test_suite_run_counts_and_report(tmp_path: Path) -> None:
     assert summary["pass_rate"] == 0.2
     assert summary["compile_first_rate"] == 0.4 and summary["compile_rate"] == 0.4
     assert summary["key_failures"] == {"size": 1}  # counted over cases with a part
+    # the prompts state no sizes, so the agent called both cubes OK: one of them wrongly
+    assert (summary["said_ok"], summary["false_ok"], summary["false_ok_rate"]) == (2, 1, 0.5)
+    assert summary["create_pass_rate"] == 0.2 and summary["turns"]["edit"]["turns"] == 0
     report = (tmp_path / "report.md").read_text()
-    assert "| 5 | 1 (20%) | 1 | 1 | 1 | 1 | 40% | 40% |" in report
+    assert "| 5 | 1 (20%) | 1/2 (50%) | 1 | 1 | 1 | 1 | 40% | 40% |" in report
+    assert "## Turns" not in report  # no follow-ups: the case table says it all
+    assert "| spec-fail | fail_spec | F! |" in report and "- the agent said the part was OK" \
+        in report
     assert "expected overall size (largest first) 19.5-20.5" in report
     assert (tmp_path / "previews" / "spec-fail.png").read_bytes()[:4] == b"\x89PNG"
     assert "![spec-fail](previews/spec-fail.png)" in report
