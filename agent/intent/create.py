@@ -28,6 +28,9 @@ ROUND = frozenset({"cylinder", "spacer", "washer", "ring", "tube", "pulley", "kn
                    "cup", "nut"})
 ANNULAR = frozenset({"washer", "ring", "tube", "torus", "funnel"})  # a bore is what they are
 MAYBE_ANNULAR = frozenset({"spacer", "adapter", "nut"})  # a bore if one is mentioned
+# spacer-kind nouns that are open by what they are for: a cable or a shaft passes through
+OPEN_NOUNS = frozenset({"grommet", "grommets", "bushing", "bushings", "sleeve", "sleeves",
+                        "collar", "collars", "bush"})
 FLAT_NOUNS = frozenset({"plate", "tag", "tile", "panel", "sheet", "board", "slab", "lid",
                         "grill", "grille", "comb", "guard", "cover", "bar", "strip", "shim",
                         "coin", "disc", "disk", "washer", "puck", "nameplate", "sign"})
@@ -672,7 +675,10 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
                                     annular_base and m.words & {"side", "sides", "wall"})):
             note = note or f"through-hole count: '{m.phrase}' crosses another opening"
             through = None
-        diameter = _hole_diameter(m, draft)
+        # what a later sentence says of the same holes counts: "... M4 pilot holes in the feet"
+        restated = set().union(*(r.words for r in reading.mentions if r.refers is m or (
+            r.role == "hole" and m.screw is not None and r.screw == m.screw)))
+        diameter = _hole_diameter(m, draft, restated)
         if diameter is not None and keyed:
             draft.skip(f"diameter of '{m.phrase}'", "a keyway or flat makes it not round")
             diameter = None
@@ -703,7 +709,8 @@ def reading_words_before(m: Mention) -> set[str]:
         m.phrase.split())
 
 
-def _hole_diameter(m: Mention, draft: Draft) -> list[float] | None:
+def _hole_diameter(m: Mention, draft: Draft, restated: set[str] = frozenset()
+                   ) -> list[float] | None:
     sizes = [q for q in m.sizes if q.role in ("diameter", "size", "hole_size", "bore", "id")]
     radii = [q for q in m.sizes if q.role == "radius"]
     if sizes:
@@ -718,7 +725,7 @@ def _hole_diameter(m: Mention, draft: Draft) -> list[float] | None:
         radii[0].used = True
         return hole_range(2 * radii[0].values[0])
     if m.screw:
-        if m.words & TAPPED or m.words & {"blind", "back"}:
+        if (m.words | restated) & TAPPED or m.words & {"blind", "back"}:
             draft.skip(f"hole size for M{m.screw:g}", "tapped, blind or for an insert")
             return None
         return screw_range(m.screw)
@@ -1080,7 +1087,8 @@ def _genus_and_holes(reading: Reading, draft: Draft) -> None:
         q.role in ("id", "bore", "inner_radius") for q in base.sizes))) and (body_kind(
             reading) in ROUND | {"cylinder", "tube", "spacer", "cone", "spool"}) and \
         kind not in ("lid", "cup")
-    annular = hollow_round or kind in ANNULAR and not ({"solid", "closed", "blind"} & words) or (
+    annular = hollow_round or (kind in ANNULAR or (base is not None and base.noun in OPEN_NOUNS)
+                               ) and not ({"solid", "closed", "blind"} & words) or (
         kind in MAYBE_ANNULAR and (holes or (base is not None and (
             _inner_diameter(base) is not None or base.screw or any(
                 q.role in ("wall",) for q in base.sizes)))))
@@ -1256,6 +1264,8 @@ def _fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -
             if not (carried or annular) or not ({"for"} & {
                     t.text for t in reading.sentences[m.sentence].tokens[m.pos - 3 : m.pos]}):
                 continue  # "M4 screws go in from the back": they may thread into plastic
+            if any(c.words & TAPPED or c.words & {"blind"} for c in carried):
+                continue  # "a pilot hole for an M4 screw": smaller than the screw, on purpose
             if not any(f.get("what") == m.phrase for f in draft.spec.get("holes", [])):
                 entry: dict = {"d": screw_range(m.screw), "what": f"hole for the M{m.screw:g} "
                                                                   f"{noun}"}
