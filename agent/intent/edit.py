@@ -304,6 +304,10 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
     if first is None:
         return None
     if first.negated or (remove and not add):
+        if re.search(r"\b(keep|leave|except|but not)\b(\s\S+){0,3}\s(holes?|bores?)\b", norm):
+            # "drop the corner holes but keep the fan hole": fewer, but how many is not said
+            draft.skip("how many holes remain", "some are kept, their number is not stated")
+            return "count"
         one = re.search(r"\b(one|a|two|three|\d+) of the (\w+ )?holes\b", norm)
         if one and genus is not None:
             draft.spec["genus"] = max(0, genus - _number(one.group(1)))
