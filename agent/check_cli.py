@@ -13,19 +13,18 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from agent.config import check_prompt
-from agent.intent import merge_specs, read_request
-from agent.present import check_rows
 from tools.cli import load_spec
 from tools.errors import ScadAgentError
-from tools.mesh import MeshReport, analyze_mesh
-from tools.spec import check_spec
+
+if TYPE_CHECKING:  # trimesh and the intent reader load only when a check runs
+    from tools.mesh import MeshReport
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -33,6 +32,8 @@ EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 def _part(path: Path, work: Path) -> tuple[MeshReport, str | None]:
     """The mesh report of a mesh file, or of a .scad program compiled in the sandbox (then
     also its text)."""
+    from tools.mesh import analyze_mesh
+
     if not path.is_file():
         raise ScadAgentError(f"{path} is not a file")
     if path.suffix.lower() != ".scad":
@@ -67,6 +68,11 @@ def check_cmd(
 ) -> None:
     """Check a part against what a sentence asks for (or a spec): checked and not-checked
     items; exit 0 when every check passes, 1 when one fails."""
+    from agent.intent import merge_specs, read_request
+    from agent.present import check_rows
+    from tools.mesh import analyze_mesh
+    from tools.spec import check_spec
+
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False)
 

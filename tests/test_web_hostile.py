@@ -137,12 +137,13 @@ class Server:
 
 
 @contextmanager
-def serve(tmp_path: Path, loader: ModelLoader, **settings: Any) -> Iterator[Server]:
+def serve(tmp_path: Path, loader: ModelLoader, config: AgentConfig | None = None,
+          **settings: Any) -> Iterator[Server]:
     from web.app import WebSettings, build_demo, launch_demo
 
     work = tmp_path / "work"
     web_settings = WebSettings(work_dir=work, model=loader,
-                               config=AgentConfig(backend="scripted"), **settings)
+                               config=config or AgentConfig(backend="scripted"), **settings)
     demo = build_demo(web_settings)
     loader.start()
     port = free_port()
@@ -159,10 +160,10 @@ def refused_message(response: httpx.Response) -> str:
     return " ".join(v["message"] for v in response.json()["detail"] if not v["is_valid"])
 
 
-def rule(text: str) -> str:
+def rule(text: str, limit: int = AgentConfig().max_prompt_chars) -> str:
     """What the agent's one prompt rule says of `text`: the page must say the same."""
     with pytest.raises(PromptError) as refused:
-        check_prompt(text, AgentConfig().max_prompt_chars)
+        check_prompt(text, limit)
     return str(refused.value)
 
 
@@ -267,6 +268,32 @@ def test_no_uploads_and_no_proxy(tmp_path: Path) -> None:
         assert client.http.get("/gradio_api/runs").status_code == 404  # run history off
 
 
+def test_a_part_that_cannot_reach_its_folder_is_said_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's sessions publish nowhere; one that does (as a session made elsewhere
+    might) and fails says so in the chat, and still shows its part and its size."""
+    import web.app
+
+    blocked = tmp_path / "out"
+    blocked.write_text("a file where the output folder should be")  # fails even as root
+    made = web.app.new_web_session
+
+    def publishing(*args: Any, **kwargs: Any) -> WebSession:
+        web = made(*args, **kwargs)
+        web.session.out_dir = blocked
+        return web
+
+    monkeypatch.setattr(web.app, "new_web_session", publishing)
+    with serve(tmp_path, ModelLoader.loaded(Model(PLATE).backend)) as server:
+        client = server.client()
+        reply = client.turn(PROMPT).splitlines()
+    assert reply[-2].startswith("✓ part OK")
+    assert reply[-1].startswith("✗ error: cannot copy the part to ")
+    assert [line for line in reply if "cannot copy" in line] == [reply[-1]]
+    assert client.part[1]["value"] == "**60.0 x 40.0 x 5.0 mm**"
+    assert client.part[1]["visible"] is True
+
+
 def test_files_are_served_only_to_their_browser(tmp_path: Path) -> None:
     model = Model(PLATE)
     with serve(tmp_path, ModelLoader.loaded(model.backend)) as server:
@@ -342,34 +369,48 @@ def test_the_page_answers_while_the_model_loads(tmp_path: Path) -> None:
         return model.backend
 
     loader = ModelLoader(slow_load)
-    with serve(tmp_path, loader) as server, playwright_api.sync_playwright() as p:
+    replies = tmp_path / "replies.jsonl"  # the model the page names while it loads
+    replies.write_text("x" * 1234)
+    # a limit of its own: the page must take the config's, not a number of its own
+    config = AgentConfig(backend="scripted", backend_config={"model": str(replies)},
+                         max_prompt_chars=1200)
+    with serve(tmp_path, loader, config) as server, playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1080})
             page.set_default_timeout(WAIT_MS)
             page.goto(server.url)
-            page.wait_for_selector("#model-status :text('loading the model...')")
+            # the TUI's words for the same model
+            page.wait_for_selector(
+                "#model-status :text('loading the model (replies.jsonl, 1.2 KB)...')")
+            assert page.get_attribute("#prompt textarea", "maxlength") == "1200"
 
             # bad prompts get one line on the textbox; nothing is sent
             page.click("#send")
-            page.wait_for_selector(f"#prompt :text('{rule('')}')")
+            page.wait_for_selector(f"#prompt :text('{rule('', 1200)}')")
             # past the textbox's own maxlength, as a script could
             page.eval_on_selector("#prompt textarea", "(el, text) => { el.removeAttribute("
                                   "'maxlength'); el.value = text; el.dispatchEvent(new "
-                                  "Event('input', {bubbles: true})); }", "y" * 2500)
+                                  "Event('input', {bubbles: true})); }", "y" * 1500)
             page.click("#send")
-            page.wait_for_selector(f"#prompt :text('{rule('y' * 2500)}')")
+            page.wait_for_selector(f"#prompt :text('{rule('y' * 1500, 1200)}')")
 
             # a turn sent while loading waits, says so, then runs
             page.fill("#prompt textarea", PROMPT)
             page.click("#send")
-            page.wait_for_selector("#chat :text('loading the model...')")
+            page.wait_for_selector("#chat :text('loading the model (replies.jsonl, 1.2 KB)...')")
+            assert not page.is_visible("#part-size")  # no part, no size
             assert model.backend.calls == []
             loaded.set()
             page.wait_for_selector("#chat :text('part OK after 0 repairs')")
             page.wait_for_selector("#viewer canvas")
             page.wait_for_selector("#model-status", state="hidden")
             page.wait_for_selector("#part-summary :text('4 through-hole(s)')")
+            # the part's size right under the viewer, as under the TUI's preview
+            assert page.inner_text("#part-size").strip() == "60.0 x 40.0 x 5.0 mm"
+            below = page.locator("#part-size").bounding_box()
+            viewer = page.locator("#viewer").bounding_box()
+            assert below and viewer and 0 <= below["y"] - (viewer["y"] + viewer["height"]) < 40
         finally:
             loaded.set()
             browser.close()

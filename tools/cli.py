@@ -13,7 +13,7 @@ import math
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,9 +21,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from tools.errors import ScadAgentError
-from tools.mesh import MeshReport, analyze_mesh
 from tools.openscad import Limits
-from tools.spec import SpecResult, check_spec
+
+if TYPE_CHECKING:  # trimesh (through tools.mesh) loads only in the command that checks a mesh
+    from tools.mesh import MeshReport
+    from tools.spec import SpecResult
 
 # formats we make from the STL ourselves; everything else is asked of OpenSCAD
 DERIVED_FORMATS = ("png", "glb", "obj")
@@ -148,6 +150,7 @@ def compile_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Compile an OpenSCAD file with the real openscad, sandboxed, then check the mesh."""
+    from tools.mesh import analyze_mesh
     from tools.openscad import compile_scad
     from tools.sandbox import private_dir
 
@@ -243,6 +246,9 @@ def check_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Check a mesh: watertight, bodies, through-holes, size; and a spec if given."""
+    from tools.mesh import analyze_mesh
+    from tools.spec import check_spec
+
     try:
         spec_data = load_spec(spec) if spec is not None else None
     except ScadAgentError as exc:

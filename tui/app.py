@@ -33,12 +33,13 @@ from agent.backends.base import Backend
 from agent.config import AgentConfig
 from agent.export import current_stl, export_part
 from agent.loop import Step
+from agent.model_label import loading_text, model_label
 from agent.present import ProgressLine, describe_step, turn_line
 from agent.run_cli import load_agent
 from agent.session import Session
 from tools.errors import ScadAgentError
 from tools.render import dimension_caption, render_png
-from tui.loading import model_label, one_line
+from tui.loading import one_line
 from tui.widgets import (
     BackendChoice,
     BackendDialog,
@@ -210,7 +211,7 @@ class ScadAgentApp(App[None]):
             log.add_note("Describe a part, e.g. \"a plate 60 x 40 x 5 mm with four 5 mm "
                          "holes\". Follow-ups edit it. ctrl+z undoes a turn.")
         if self.loading is not None:
-            log.add_note(f"loading the model ({self.loading})...")
+            log.add_note(loading_text(self.loading))
         self._refresh_part()
 
     # ------------------------------------------------------------------ turns
@@ -272,6 +273,11 @@ class ScadAgentApp(App[None]):
             progress.finish(line)
         elif step.kind != "attempt":
             progress.status(line)
+        if step.kind == "done" and step.data.get("publish_error"):
+            # the part is safe in the session folder, but not where the user looks for it
+            failed = ProgressLine("error", f"error: {step.data['publish_error']}")
+            self.query_one(Conversation).add_progress(failed)
+            progress.finish(failed)
 
     def on_turn_ended(self, message: TurnEnded) -> None:
         self.busy = False
@@ -391,7 +397,7 @@ class ScadAgentApp(App[None]):
     # ------------------------------------------------------------------ the model
     def _start_loading(self, loader: BackendLoader, label: str) -> None:
         self.loading = label
-        text = f"loading the model ({label})..."
+        text = loading_text(label)
         self.query_one(TurnProgress).loading(text)
         self.query_one(Conversation).add_note(
             f"{text} You can type a request meanwhile: it is sent when the model is ready.")

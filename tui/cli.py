@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from agent.model_label import loading_text, model_label
 from agent.run_cli import (
     EXIT_BACKEND,
     EXIT_USAGE,
@@ -25,6 +26,7 @@ from agent.run_cli import (
     config_from_flags,
 )
 from tools.errors import ScadAgentError, require
+from tui.terminal import screen_stream, terminal_driver
 
 if TYPE_CHECKING:
     from agent.backends.base import Backend
@@ -57,7 +59,8 @@ def tui(
     session_file: Annotated[Path | None, typer.Option(
         "--session", help="Open this saved session (session.json or its directory).")] = None,
     out: Annotated[Path, typer.Option(
-        help="Where new sessions and exports go.")] = Path("out"),
+        help="Where new sessions, exports and the current part.* go (a resumed session's "
+             "too).")] = Path("out"),
     preview: Annotated[str, typer.Option(
         help="Part preview: auto (terminal graphics if supported), image, or text "
              "(half blocks).")] = "auto",
@@ -67,6 +70,24 @@ def tui(
     if preview not in PREVIEW_MODES:
         err.print(f"[red]error:[/red] --preview must be one of {', '.join(PREVIEW_MODES)}")
         raise typer.Exit(EXIT_USAGE)
+
+    # flags, config file and terminal first (a bad one is a usage error before the screen
+    # changes, and before the slow imports); the model starts inside the interface, which
+    # shows while it loads
+    try:
+        config = config_from_flags(
+            config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
+            api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
+            samples=None, no_grammar=False)
+        screen = screen_stream()
+    except ScadAgentError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    label = model_label(config.backend, config.backend_config.get("model"))
+    # a line at once, where the interface will draw: importing Textual, trimesh and the app
+    # takes seconds before the splash can show
+    print(loading_text(label), file=screen, flush=True)
+
     try:
         require("textual", "tui")
         require("textual_image", "tui")
@@ -75,18 +96,10 @@ def tui(
         raise typer.Exit(EXIT_USAGE) from exc
 
     from agent.session import Session
-    from tui.loading import model_label
-    from tui.terminal import terminal_driver
 
-    # flags and config file now (a bad one is a usage error before the screen changes); the
-    # model itself starts inside the interface, which shows while it loads
     try:
-        config = config_from_flags(
-            config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
-            api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
-            samples=None, no_grammar=False)
         if session_file is not None:
-            session = Session.load(session_file, None, config)
+            session = Session.load(session_file, None, config, out_dir=out)
         else:
             session = Session(new_session_dir(out), None, config, out_dir=out)
         driver = terminal_driver()
@@ -113,9 +126,7 @@ def tui(
 
     interface = ScadAgentApp(session, preview=preview, export_dir=out,  # type: ignore[arg-type]
                              config_file=config_file, backend_loader=start_backend,
-                             loading=model_label(config.backend,
-                                                 config.backend_config.get("model")),
-                             driver_class=driver)
+                             loading=label, driver_class=driver)
     interface.run()
     saved = interface.session.path
     if saved.exists():

@@ -2,18 +2,20 @@
 downloads on the right. Every browser session has its own agent Session (web.state).
 
 The page answers at once: the model loads in a background thread (web.state.ModelLoader); the
-page says "loading the model..." meanwhile and a turn sent then waits for it.
+page says so meanwhile, in the TUI's words ("loading the model (scad-tiny, 11 MB)...",
+agent.model_label), and a turn sent then waits for it. Under the viewer, the part's size
+(tools.render.dimension_caption), as under the TUI's preview and in the PNG.
 
 What a careless or hostile client meets, before any work is done:
 - prompts: an empty one or one over AgentConfig.max_prompt_chars (agent.config.check_prompt)
   is turned away when it joins the queue (a Gradio validator), so it never waits behind
   other turns or reaches the model; the queue is bounded (max_size) and every event has a
   concurrency limit.
-- the gate (an ASGI middleware in front of Gradio): request bodies over max_body_bytes get
-  413 unread; the upload, recording and proxy routes are refused (the demo takes no files);
-  the file route serves only the files of the parts the requesting browser's sessions show
-  now (web.state.ServedFiles, keyed by a random per-browser cookie): other sessions' files
-  and everything else under the work dir are refused.
+- the gate (web.gate, an ASGI middleware in front of Gradio): request bodies over
+  max_body_bytes get 413 unread; the upload, recording and proxy routes are refused (the
+  demo takes no files); the file route serves only the files of the parts the requesting
+  browser's sessions show now (web.state.ServedFiles, keyed by a random per-browser
+  cookie): other sessions' files and everything else under the work dir are refused.
 
 Gradio's own protections stay on as a second wall: every file a handler returns is copied
 into its cache dir, which `build_demo` puts under the server's work dir; `launch_demo` allows
@@ -25,17 +27,17 @@ password), system fonts instead of Google Fonts.
 """
 
 import os
-import re
-import secrets
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agent.config import AgentConfig, PromptError, check_prompt
+from agent.model_label import loading_text, model_label
 from agent.present import CHECK_COLUMNS, ProgressLine, check_rows, describe_step
 from agent.session import Turn
 from tools.errors import ScadAgentError, require
+from web.gate import CLIENT_COOKIE, Gate
 from web.params import Param
 from web.state import (
     ModelLoader,
@@ -58,9 +60,7 @@ EXAMPLES = [
     "an L bracket 40 mm long, 30 mm tall, 4 mm thick",
 ]
 TONE_ICONS = {"info": "•", "ok": "✓", "warning": "⚠", "error": "✗"}
-LOADING = "loading the model..."
 BUSY = "busy with your previous request: wait for it to finish"
-CLIENT_COOKIE = "scad-agent-client"  # names a browser for ServedFiles; random, HttpOnly
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|~>")
 
 
@@ -124,6 +124,8 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
     gr = gradio_module()
     model, served = settings.model, settings.served
     limit = settings.config.max_prompt_chars
+    loading = loading_text(model_label(settings.config.backend,
+                                       settings.config.backend_config.get("model")))
 
     def ensure(web: WebSession | None, request: gr.Request | None) -> WebSession:
         if web is not None:
@@ -139,20 +141,25 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
     def download(path: str | None):
         return gr.DownloadButton(value=path, interactive=bool(path))
 
+    def size_caption(size: str):
+        """The part's size under the viewer (hidden when there is no part); our own words
+        and numbers (tools.render.dimension_caption), so nothing to escape."""
+        return gr.Markdown(f"**{size}**" if size else "", visible=bool(size))
+
     def part_outputs(web: WebSession | None, *, rebuild_params: bool) -> list[Any]:
         """Values for PART outputs (and the parameter state when the controls must change).
         The files go out as Gradio cache copies (a new name when the content changes, so the
         viewer reloads), and only these and their originals become fetchable by the owner."""
         view = part_view(web) if web is not None else None
         if view is None or view.program is None:
-            values: list[Any] = [None, "", [], "*No part yet.*", download(None),
-                                 download(None), download(None)]
+            values: list[Any] = [None, size_caption(""), "", [], "*No part yet.*",
+                                 *(download(None) for _ in downloads)]
             shown: list[Any] = []
         else:
             originals = [view.glb, view.stl, view.threemf, view.scad]
             copies = [c.move_resource_to_block_cache(f) if f else None
-                      for c, f in zip([viewer, *part[4:]], originals, strict=True)]
-            values = [copies[0], view.program,
+                      for c, f in zip([viewer, *downloads], originals, strict=True)]
+            values = [copies[0], size_caption(view.size), view.program,
                       [list(row) for row in check_rows(view.checks, view.unchecked)],
                       md_escape(view.summary),
                       *(download(f) for f in copies[1:])]
@@ -173,7 +180,7 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
 
     def model_status() -> str:
         if model.state == "loading":
-            return md_line(ProgressLine("info", LOADING))
+            return md_line(ProgressLine("info", loading))
         return md_line(load_failure()) if model.state == "failed" else ""
 
     def show_status() -> list[Any]:
@@ -209,6 +216,7 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
                 viewer = gr.Model3D(label="Part", elem_id="viewer", height=400,
                                     clear_color=(0.96, 0.965, 0.975, 1.0), interactive=False,
                                     camera_position=(-60, 55, None))
+                part_size = gr.Markdown("", elem_id="part-size", visible=False)
                 summary = gr.Markdown("*No part yet.*", elem_id="part-summary")
                 with gr.Row():
                     stl_button = gr.DownloadButton("STL", elem_id="download-stl",
@@ -235,7 +243,8 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
                 code = gr.Code(label="Program (OpenSCAD, C highlighting)", language="c",
                                interactive=False, lines=12, elem_id="program")
 
-        part = [viewer, code, checks, summary, stl_button, threemf_button, scad_button]
+        downloads = [stl_button, threemf_button, scad_button]
+        part = [viewer, part_size, code, checks, summary, *downloads]
 
         # ------------------------------------------------------------ a model turn
         def check_send(text: str, history: list[dict], web: WebSession | None) -> list:
@@ -268,7 +277,7 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
                     return ["", history, web]
 
                 if model.state == "loading":
-                    yield say(ProgressLine("info", LOADING))
+                    yield say(ProgressLine("info", loading))
                     model.wait()
                 else:
                     yield ["", history, web]
@@ -282,6 +291,9 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
                         line = describe_step(step, web.attempts)
                         if line is not None:
                             yield say(line)
+                        if step.kind == "done" and step.data.get("publish_error"):
+                            yield say(ProgressLine("error",
+                                                   f"error: {step.data['publish_error']}"))
                 except ScadAgentError as exc:
                     yield say(ProgressLine("error", f"error: {exc}"))
                 finally:
@@ -395,120 +407,6 @@ def theme(gr):
     return gr.themes.Soft(primary_hue="blue",
                           font=["ui-sans-serif", "system-ui", "sans-serif"],
                           font_mono=["ui-monospace", "SFMono-Regular", "monospace"])
-
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-FILE_ROUTE = re.compile(r"/gradio_api/file[=/](.*)", re.DOTALL)
-# routes that take files from, or fetch URLs for, the client: the demo needs neither
-REFUSED_ROUTE = re.compile(r"/(gradio_api/)?(upload|process_recording|proxy=)")
-TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
-BODY_METHODS = ("POST", "PUT", "PATCH")
-
-
-class Gate:
-    """ASGI middleware in front of Gradio's routes: names each browser with a cookie, serves
-    the file route only for that browser's shown files, refuses the upload-like routes and
-    caps request bodies. It refuses before Gradio reads anything."""
-
-    def __init__(self, app: ASGIApp, *, served: ServedFiles, max_body: int) -> None:
-        from starlette.requests import cookie_parser  # the parser gr.Request will use
-
-        self.app, self.served, self.max_body = app, served, max_body
-        self._cookies = cookie_parser
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path = re.sub("/{2,}", "/", scope.get("path", ""))
-        scope, send, client = self._client(scope, send)
-        if REFUSED_ROUTE.match(path):
-            await refuse(send, 403, "this demo takes no uploads")
-            return
-        found = FILE_ROUTE.fullmatch(path)
-        if found and not self.served.allowed(client, found.group(1)):
-            await refuse(send, 403, "file not allowed")
-            return
-        if scope["method"] in BODY_METHODS:
-            bounded = await self._bounded(scope, receive, send)
-            if bounded is None:
-                return
-            receive = bounded
-        await self.app(scope, receive, send)
-
-    def _client(self, scope: Scope, send: Send) -> tuple[Scope, Send, str]:
-        """The browser's token; a request without one gets a new one, in its own headers
-        (so that the handler sees it) and in a Set-Cookie on the response."""
-        raw = header(scope, b"cookie") or ""
-        token = self._cookies(raw).get(CLIENT_COOKIE, "")
-        if TOKEN.fullmatch(token):
-            return scope, send, token
-        token = secrets.token_urlsafe(16)
-        cookie = f"{raw}; {CLIENT_COOKIE}={token}" if raw else f"{CLIENT_COOKIE}={token}"
-        headers = [(k, v) for k, v in scope["headers"] if k != b"cookie"]
-        scope = {**scope, "headers": [*headers, (b"cookie", cookie.encode("latin-1"))]}
-        set_cookie = f"{CLIENT_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax".encode()
-
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message,
-                           "headers": [*message.get("headers", []), (b"set-cookie", set_cookie)]}
-            await send(message)
-
-        return scope, send_with_cookie, token
-
-    async def _bounded(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
-        """`receive` for a body within max_body, or None once refused. A declared length is
-        judged unread; a chunked body is read up to the limit and replayed."""
-        length = header(scope, b"content-length")
-        if length is not None:
-            if not length.isdigit():
-                await refuse(send, 400, "bad Content-Length")
-                return None
-            if int(length) > self.max_body:
-                await refuse(send, 413, f"request body over {self.max_body} bytes")
-                return None
-            return receive
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return None  # the client went away
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > self.max_body:
-                await refuse(send, 413, f"request body over {self.max_body} bytes")
-                return None
-            if not message.get("more_body", False):
-                break
-        pending: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
-                                   "more_body": False}]
-
-        async def replay() -> Message:
-            return pending.pop() if pending else await receive()
-
-        return replay
-
-
-def header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
-async def refuse(send: Send, status: int, message: str) -> None:
-    body = (message + "\n").encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
 
 
 def launch_demo(demo, settings: WebSettings, *, host: str, port: int | None,

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.backends import get_backend
+from agent.model_label import loading_text, model_label
 from agent.run_cli import (
     EXIT_USAGE,
     ApiKeyEnvOption,
@@ -99,17 +100,23 @@ def web(
         err.print(f"[yellow]warning:[/yellow] listening on {escape(host)} without --auth: "
                   "anyone who can reach this address can use the demo")
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    try:
+        # the flags and the config file are checked now; only the model loads later
+        config = config_from_flags(
+            config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
+            api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
+            samples=None, no_grammar=False)
+    except ScadAgentError as exc:
+        raise fail(str(exc)) from exc
+    # a line at once, in the page's words: Gradio and the agent take seconds to import
+    err.print(escape(loading_text(model_label(config.backend,
+                                              config.backend_config.get("model")))))
 
     from web.app import WebSettings, build_demo, gradio_module, launch_demo
     from web.state import ModelLoader
 
     try:
         gradio_module()
-        # the flags and the config file are checked now; only the model loads later
-        config = config_from_flags(
-            config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
-            api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
-            samples=None, no_grammar=False)
     except ScadAgentError as exc:
         raise fail(str(exc)) from exc
 
@@ -131,6 +138,5 @@ def web(
     demo = build_demo(settings)
     model_loader.start()
     Console(highlight=False).print(
-        f"scad-agent web on http://{escape(host)}:{port} (sessions in {escape(str(folder))}; "
-        "loading the model...)")
+        f"scad-agent web on http://{escape(host)}:{port} (sessions in {escape(str(folder))})")
     launch_demo(demo, settings, host=host, port=port, auth=credentials, share=share)

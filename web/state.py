@@ -38,7 +38,7 @@ from agent.session import Session, Turn, program_params
 from tools.errors import ScadAgentError
 from tools.mesh import MeshReport, analyze_mesh, load_mesh
 from tools.openscad import compile_scad, validate_param
-from tools.render import export_mesh
+from tools.render import dimension_caption, export_mesh
 from tools.spec import check_spec
 from web.params import Param, ParamError, apply_values, changed, coerce_all, parse_params
 
@@ -75,6 +75,7 @@ class PartView:
     checks: list[dict[str, Any]] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
     summary: str = ""
+    size: str = ""  # "60.0 x 40.0 x 5.0 mm", the caption under the viewer
     params: list[Param] = field(default_factory=list)
 
 
@@ -121,7 +122,13 @@ def part_view(web: WebSession) -> PartView:
     view = PartView(program=turn.program, checks=list(turn.checks),
                     unchecked=list(turn.unchecked), params=parse_params(turn.program))
     if turn.report:
-        view.summary = MeshReport.from_dict(turn.report).summary()
+        report = MeshReport.from_dict(turn.report)
+        view.summary = report.summary()
+        if not report.empty:
+            try:
+                view.size = dimension_caption(report.extents)
+            except ValueError:  # a report without usable extents: no caption
+                pass
     scad = turn.files.get("scad")
     view.scad = Path(scad) if scad else None
     stl = turn.files.get("stl")
