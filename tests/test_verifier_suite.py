@@ -4,7 +4,10 @@ wrong axis or kind, an edit on the wrong side) fail them. Real OpenSCAD, real me
 
 Each file is held to what it measured when its figures went into benchmarks/RESULTS.md, so
 a change to the checks that loses ground fails here. dev files were written while the checks
-were built; heldout-* served as a validation set; test-final was only ever measured.
+were built; heldout-* served as a validation set; test-final and test-final-2 were written
+blind and first measured untouched (benchmarks/RESULTS.md has those first figures). To keep
+the suite within its CI budget every second case of each file runs here (the limits are for
+that half); benchmarks/verifier.py runs them all.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from evals.verifier import SUITE_DIR, load_cases, score_case, summarize
 
 # file -> (most false alarms, most misses) allowed
 LIMITS: dict[str, tuple[int, int]] = {
-    "oneliners.yaml": (0, 4),
-    "maker.yaml": (0, 20),
-    "engineering.yaml": (0, 16),
-    "edits.yaml": (0, 3),
-    "heldout-a.yaml": (0, 8),
-    "heldout-b.yaml": (0, 12),
+    "oneliners.yaml": (0, 0),  # of 45 wrong parts
+    "maker.yaml": (0, 11),  # of 47
+    "engineering.yaml": (0, 7),  # of 52
+    "edits.yaml": (0, 0),  # of 45
+    "heldout-a.yaml": (0, 2),  # of 30
+    "heldout-b.yaml": (0, 6),  # of 30
+    "test-final.yaml": (3, 24),  # of 72
+    "test-final-2.yaml": (1, 29),  # of 78
 }
 
 
@@ -36,6 +41,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_suite_file(name: str, cache: Path) -> None:
     cases = load_cases([SUITE_DIR / name])
     assert len(cases) >= 20
+    cases = cases[::2]
     scores = [score_case(case, cache) for case in cases]
     summary = summarize(scores)
     false_alarms = [s.case.id for s in scores if s.false_alarm]
@@ -49,7 +55,7 @@ def test_suite_file(name: str, cache: Path) -> None:
 
 def test_every_suite_file_is_held_to_a_limit() -> None:
     files = {p.name for p in SUITE_DIR.glob("*.yaml")}
-    assert files <= set(LIMITS) | {"test-final.yaml"}, files - set(LIMITS)
+    assert files <= set(LIMITS), files - set(LIMITS)
 
 
 def test_suite_format_errors_are_clear(tmp_path: Path) -> None:
