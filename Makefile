@@ -59,7 +59,7 @@ $(VENV)/.demo: $(VENV)/.torch pyproject.toml
 	touch $@
 
 $(VENV)/.test: $(VENV)/.torch pyproject.toml
-	$(BIN)/pip install -q -e ".[train,tui,web,scrape,dev]"
+	$(BIN)/pip install -q -e ".[train,tui,web,scrape,openai,eval,dev]"
 	touch $@ $(VENV)/.demo
 
 venv-demo: $(VENV)/.demo

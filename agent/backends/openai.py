@@ -53,6 +53,7 @@ from agent.backends.base import (
     empty_usage,
 )
 from agent.backends.common import config_from, program_grammar, sampling_plan, unfence
+from tools.errors import require
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ class OpenAIBackend:
     name = "openai"
 
     def __init__(self, *, sleep: Callable[[float], None] = time.sleep, **config: Any) -> None:
-        import openai
+        openai = require("openai", "openai")  # an extra: the core installs without it
 
         self.config = cfg = config_from(OpenAIConfig, config, self.name)
         if cfg.grammar_mode not in GRAMMAR_MODES:
