@@ -73,7 +73,7 @@ def check_cmd(
     from tools.mesh import analyze_mesh
     from tools.spec import check_spec
 
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # errors stay one line
     out = Console(highlight=False)
 
     def usage(message: str) -> typer.Exit:

@@ -162,9 +162,9 @@ def test_exported_model_runs_in_the_agents_hf_backend(scratch_run: Path) -> None
     backend = get_backend("hf", model=str(scratch_run / "final"), device="cpu")
     messages = [{"role": "system", "content": "You write OpenSCAD."}, *PROMPT]
     (reply,) = backend.generate(messages, max_tokens=24)
-    assert isinstance(reply, str) and reply
+    assert isinstance(reply.text, str) and reply.text
     # the backend's prompt is exactly the training format (the system prompt dropped)
-    assert backend.last_usage["prompt_tokens"] == len(
+    assert reply.prompt_tokens == len(
         backend.tokenizer.apply_chat_template(PROMPT, add_generation_prompt=True,
                                               return_dict=True)["input_ids"])
 
@@ -248,7 +248,7 @@ def test_merged_lora_model_runs_in_the_agents_hf_backend(lora_run: Path) -> None
 
     backend = get_backend("hf", model=str(lora_run / "final" / "merged"), device="cpu")
     (reply,) = backend.generate(PROMPT, max_tokens=8)
-    assert isinstance(reply, str)
+    assert isinstance(reply.text, str) and reply.finish_reason in ("stop", "length")
 
 
 def test_lora_resume_continues_the_loss_trajectory(lora_run: Path, tiny_base: Path,

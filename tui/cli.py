@@ -66,7 +66,7 @@ def tui(
              "(half blocks).")] = "auto",
 ) -> None:
     """Describe parts and refine them in the terminal (undo, redo, export, switch model)."""
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # errors stay one line
     if preview not in PREVIEW_MODES:
         err.print(f"[red]error:[/red] --preview must be one of {', '.join(PREVIEW_MODES)}")
         raise typer.Exit(EXIT_USAGE)

@@ -81,7 +81,7 @@ def web(
     concurrency: Annotated[int, typer.Option(help="Model turns running at once.")] = 1,
 ) -> None:
     """Serve the demo: chat, 3D viewer, parameters, checks and downloads."""
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # errors stay one line
 
     def fail(message: str) -> typer.Exit:
         err.print(f"[red]error:[/red] {escape(message)}")
