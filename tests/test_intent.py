@@ -345,3 +345,15 @@ def test_agrees_with_the_synthetic_generator() -> None:
     assert len(wrong["size"]) <= checked["size"] // 150, wrong["size"]
     assert len(wrong["genus"]) <= checked["genus"] // 300, wrong["genus"]
     assert wrong["bodies"] == [], wrong["bodies"]
+
+
+def test_the_legs_of_an_l_bracket_said_of_the_bracket_are_its_extents() -> None:
+    from agent.intent import read_request
+
+    spec = read_request("a bracket with a 50 mm tall upright and a 15 mm long base, "
+                        "2.5 mm thick, 32 mm wide").spec
+    low, high = zip(*spec["size"], strict=True)
+    assert all(lo <= v <= hi for v, lo, hi in zip((50, 32, 15), low, high, strict=True))
+    # one size and no legs: the bracket's length may be its extrusion, not a leg
+    assert "size" not in read_request("a 120 mm long L bracket, 3 mm thick").spec
+    assert read_request("corner bracket with a couple of M3 holes").spec["genus"] == 2

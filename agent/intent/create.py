@@ -446,8 +446,10 @@ def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     to one material thickness more) and its width; the material's thickness is not an
     extent. A flat one (a corner brace, a T or mending plate) lies flat: its arms' lengths
     and its thickness are extents, the arms' width is not."""
-    legs = [m for m in reading.mentions if _singular_noun(m.noun) in ("leg", "arm", "strip")
-            and m.refers is None]
+    # "a 60 mm base leg and a 40 mm vertical leg", "a 50 mm tall upright and a 15 mm long
+    # base": a leg named again with its own size is the other leg
+    legs = [m for m in reading.mentions if m is not base and _singular_noun(m.noun) in (
+        "leg", "arm", "strip", "upright", "base") and (m.refers is None or m.sizes)]
     words = _words(reading)
     flat = "flat" in words or (bool({"brace", "mending", "t", "tee"} & words | {"plate"} & {
         base.noun}) and not {"shelf", "gusseted", "braced", "gusset", "gussets"} & words)
@@ -486,8 +488,17 @@ def _bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     out: list[Dim] = list(dims)
     lengths = [q for m in legs for q in m.sizes if q.role in ("size", "length", "height",
                                                               "long", "rise")]
+    own = [q for q in base.sizes if q.role in ("size", "length", "height", "long", "rise")
+           and not q.used]
+    if not dims and (legs or {"height", "rise"} & {q.role for q in own} and {
+            "length", "long"} & {q.role for q in own}):
+        # "has a 60 mm base leg and a 40 mm vertical leg", "a 50 mm tall upright and a 15 mm
+        # long base": sizes said of the bracket that are its legs
+        lengths += own
     plural = any(m.plural or (m.count or 1) >= 2 for m in legs)
     values = sorted({q.values[0] for q in lengths}, reverse=True)
+    if len(values) > 2:
+        values, lengths = [], []  # more sizes than legs: which is which is not clear
     if len(values) == 1 and plural:
         values = values * 2  # "legs 40 mm": both of them
     for value in values[:2]:

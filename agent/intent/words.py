@@ -92,6 +92,8 @@ def normalize(text: str) -> str:
                r"\1 x diameter \2 holes", t)
     # "(22 total)": the whole part's size
     t = re.sub(r"\((\d*\.?\d+)\s*(mm)?\s*(total|overall)\)", r", \1 \2 overall", t)
+    t = re.sub(r"\ba couple of\b", "two", t)  # "a couple of M3 holes"
+    t = re.sub(r"\ba couple (?=\w+ (?:holes?|bores?|slots?)\b)", "two ", t)
     # "half a mm", "a quarter inch", "half an inch": numbers in words
     t = re.sub(r"\b(?:a )?half (?:a |an )?(?=mm|millimet|inch|cm)", "0.5 ", t)
     t = re.sub(r"\b(?:a )?quarter (?:of )?(?:a |an )?(?=mm|millimet|inch|cm)", "0.25 ", t)
