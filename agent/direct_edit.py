@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from agent.intent.words import UNITS
 from agent.patch import Patch
 from tools.mesh import MeshReport
 from tools.params import customizer_params
@@ -48,8 +49,7 @@ WORDS: dict[str, tuple[str, int]] = {
 # words that carry no change: "please make it 80 mm tall" is "80 mm tall"
 _FILLER = re.compile(r"\b(please|pls|can|could|would|you|make|set|change|turn|it|its|the|"
                      r"part|now|instead|thanks|thank|just|so|that|of|overall|total)\b")
-_UNITS = {"mm": 1.0, "millimeter": 1.0, "millimeters": 1.0, "millimetre": 1.0,
-          "millimetres": 1.0, "cm": 10.0, "in": 25.4, "inch": 25.4, "inches": 25.4, '"': 25.4}
+_UNITS = {**UNITS, '"': 25.4}  # the intent reader's table, and 2" for inches
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 _UNIT = r"\s*(mm|millimet(?:er|re)s?|cm|inch(?:es)?|in|\")?"
 

@@ -102,9 +102,10 @@ def program_from_reply(reply: Reply, previous_program: str | None) -> Extraction
         found = extract_program(reply.text)
     if found.program is None and previous_program:
         # "height = 60;" alone has no geometry, so extraction calls it prose
-        found = Extraction(_FENCE.sub("", reply.text).strip() or None, found.reason)
-        if read_patch(found.program) is None:
-            return extract_program(reply.text)
+        bare = _FENCE.sub("", reply.text).strip() or None
+        if read_patch(bare) is None:
+            return found
+        found = Extraction(bare, found.reason)
     try:
         program, patch = program_of_reply(previous_program, found.program)
     except PatchError as exc:

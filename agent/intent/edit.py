@@ -30,7 +30,7 @@ from agent.intent.create import (
     wall_range,
 )
 from agent.intent.parse import Reading
-from agent.intent.words import normalize
+from agent.intent.words import UNITS, normalize
 from tools.kinds import compatible, declared_kind, kinds_named
 from tools.mesh import MeshReport
 from tools.params import top_level_values
@@ -139,11 +139,9 @@ def _changes(norm: str, prev: MeshReport, draft: Draft,
     changes: list[Change] = []
     # the unit ends at a word boundary: "45 instead" is 45 mm, not 45 inches
     number = r"(\d*\.?\d+)\s*(?:(mm|cm|inch|inches|in|millimet\w*|centimet\w*)\b)?"
-    scale = {"mm": 1.0, "cm": 10.0, "inch": 25.4, "inches": 25.4, "in": 25.4}
 
     def mm(value: str, unit: str | None) -> float:
-        factor = scale.get(unit or "mm", 10.0 if (unit or "").startswith("centi") else 1.0)
-        return float(value) * factor
+        return float(value) * UNITS.get(unit or "mm", 1.0)
 
     def add(name: str, kind: str, value: float = 0.0, text: str = "") -> None:
         axes = _program_axis(name, prev, program) or axes_for(name, prev)
