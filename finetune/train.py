@@ -9,7 +9,7 @@ Output directory layout:
     data/                 the tokenized splits (train.npz, validation.npz, stats.json)
     checkpoints/step-N/   checkpoint.pt: trainable weights, optimizer, RNG, step, data position
     metrics.jsonl         one line per log / eval event
-    final/                HF model directory (scratch) or adapter/ (+ merged/) for LoRA
+    final/                HF model directory (all weights trained) or adapter/ (+ merged/) for LoRA
 
 Multi-GPU: launched through `accelerate launch` (see finetune/README.md) each process trains
 on its own share of every step's batches; gradients are averaged by DDP / FSDP.
@@ -644,7 +644,7 @@ class Trainer:
     # -- export
 
     def export(self) -> Path:
-        """Write the final model: a full HF dir (scratch) or the adapter (LoRA)."""
+        """Write the final model: a full HF dir (all weights trained) or the adapter (LoRA)."""
         final = Path(self.recipe.export.dir) if self.recipe.export.dir else self.out_dir / "final"
         model = self._unwrapped()
         # under FSDP the full weights exist only once gathered: every rank must take part
@@ -653,7 +653,8 @@ class Trainer:
             self._barrier()
             return final
         model.eval()
-        if self.recipe.from_scratch:
+        if not self.recipe.lora.enabled:
+            # from scratch or every weight of a base trained further: a whole model either way
             export_model(model, self.tokenizer, final, self.recipe.export.dtype)
         else:
             adapter = final / "adapter"

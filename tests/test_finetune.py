@@ -184,6 +184,24 @@ def test_scratch_resume_continues_from_the_same_step(scratch_run: Path, tmp_path
         assert resumed[step] == pytest.approx(straight[step], rel=1e-5), step
 
 
+def test_continuing_a_whole_model_exports_a_whole_model(scratch_run: Path, tmp_path: Path) -> None:
+    """scad-tiny-continue's path: a base model trained further without LoRA."""
+    from transformers import AutoModelForCausalLM
+
+    out = tmp_path / "continued"
+    recipe = load_recipe("scad-tiny-continue", [
+        f"model.base={scratch_run / 'final'}", f"tokenizer.path={scratch_run / 'final'}",
+        f"output_dir={out}", f"data.train=[{FIXTURE}]", "data.validation_fraction=0.1",
+        "data.max_length=256", "train.batch_size=8", "train.lr=0.01", "train.warmup_steps=1",
+        "train.max_steps=3", "train.max_minutes=0", "train.eval_every=3", "train.save_every=3",
+        "train.compile_eval_prompts=0", "train.threads=1"])
+    final = train(recipe, log=quiet)
+    assert (final / "model.safetensors").exists() and not (final / "adapter").exists()
+    before = AutoModelForCausalLM.from_pretrained(scratch_run / "final").state_dict()
+    after = AutoModelForCausalLM.from_pretrained(final).state_dict()
+    assert any(not (before[k] == after[k]).all() for k in before)   # the weights moved
+
+
 # ---------------------------------------------------------------- LoRA
 
 
