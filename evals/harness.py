@@ -72,6 +72,9 @@ class TurnResult:
     latency_s: float = 0.0
     stop: str | None = None
     note: str | None = None
+    # how the part was made: "direct" (a parameter set without the model), "already" (the
+    # part already met the request), "patch" (changed assignments), "program" (a whole one)
+    mode: str | None = None
 
     @property
     def kind(self) -> Literal["create", "edit"]:
@@ -280,6 +283,15 @@ def _part(done: dict | None) -> MeshReport | None:
     return None if report.empty else report
 
 
+def made_by(done: dict | None) -> str | None:
+    """How a turn's part came about (TurnResult.mode); None without a part."""
+    if not done or _part(done) is None:
+        return None
+    if done.get("stop") in ("direct", "already"):
+        return done["stop"]
+    return "patch" if (done.get("best") or {}).get("patch") else "program"
+
+
 def _score_turn(index: int, text: str, spec: dict | None, done: dict | None,
                 before: _Before) -> TurnResult:
     report = _part(done)
@@ -288,7 +300,8 @@ def _score_turn(index: int, text: str, spec: dict | None, done: dict | None,
                       status if status in ("ok", "failed_checks", "no_part") else "error",
                       scored=spec is not None, has_part=report is not None,
                       repairs_used=int((done or {}).get("repairs_used", 0)),
-                      stop=(done or {}).get("stop"), note=(done or {}).get("note"))
+                      stop=(done or {}).get("stop"), note=(done or {}).get("note"),
+                      mode=made_by(done))
     if spec is not None:
         checked = check_spec(spec, report, first=before.report,
                              program=(done or {}).get("program") if report else None,

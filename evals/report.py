@@ -54,6 +54,7 @@ def _turn_block(turns: Sequence[TurnResult]) -> dict[str, Any]:
         "false_ok": false_ok,
         "false_ok_rate": _rate(false_ok, len(said_ok)),
         "latency_p50_s": round(_percentile(ran, 50), 3),
+        "modes": dict(Counter(t.mode for t in turns if t.mode).most_common()),
     }
 
 
@@ -174,6 +175,10 @@ def _turns_table(summary: dict[str, Any]) -> list[str]:
                  f"{summary['counts']['pass']} ({summary['pass_rate']:.0%}) | "
                  f"{_false_ok(summary['false_ok'], summary['said_ok'])} | "
                  f"{summary['latency_p50_s']} |")
+    for name, block in (("create turns", create), ("edit turns", edit)):
+        if block.get("modes"):
+            made = ", ".join(f"{mode} {n}" for mode, n in block["modes"].items())
+            lines += ["", f"Parts of {name} made by: {made}."]
     return [*lines, ""]
 
 

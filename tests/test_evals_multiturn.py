@@ -92,8 +92,12 @@ def test_every_turn_is_scored_and_false_oks_counted(tmp_path: Path) -> None:
     summary = write_run(tmp_path, [chain, broken], {"suite": "two conversations"})
     assert summary["turns"]["create"] == {
         "turns": 2, "passed": 2, "pass_rate": 1.0, "said_ok": 2, "false_ok": 0,
-        "false_ok_rate": 0.0, "latency_p50_s": summary["turns"]["create"]["latency_p50_s"]}
+        "false_ok_rate": 0.0, "latency_p50_s": summary["turns"]["create"]["latency_p50_s"],
+        "modes": {"program": 2}}
     edit = summary["turns"]["edit"]
+    # whole programs every time (no named parameters to set directly); turns without a
+    # part were made by nothing
+    assert edit["modes"] == {"program": 3}
     assert (edit["turns"], edit["passed"], edit["said_ok"], edit["false_ok"]) == (6, 2, 3, 1)
     assert summary["edit_pass_rate"] == 0.3333 and summary["edit_false_ok_rate"] == 0.3333
     assert summary["create_pass_rate"] == 1.0 and summary["create_false_ok_rate"] == 0.0
@@ -105,6 +109,7 @@ def test_every_turn_is_scored_and_false_oks_counted(tmp_path: Path) -> None:
     assert "| create turns | 2 | 2 (100%) | 0/2 (0%) |" in report
     assert "| edit turns | 6 | 2 (33%) | 1/3 (33%) |" in report
     assert "| conversations (all turns pass) | 2 | 0 (0%) | 1/1 (100%) |" in report
+    assert "Parts of edit turns made by: program 3." in report
     assert "| chain | fail_spec | P P F! P |" in report
     assert "| broken | error | P F F F |" in report
     assert ('- turn 3, edit, agent ok (the agent said OK): "a touch more polish"' in report)
@@ -190,3 +195,22 @@ def test_cli_prints_turn_rates(tmp_path: Path) -> None:
     assert "turns P F!" in result.output
     assert "edit turns 0/1 passed (false OK 1/1" in result.output
     assert "create turns 1/1 passed (false OK 0/1)" in result.output
+
+
+def test_each_turn_says_how_its_part_was_made(tmp_path: Path) -> None:
+    replies = {"a parametric block": "width = 20;\nheight = 10;\ncube([width, 20, height]);",
+               "make it a bit wider please": "width = 30;"}
+
+    def patchy(messages: list[dict], n: int) -> list[str]:
+        users = [m["content"] for m in messages if m["role"] == "user"]
+        return [next(replies[u] for u in reversed(users) if u in replies)] * n
+
+    case = Case("modes", "a parametric block",
+                turns=["set height to 30", "make it a bit wider please"],
+                specs=[box(20, 20, 10), box(20, 20, 30), box(30, 20, 30)])
+    (result,) = run_suite([case], lambda: ScriptedBackend(patchy), CONFIG, tmp_path,
+                          EvalConfig(case_timeout_s=120))
+    assert [(t["mode"], t["spec_passed"]) for t in result.turn_results] == [
+        ("program", True), ("direct", True), ("patch", True)]
+    summary = write_run(tmp_path, [result], {"suite": "modes"})
+    assert summary["turns"]["edit"]["modes"] == {"direct": 1, "patch": 1}
