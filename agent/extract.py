@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
+
+from tools.scad_text import bracket_depth, open_construct
 
 SCAD_TAGS = frozenset({"openscad", "scad", "open-scad", "open_scad"})
 
@@ -62,34 +65,6 @@ def looks_like_openscad(text: str) -> bool:
     return not _FOREIGN.search(text)
 
 
-def _advance(line: str, in_string: bool, in_comment: bool) -> tuple[bool, bool]:
-    """Carry string / block-comment state across a line, so that a ``` inside a string
-    literal or comment does not close the fence."""
-    i = 0
-    while i < len(line):
-        pair = line[i : i + 2]
-        ch = line[i]
-        if in_comment:
-            if pair == "*/":
-                in_comment, i = False, i + 2
-                continue
-        elif in_string:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == '"':
-                in_string = False
-        elif pair == "//":
-            break
-        elif pair == "/*":
-            in_comment, i = True, i + 2
-            continue
-        elif ch == '"':
-            in_string = True
-        i += 1
-    return in_string, in_comment
-
-
 def _blocks(reply: str) -> list[_Block]:
     blocks: list[_Block] = []
     lines = reply.splitlines()
@@ -101,15 +76,14 @@ def _blocks(reply: str) -> list[_Block]:
             continue
         ticks, tag = opened.group(1), opened.group(2).lower()
         body: list[str] = []
-        in_string = in_comment = False
+        inside: Literal["string", "comment"] | None = None  # a ``` in there closes nothing
         closed = False
         i += 1
         while i < len(lines):
             line = lines[i]
             stripped = line.strip()
             if (
-                not in_string
-                and not in_comment
+                inside is None
                 and stripped.startswith(ticks)
                 and not stripped.strip("`")
             ):
@@ -117,42 +91,15 @@ def _blocks(reply: str) -> list[_Block]:
                 i += 1
                 break
             body.append(line)
-            in_string, in_comment = _advance(line, in_string, in_comment)
+            inside = open_construct(line, inside)
             i += 1
         blocks.append(_Block(tag=tag, body="\n".join(body).strip("\n"), closed=closed))
     return blocks
 
 
 def _braces_open(program: str) -> bool:
-    """True when brackets are left open outside strings and comments: a cut-off program."""
-    depth = 0
-    in_string = in_comment = False
-    for line in program.splitlines():
-        i = 0
-        while i < len(line):
-            pair, ch = line[i : i + 2], line[i]
-            if in_comment:
-                if pair == "*/":
-                    in_comment = False
-                    i += 1
-            elif in_string:
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    in_string = False
-            elif pair == "//":
-                break
-            elif pair == "/*":
-                in_comment = True
-                i += 1
-            elif ch == '"':
-                in_string = True
-            elif ch in "({[":
-                depth += 1
-            elif ch in ")}]":
-                depth -= 1
-            i += 1
-    return depth > 0 or in_string or in_comment
+    """True when brackets, a string or a comment are left open: a cut-off program."""
+    return bracket_depth(program) > 0 or open_construct(program) is not None
 
 
 def _is_code_line(line: str) -> bool:

@@ -11,7 +11,9 @@ Every file is written whole or not at all (temp file + rename). A session folder
 be written is a SessionWriteError; an output directory that cannot be written only sets
 `publish_error`, because the part itself is safe in the session folder. session.json is read
 back as untrusted input: its shape and types are checked, and the paths in it are not used
-to read or write anywhere outside the session (see `load`).
+to read or write anywhere outside the session (see `load`). The Turn record and the
+reading of session.json are in agent/session_file.py; the part's files (preview, the copy in
+the output directory, a loaded turn's own files) in agent/part_files.py.
 
 Follow-ups edit the current part: the model sees the conversation of the turns that made
 the current part, with each of their programs as the assistant's message, so the last
@@ -23,169 +25,36 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
 from agent.backends.base import Backend, Message
-from agent.config import AgentConfig, check_prompt, fields_problem
+from agent.config import AgentConfig, check_prompt
 from agent.loop import Step, clean_text, run_turn
+from agent.part_files import own_files, publish_part, render_preview
 from agent.prompts import system_message
+from agent.session_file import (
+    FORMAT_VERSION,
+    MAX_SESSION_BYTES,
+    SESSION_FILE,
+    TRAJECTORY_FILE,
+    SessionFileError,
+    SessionWriteError,
+    Turn,
+    TurnStatus,
+    json_safe,
+    program_params,
+    read_session_file,
+)
 from tools.errors import ScadAgentError
 from tools.files import write_atomic
 from tools.mesh import MeshReport
-from tools.params import customizer_params
-from tools.render import render_png
 
-SESSION_FILE = "session.json"
-TRAJECTORY_FILE = "trajectory.jsonl"
-FORMAT_VERSION = 1
-PART_FILES = ("scad", "stl", "png")
-MAX_SESSION_BYTES = 50 * 2**20  # a long session with big reports is a few MB
-MAX_SESSION_DEPTH = 32  # a real session.json nests about 8 deep
-
-
-class SessionFileError(ScadAgentError):
-    """A session.json that cannot be resumed: missing, not JSON, or not shaped like one."""
-
-
-class SessionWriteError(ScadAgentError):
-    """The session folder cannot be written (read-only, full disk, not a folder)."""
-
-TurnStatus = Literal["running", "ok", "failed_checks", "no_part", "error", "interrupted"]
-
-
-@dataclass
-class Turn:
-    index: int  # 1-based, stable: turn-N directories keep their names after undo
-    text: str
-    status: TurnStatus = "running"
-    program: str | None = None
-    # a follow-up answered with changed assignments: the model's history shows the patch as
-    # it was written (as the training data does), not the whole program it made
-    patch: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    spec: dict[str, Any] = field(default_factory=dict)
-    checks: list[dict[str, Any]] = field(default_factory=list)
-    unchecked: list[str] = field(default_factory=list)  # stated but not checked
-    note: str | None = None  # what the agent has to say beyond the checks
-    report: dict[str, Any] | None = None
-    files: dict[str, str] = field(default_factory=dict)  # kind -> path
-    attempts: list[dict[str, Any]] = field(default_factory=list)  # candidate summaries
-    repairs_used: int = 0
-    stop: str | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    tokens: dict[str, int] = field(default_factory=dict)
-    error: str | None = None
-    undone: bool = False
-    started_at: float = field(default_factory=time.time)
-
-    @property
-    def has_part(self) -> bool:
-        return self.status in ("ok", "failed_checks") and self.program is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Turn:
-        """A turn from parsed JSON; SessionFileError (one line) when it is not one."""
-        where = f"turn {data.get('index', '?')}" if isinstance(data, dict) else "a turn"
-        if not isinstance(data, dict):
-            raise SessionFileError(f"{where} should be an object")
-        problem = fields_problem(cls, data, where, required=("status",))
-        if problem is None and data.get("report") is not None:
-            problem = fields_problem(MeshReport, data["report"], f"{where}: report")
-        if problem is not None:
-            raise SessionFileError(problem)
-        return cls(**data)
-
-
-def program_params(program: str | None) -> dict[str, Any]:
-    """The part's knobs: its customizer parameters (tools.params) with scalar values
-    (numbers, booleans, strings), name -> value. Like OpenSCAD's customizer this reads only
-    the assignments before the first `{` or module/function definition and skips the
-    [Hidden] group and $-variables; vectors are left out."""
-    return {p.name: p.value for p in customizer_params(program)
-            if not isinstance(p.value, list)}
-
-
-def _json_safe(value: Any) -> Any:
-    """Paths and other strays to text, so a step can always be written."""
-    return json.loads(json.dumps(value, default=str))
-
-
-@dataclass
-class _SessionFile:
-    """The top level of session.json, for checking what is read back."""
-    version: int
-    turns: list[dict[str, Any]]
-    config: dict[str, Any] | None = None
-    out_dir: str | None = None
-    spec: dict[str, Any] | None = None
-
-
-def _too_deep(value: Any, limit: int = MAX_SESSION_DEPTH) -> bool:
-    """Nested deeper than `limit` (iterative: a hostile file cannot exhaust the stack)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return False
-
-
-def read_session_file(path: Path) -> tuple[Path, dict[str, Any]]:
-    """(session.json, its parsed and checked top level) for `path`, a session.json or the
-    folder holding one. SessionFileError with one line for anything else."""
-    path = Path(path)
-    file = path / SESSION_FILE if path.is_dir() else path
-
-    def refuse(why: str) -> SessionFileError:
-        return SessionFileError(f"cannot load session {file}: {why}")
-
-    if not file.exists():
-        hint = "" if path.is_dir() or file.name == SESSION_FILE else \
-            f" (give a {SESSION_FILE} or the folder holding one)"
-        raise refuse(f"no such file{hint}")
-    if not file.is_file():
-        raise refuse(f"not a regular file (give a {SESSION_FILE} or the folder holding one)")
-    try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_SESSION_BYTES + 1)  # bounded even where stat says 0 (/proc)
-    except OSError as exc:
-        raise refuse(exc.strerror or str(exc)) from exc
-    if len(raw) > MAX_SESSION_BYTES:
-        raise refuse(f"larger than {MAX_SESSION_BYTES // 2**20} MB")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise refuse(f"not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})"
-                     ) from exc
-    try:
-        data = json.loads(text)
-    except RecursionError as exc:
-        raise refuse("nested too deeply") from exc
-    except ValueError as exc:  # JSONDecodeError, or an integer too long to convert
-        raise refuse(f"not JSON ({exc})") from exc
-    if not isinstance(data, dict):
-        raise refuse("not a scad-agent session (the top level is not an object)")
-    if data.get("version") != FORMAT_VERSION:
-        raise refuse(f"not a scad-agent session of version {FORMAT_VERSION} (version "
-                     f"{str(data.get('version'))[:20]})")
-    if _too_deep(data):
-        raise refuse(f"nested more than {MAX_SESSION_DEPTH} levels deep")
-    problem = fields_problem(_SessionFile, data, "")
-    if problem is not None:
-        raise refuse(problem)
-    return file, data
+# What other modules import from here (the contract names them as agent.session's).
+__all__ = ["MAX_SESSION_BYTES", "Session", "SessionFileError", "SessionWriteError", "Turn",
+           "TurnStatus", "program_params"]
 
 
 class Session:
@@ -439,52 +308,18 @@ class Session:
             kept["stl"] = str(stl)
             if self.config.render:
                 started = time.monotonic()
-                kept.update(self._render(stl, folder / "part.png"))
+                kept.update(render_preview(stl, folder / "part.png"))
                 turn.timings["render_s"] = round(time.monotonic() - started, 4)
         return kept
 
-    def _render(self, stl: Path, png: Path) -> dict[str, str]:
-        tmp = png.with_name(f".{png.name}.tmp")
-        try:
-            render_png(stl, tmp)
-            os.replace(tmp, png)
-        except (ScadAgentError, OSError):
-            # a preview is a nicety: never lose the part over it (a full disk shows up in
-            # the save that follows)
-            tmp.unlink(missing_ok=True)
-            return {}
-        return {"png": str(png)}
-
     def _publish(self, turn: Turn | None) -> None:
-        """Mirror the current part into the output directory (or clear it after undo).
-
-        All or nothing: every file is copied to a temp name first and renamed only once all
-        are whole, so a full disk or a read-only folder leaves the previous part.* as they
-        were. A failure is kept in `publish_error`, never raised: the part is safe in the
-        session folder, and the turn keeps its status."""
+        """Mirror the current part into the output directory (or clear it after undo); a
+        failure is kept in `publish_error`, never raised (agent/part_files.py)."""
         self.publish_error = None
         if self.out_dir is None:
             return
-        sources = {kind: Path(turn.files[kind]) for kind in PART_FILES
-                   if turn is not None and turn.files.get(kind)
-                   and Path(turn.files[kind]).is_file()}
-        staged: list[tuple[Path, Path]] = []
-        try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-            for kind, source in sources.items():
-                target = self.out_dir / f"part.{kind}"
-                staged.append((_staged_copy(source, target), target))
-            for tmp, target in staged:
-                os.replace(tmp, target)
-            for kind in set(PART_FILES) - set(sources):
-                (self.out_dir / f"part.{kind}").unlink(missing_ok=True)
-        except OSError as exc:
-            for tmp, _ in staged:
-                tmp.unlink(missing_ok=True)
-            kept = f" (the part is kept in {self.directory / f'turn-{turn.index}'})" if (
-                turn is not None) else ""
-            self.publish_error = (f"cannot copy the part to {self.out_dir}: "
-                                  f"{exc.strerror or exc}{kept}")
+        kept_in = self.directory / f"turn-{turn.index}" if turn is not None else None
+        self.publish_error = publish_part(self.out_dir, turn.files if turn else {}, kept_in)
 
     def _record(self, turn: Turn, step: Step) -> None:
         self._append_trajectory({"turn": turn.index, "time": time.time(), **step.to_dict()})
@@ -496,7 +331,7 @@ class Session:
         return os.fdopen(fd, "a", encoding="utf-8")
 
     def _append_trajectory(self, record: dict[str, Any]) -> None:
-        line = json.dumps(_json_safe(record), ensure_ascii=False) + "\n"
+        line = json.dumps(json_safe(record), ensure_ascii=False) + "\n"
         if self._trajectory is not None:  # open for the running turn
             self._trajectory.write(line)
             self._trajectory.flush()  # in the OS's hands before the step is yielded
@@ -532,7 +367,7 @@ class Session:
 
     def save(self, path: Path | None = None) -> Path:
         target = Path(path) if path is not None else self.path
-        write_atomic(target, json.dumps(_json_safe(self.to_dict()), indent=1,
+        write_atomic(target, json.dumps(json_safe(self.to_dict()), indent=1,
                                         ensure_ascii=False))
         return target
 
@@ -568,38 +403,9 @@ class Session:
             turns.append(turn)
         session = cls(directory, backend, config, out_dir=out_dir, spec=data.get("spec"))
         for turn in turns:
-            turn.files = session._own_files(turn)
+            turn.files = own_files(directory, turn.index, turn.files)
             turn.params = program_params(turn.program)  # derived: never read from the file
             if turn.status == "running":  # the process died mid-turn
                 turn.status = "interrupted"
         session.turns = turns
         return session
-
-    def _own_files(self, turn: Turn) -> dict[str, str]:
-        """A loaded turn's files: the ones recorded as turn-N/part.KIND that exist in this
-        session's own turn-N folder (links leading out of it do not count). A recorded path
-        only says which files there were; a session copied elsewhere keeps its files."""
-        root = self.directory.resolve()
-        folder = self.directory / f"turn-{turn.index}"
-        kept: dict[str, str] = {}
-        for kind, recorded in turn.files.items():
-            name = f"part.{kind}"
-            if kind not in PART_FILES or Path(recorded).parts[-2:] != (folder.name, name):
-                continue
-            path = folder / name
-            if path.is_file() and path.resolve().is_relative_to(root):
-                kept[kind] = str(path)
-        return kept
-
-
-def _staged_copy(source: Path, target: Path) -> Path:
-    """A whole copy of `source` under a temp name next to `target`, for os.replace; nothing
-    is left behind when the copy fails."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle, source.open("rb") as src:
-            shutil.copyfileobj(src, handle)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)

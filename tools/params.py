@@ -21,7 +21,7 @@ the parameters (OpenSCAD's own examples/Parametric/candleStand.scad has knobs af
 `module` or `function` definition, even one without braces. One assignment per line is read;
 an assignment spread over lines, or two on one line, is not a parameter.
 
-Everything here is plain text work: no OpenSCAD process, no imports of ours.
+Everything here is plain text work on tools.scad_text's lexer: no OpenSCAD process.
 """
 
 from __future__ import annotations
@@ -30,22 +30,14 @@ import math
 import re
 from dataclasses import dataclass
 
-Scalar = int | float | bool | str
-Value = Scalar | list["Value"]
+from tools.scad_text import NUMBER, Scalar, Value, lines, number, parse_literal
 
 _ASSIGN = re.compile(r"^\s*(\$?[A-Za-z_]\w*)\s*=\s*(.*?)\s*;\s*$")
 _DEFINITION = re.compile(r"^\s*(module|function)\b")
 _GROUP = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]\s*$")
 _ANNOTATION = re.compile(r"^\s*\[([^\]]*)\]\s*$")
 _DECORATION = re.compile(r"[*=\-_#/~+. ]*")  # `// -----` describes nothing
-# a string, `//`, `/*` or `{` outside comments: what the line scanner must look at
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|//|/\*|\{')
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_ITEM = re.compile(rf'\s*(?:("(?:[^"\\]|\\.)*")|({_NUMBER})|(true|false)\b|(\[))')
-_CLOSE = re.compile(r"\s*([,\]])")
-_SLIDER = re.compile(rf"^\s*({_NUMBER})\s*(?::\s*({_NUMBER})\s*)?(?::\s*({_NUMBER})\s*)?$")
-_ESCAPE = re.compile(r"\\(?:x([0-7][0-9a-fA-F])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{6})|(.?))")
-_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r"}
+_SLIDER = re.compile(rf"^\s*({NUMBER})\s*(?::\s*({NUMBER})\s*)?(?::\s*({NUMBER})\s*)?$")
 
 
 @dataclass(frozen=True)
@@ -100,9 +92,9 @@ class Parameter:
             value_text, _, label = item.partition(":")
             value_text = value_text.strip().strip('"')
             if numeric:
-                if not re.fullmatch(_NUMBER, value_text):
+                if not re.fullmatch(NUMBER, value_text):
                     return ()
-                value: Scalar = _number(value_text)
+                value: Scalar = number(value_text)
             else:
                 value = value_text
             choices.append((label.strip().strip('"') or value_text, value))
@@ -120,23 +112,21 @@ def customizer_params(program: str | None) -> list[Parameter]:
     params: list[Parameter] = []
     group: str | None = None
     description: str | None = None
-    in_block = False
-    for index, line in enumerate((program or "").splitlines()):
-        started_in_block = in_block
-        scanned = _scan(line, in_block)
-        in_block = scanned.in_block
-        if scanned.brace or _DEFINITION.match(scanned.code):
+    text = program or ""
+    for index, (line, scanned) in enumerate(zip(text.splitlines(), lines(text), strict=True)):
+        code = scanned.code if scanned.brace is None else scanned.code[: scanned.brace]
+        if scanned.brace is not None or _DEFINITION.match(code):
             break
-        if not scanned.code.strip():
+        if not code.strip():
             headers = [h for h in map(group_header, scanned.blocks) if h is not None]
             if headers:
                 group, description = headers[-1], None
-            elif scanned.comment is not None and not scanned.blocks and not started_in_block:
+            elif scanned.comment is not None and not scanned.blocks and not scanned.in_comment:
                 description = _describe(scanned.comment)
             else:
                 description = None
             continue
-        found = _ASSIGN.match(scanned.code)
+        found = _ASSIGN.match(code)
         if found and not found.group(1).startswith("$") and (group or "").lower() != "hidden":
             parameter = _parameter(found, line, index, scanned.comment, description, group)
             if parameter is not None:
@@ -151,19 +141,12 @@ def top_level_values(program: str | None) -> dict[str, float]:
     before and after an edit. Assignments inside blocks and modules are not read; one that
     is not plain arithmetic on numbers and earlier names is left out."""
     values: dict[str, float] = {}
-    depth = 0
-    in_block = False
-    for line in (program or "").splitlines():
-        scanned = _scan_all(line, in_block)
-        in_block = scanned.in_block
-        code = _STRING.sub('""', scanned.code)
-        if depth == 0:
-            found = _ASSIGN.match(code)
-            if found and not found.group(1).startswith("$"):
-                value = evaluate(found.group(2), values)
-                if value is not None:
-                    values[found.group(1)] = value
-        depth = max(0, depth + code.count("{") - code.count("}"))
+    for scanned in lines(program or ""):
+        found = _ASSIGN.match(scanned.masked) if scanned.depth == 0 else None
+        if found and not found.group(1).startswith("$"):
+            value = evaluate(scanned.code[found.start(2):found.end(2)], values)
+            if value is not None:
+                values[found.group(1)] = value
     return values
 
 
@@ -182,18 +165,12 @@ def top_level_assignments(program: str | None) -> list[Assignment]:
     too): the lines a follow-up's parameter patch may replace. A name assigned twice is
     listed twice (OpenSCAD keeps the last)."""
     found: list[Assignment] = []
-    depth = 0
-    in_block = False
-    for index, line in enumerate((program or "").splitlines()):
-        scanned = _scan_all(line, in_block)
-        in_block = scanned.in_block
-        code = _STRING.sub(lambda m: "_" * len(m.group()), scanned.code)
-        if depth == 0:
-            match = _ASSIGN.match(code)
-            if match and ";" not in match.group(2):  # `a = 1; b = 2;` is not one line's
-                start, end = match.span(2)
-                found.append(Assignment(match.group(1), line[start:end], index, (start, end)))
-        depth = max(0, depth + code.count("{") - code.count("}"))
+    text = program or ""
+    for index, (line, scanned) in enumerate(zip(text.splitlines(), lines(text), strict=True)):
+        match = _ASSIGN.match(scanned.masked) if scanned.depth == 0 else None
+        if match and ";" not in match.group(2):  # `a = 1; b = 2;` is not one line's
+            start, end = match.span(2)
+            found.append(Assignment(match.group(1), line[start:end], index, (start, end)))
     return found
 
 
@@ -214,7 +191,6 @@ def set_expressions(program: str, expressions: dict[str, str]) -> str:
     return "".join(lines)
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _FUNCTIONS = {
     "sqrt": math.sqrt, "abs": abs, "min": min, "max": max, "floor": math.floor,
     "ceil": math.ceil, "round": round, "sin": lambda d: math.sin(math.radians(d)),
@@ -258,69 +234,6 @@ def evaluate(expression: str, names: dict[str, float] | None = None) -> float | 
     return result if math.isfinite(result) else None
 
 
-def _scan_all(line: str, in_block: bool) -> _Line:
-    """_scan for a whole line: braces do not stop it (they are counted by the caller)."""
-    parts: list[str] = []
-    rest = line
-    while True:
-        scanned = _scan(rest, in_block)
-        parts.append(scanned.code)
-        if not scanned.brace:
-            return _Line("".join(parts), scanned.comment, scanned.blocks, scanned.in_block,
-                         False)
-        parts.append("{")
-        rest = rest[len(scanned.code) + 1:]
-        in_block = False
-
-
-# ---------------------------------------------------------------- lines
-
-
-@dataclass(frozen=True)
-class _Line:
-    code: str  # the line with comments blanked out (same columns), strings kept
-    comment: str | None  # the text after `//`
-    blocks: list[str]  # the texts of /* */ comments that open and close on this line
-    in_block: bool  # a /* comment is still open at the end of the line
-    brace: bool  # a `{` outside strings and comments
-
-
-def _scan(line: str, in_block: bool) -> _Line:
-    code: list[str] = []
-    blocks: list[str] = []
-    pos = 0
-    while pos < len(line):
-        if in_block:
-            end = line.find("*/", pos)
-            stop = len(line) if end < 0 else end + 2
-            code.append(" " * (stop - pos))
-            pos, in_block = stop, end < 0
-            continue
-        token = _TOKEN.search(line, pos)
-        if token is None:
-            code.append(line[pos:])
-            break
-        code.append(line[pos:token.start()])
-        text = token.group()
-        if text == "{":
-            return _Line("".join(code), None, blocks, False, True)
-        if text == "//":
-            return _Line("".join(code), line[token.end():], blocks, False, False)
-        if text == "/*":
-            end = line.find("*/", token.end())
-            if end >= 0:
-                blocks.append(line[token.end():end])
-                code.append(" " * (end + 2 - token.start()))
-                pos = end + 2
-            else:
-                code.append(" " * (len(line) - token.start()))
-                pos, in_block = len(line), True
-            continue
-        code.append(text)  # a string, kept whole: its `//` and `{` are text
-        pos = token.end()
-    return _Line("".join(code), None, blocks, in_block, False)
-
-
 def _describe(comment: str) -> str | None:
     text = comment.lstrip("/").strip()
     return None if _DECORATION.fullmatch(text) else text
@@ -339,70 +252,3 @@ def _parameter(found: re.Match[str], line: str, index: int, comment: str | None,
         annotation=annotated.group(1).strip() if annotated else None,
         comment=None if annotated or not trailing else trailing,
         description=description, group=group)
-
-
-# ---------------------------------------------------------------- literals
-
-
-def parse_literal(text: str) -> Value | None:
-    """A literal as OpenSCAD writes it -> Python data; None for anything computed (and for
-    the cases a customizer cannot offer: empty vectors, non-finite numbers, unknown escapes)."""
-    parsed = _item(text, 0)
-    if parsed is None or text[parsed[1]:].strip():
-        return None
-    return parsed[0]
-
-
-def _item(text: str, pos: int) -> tuple[Value, int] | None:
-    found = _ITEM.match(text, pos)
-    if found is None:
-        return None
-    string, number, boolean, vector = found.groups()
-    if string is not None:
-        unescaped = _unescape(string[1:-1])
-        return None if unescaped is None else (unescaped, found.end())
-    if number is not None:
-        value = _number(number)
-        return (value, found.end()) if math.isfinite(value) else None
-    if boolean is not None:
-        return boolean == "true", found.end()
-    assert vector is not None
-    items: list[Value] = []
-    pos = found.end()
-    while True:
-        parsed = _item(text, pos)
-        if parsed is None:
-            return None
-        items.append(parsed[0])
-        closing = _CLOSE.match(text, parsed[1])
-        if closing is None:
-            return None
-        pos = closing.end()
-        if closing.group(1) == "]":
-            return items, pos
-
-
-def _number(text: str) -> int | float:
-    return int(text) if re.fullmatch(r"[-+]?\d+", text) else float(text)
-
-
-def _unescape(body: str) -> str | None:
-    r"""OpenSCAD's string escapes: \\ \" \n \t \r, \x7F (7-bit), \u263A, \U01F600."""
-    out: list[str] = []
-    pos = 0
-    for escape in _ESCAPE.finditer(body):
-        out.append(body[pos:escape.start()])
-        simple = escape.group(4)
-        hexadecimal = escape.group(1) or escape.group(2) or escape.group(3)
-        if simple is not None:
-            if simple not in _ESCAPES:
-                return None
-            out.append(_ESCAPES[simple])
-        else:
-            code = int(hexadecimal, 16)
-            if code == 0 or code > 0x10FFFF:
-                return None
-            out.append(chr(code))
-        pos = escape.end()
-    out.append(body[pos:])
-    return "".join(out)

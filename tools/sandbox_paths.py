@@ -4,8 +4,8 @@ OpenSCAD reads files through `include <...>`, `use <...>`, `import()`, `surface(
 deprecated DXF readers (`dxf_linear_extrude`, `dxf_rotate_extrude`, `dxf_dim`, `dxf_cross`)
 and the `file` parameter of `linear_extrude`/`rotate_extrude` -- which is also their FIRST
 POSITIONAL parameter in 2021.01: `linear_extrude("/etc/passwd")` prints the file's first
-line in a warning. This module tokenizes a program the way OpenSCAD's lexer does (strings,
-comments, include/use states), finds those reads and:
+line in a warning. This module tokenizes a program the way OpenSCAD's lexer does (tools.scad_text:
+strings, comments, include/use states), finds those reads and:
 
 * refuses any path that resolves outside the allowed roots (session dir, library dirs),
   including `../` climbs (refused lexically, even if they would land inside again),
@@ -37,10 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.grammar import decode_source
+from tools.scad_text import Token, include_path, tokenize
 
-_IDENT_RE = re.compile(r"\$?[A-Za-z0-9_]+")
-_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_INCLUDE_HEAD_RE = re.compile(r"[ \t\r\n>]*<")
 # Functions/modules whose argument names a file; value: which positional index is the file.
 _FILE_READERS: dict[str, int | None] = {
     "import": 0,
@@ -58,15 +56,6 @@ MAX_SCANNED_BYTES = 4 * 1024 * 1024
 _BEYOND_LATIN1 = re.compile(r"([^\x00-\xff]+)")
 
 Edit = tuple[int, int, str]  # (start, end, replacement) in a program's text
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # "ident", "string", "number", "punct", "include", "use"
-    text: str  # for include/use: the path between < and >; for strings: the raw token
-    start: int
-    end: int
-    line: int
 
 
 @dataclass(frozen=True)
@@ -124,78 +113,18 @@ def program_bytes(text: str, edits: Sequence[Edit], codec: str) -> bytes:
     return b"".join(out)
 
 
-class _Lexer:
-    """Just enough of OpenSCAD 2021.01's flex lexer to find reads and their arguments."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.violations: list[tuple[str, int]] = []
-
-    def tokens(self) -> list[Token]:
-        text, n = self.text, len(self.text)
-        out: list[Token] = []
-        i, line = 0, 1
-        while i < n:
-            c = text[i]
-            if c == "\n":
-                line += 1
-                i += 1
-            elif c in " \t\r\f\v":
-                i += 1
-            elif text.startswith("//", i):
-                j = text.find("\n", i)
-                i = n if j < 0 else j  # the newline is counted by the loop
-            elif text.startswith("/*", i):
-                j = text.find("*/", i + 2)
-                j = n if j < 0 else j + 2
-                line += text.count("\n", i, j)
-                i = j
-            elif c == '"':
-                j = i + 1
-                while j < n and text[j] != '"':
-                    j += 2 if text[j] == "\\" else 1
-                j = min(j + 1, n)
-                out.append(Token("string", text[i:j], i, j, line))
-                line += text.count("\n", i, j)
-                i = j
-            elif c.isascii() and c.isdigit() or c == "." and _NUMBER_RE.match(text, i):
-                # flex takes the longest match, a number on a tie: "1.5" is a number,
-                # "2import" an identifier.
-                num = _NUMBER_RE.match(text, i)
-                ident = _IDENT_RE.match(text, i)
-                assert num is not None
-                if ident is not None and ident.end() > num.end():
-                    out.append(Token("ident", ident.group(), i, ident.end(), line))
-                    i = ident.end()
-                else:
-                    out.append(Token("number", num.group(), i, num.end(), line))
-                    i = num.end()
-            elif c == "$" or c.isascii() and (c.isalpha() or c == "_"):
-                m = _IDENT_RE.match(text, i)
-                if m is None:  # a lone "$"
-                    out.append(Token("punct", c, i, i + 1, line))
-                    i += 1
-                    continue
-                word = m.group()
-                head = _INCLUDE_HEAD_RE.match(text, m.end()) if word in ("include", "use") else None
-                if head is None:
-                    out.append(Token("ident", word, i, m.end(), line))
-                    i = m.end()
-                    continue
-                j = text.find(">", head.end())
-                j = n if j < 0 else j
-                path = text[head.end() : j]
-                if j == n or any(ch in path for ch in "\t\r\n"):
-                    # OpenSCAD would glue pieces of such a path together; nobody needs it.
-                    self.violations.append((f"malformed {word} <{path.strip()}>", line))
-                else:
-                    out.append(Token(word, path, i, j + 1, line))
-                line += text.count("\n", i, min(j + 1, n))
-                i = min(j + 1, n)
-            else:
-                out.append(Token("punct", c, i, i + 1, line))
-                i += 1
-        return out
+def _lex(text: str) -> tuple[list[Token], list[tuple[str, int]]]:
+    """The program's tokens (tools.scad_text, OpenSCAD's own lexer rules) without the
+    malformed include/use tokens, and a (message, line) violation for each of those."""
+    tokens: list[Token] = []
+    violations: list[tuple[str, int]] = []
+    for token in tokenize(text):
+        if token.kind in ("include", "use") and include_path(token.text) is None:
+            path = token.text[token.text.index("<") + 1 :].removesuffix(">")
+            violations.append((f"malformed {token.kind} <{path.strip()}>", token.line))
+        else:
+            tokens.append(token)
+    return tokens, violations
 
 
 # Bytes OpenSCAD 2021.01 skips as white space (a lone A0 or C2 as well as the pair).
@@ -209,7 +138,7 @@ def mark_stray_bytes(text: str) -> str:
     of the program. Same length, same lines."""
     stray = [
         t.start
-        for t in _Lexer(text).tokens()
+        for t in _lex(text)[0]
         if t.kind == "punct" and "\x80" <= t.text <= "\xff" and t.text not in _SPACE_BYTES
     ]
     if not stray:
@@ -266,6 +195,9 @@ def _string_value(token: Token) -> str | None:
 
 
 def _escape(path: str) -> str:
+    """A path as a string literal. Not tools.scad_text.string_literal: a path may hold lone
+    surrogates (bytes os.fsdecode could not decode) that program_bytes turns back into its
+    bytes, and string_literal refuses them."""
     return '"' + path.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -352,9 +284,8 @@ class PathChecker:
 
     def _check_text(self, text: str, src: _File, result: PathCheck) -> list[Edit]:
         """Check `text`; the edits that make OpenSCAD read exactly what was checked."""
-        lexer = _Lexer(text)
-        tokens = lexer.tokens()
-        for message, line in lexer.violations:
+        tokens, violations = _lex(text)
+        for message, line in violations:
             self._violation(result, message, line, src)
         edits: list[Edit] = []
         for k, tok in enumerate(tokens):
@@ -371,7 +302,7 @@ class PathChecker:
         return edits
 
     def _check_include(self, tok: Token, src: _File, result: PathCheck) -> None:
-        path = tok.text.strip()
+        path = (include_path(tok.text) or "").strip()
         if not path:
             return
         on_disk = fs_path(path, src.codec)
