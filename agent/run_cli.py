@@ -83,8 +83,10 @@ def backend_config(backend: str, model: str | None, adapter: Path | None,
 BackendOption = Annotated[str | None, typer.Option(
     help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")]
 ModelOption = Annotated[str | None, typer.Option(
-    help="Model path or id (hf/vllm), model name (openai), replies JSONL (scripted).")]
-AdapterOption = Annotated[Path | None, typer.Option(help="LoRA adapter directory (hf).")]
+    help="Model path or id (hf/vllm), GGUF file (llamacpp), model name (openai), replies "
+         "JSONL (scripted).")]
+AdapterOption = Annotated[Path | None, typer.Option(
+    help="LoRA adapter directory (hf) or GGUF LoRA file (llamacpp).")]
 EndpointOption = Annotated[str | None, typer.Option(
     help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")]
 ApiKeyEnvOption = Annotated[str | None, typer.Option(

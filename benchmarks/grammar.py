@@ -23,6 +23,11 @@ Mask cost alone: xgrammar's next-token mask, in ms per token, while OpenSCAD's b
 examples are fed through the matcher token by token, for byte-level BPE vocabularies of
 1k and 8k tokens trained on /usr/share/openscad (tests/tiny_llama.train_tokenizer) and for
 --model's tokenizer when it exists. Bigger vocabularies cost more.
+
+    python benchmarks/grammar.py --llamacpp FILE.gguf [--speed-prompts 2] [--max-tokens 64]
+
+Per-token cost in llama.cpp (llama-cpp-python in this process) and xgrammar on one GGUF
+model, same prompts, same run: see benchmarks/grammar_llamacpp.py.
 """
 
 from __future__ import annotations
@@ -208,7 +213,22 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print a RESULTS.md section")
     parser.add_argument("--masks", action="store_true", help="only the mask cost (no model)")
     parser.add_argument("--grammar", type=Path, help="with --masks: another grammar file")
+    parser.add_argument("--llamacpp", metavar="GGUF", help="only the llama.cpp / xgrammar "
+                        "per-token cost, on this GGUF model (needs llama-cpp-python)")
+    parser.add_argument("--threads", type=int, default=1, help="with --llamacpp: CPU threads")
+    parser.add_argument("--bare", action="store_true", help="with --llamacpp: the model "
+                        "replies with a bare program, not a ```openscad fence")
     args = parser.parse_args()
+    if args.llamacpp:
+        from grammar_llamacpp import measure
+        from grammar_llamacpp import report as llama_report
+
+        from evals.suite import load_suite
+
+        prompts = [c.prompt for c in load_suite(args.suite)][: args.speed_prompts]
+        print(llama_report(measure(args.llamacpp, prompts, args.max_tokens, args.repeats,
+                                   args.threads, fenced=not args.bare)))
+        return
     if args.masks:
         from tools.grammar import load_grammar
 

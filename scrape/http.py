@@ -17,7 +17,6 @@ Politeness, in the order a request meets it:
 
 from __future__ import annotations
 
-import email.utils
 import json
 import random
 import re
@@ -32,6 +31,7 @@ from urllib.parse import urlsplit
 
 from scrape.cache import HttpCache
 from tools.errors import ScadAgentError
+from tools.retry_after import retry_after_seconds
 
 DEFAULT_USER_AGENT = (
     "scad-agent-scraper/0.1 (+https://github.com/scad-agent/scad-agent; gathers openly "
@@ -159,22 +159,6 @@ class TokenBucket:
     def block_until(self, when: float) -> None:
         with self._lock:
             self.not_before = max(self.not_before, when)
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """`Retry-After` as seconds: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when - (time.time() if now is None else now))
 
 
 class PoliteClient:

@@ -41,6 +41,9 @@ class ChatServer:
         self.owned_by = owned_by
         self.honour_n = honour_n
         self.reply = "cube(10);"
+        self.streams = False     # answer `stream: true` requests as an event stream
+        self.sent_chunks = 0     # content chunks written to event streams
+        self.client_left = threading.Event()  # a client closed a stream before its end
         self._lock = threading.Lock()
         server = self
 
@@ -80,6 +83,12 @@ class ChatServer:
                 if kind == "sleep":
                     time.sleep(fault[1])
                     kind = "ok"
+                if kind == "nostream" and body.get("stream"):
+                    self._json(400, {"error": {"message": "streaming is not supported"}})
+                    return
+                if body.get("stream") and server.streams and kind in ("ok", "length", "slow"):
+                    self._stream(body, kind, fault)
+                    return
                 if kind == "status":
                     code, headers = fault[1], fault[2] if len(fault) > 2 else {}
                     self._json(code, {"error": {"message": f"injected {code}"}}, headers)
@@ -111,6 +120,34 @@ class ChatServer:
                         "usage": {"prompt_tokens": 7, "completion_tokens": 3 * n,
                                   "total_tokens": 7 + 3 * n},
                     })
+
+            def _stream(self, body: dict[str, Any], kind: str, fault: tuple[Any, ...]) -> None:
+                """One chunk per character (a slow fault: fault[1] chunks, fault[2] s apart);
+                usage last when asked for, as OpenAI and vLLM do."""
+                pieces = ["x"] * fault[1] if kind == "slow" else list(server.reply)
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.end_headers()
+
+                def event(data: object) -> None:
+                    self.wfile.write(f"data: {json.dumps(data)}\n\n".encode())
+                    self.wfile.flush()
+
+                try:
+                    for piece in pieces:
+                        event({"choices": [{"index": 0, "delta": {"content": piece},
+                                            "finish_reason": None}]})
+                        server.sent_chunks += 1
+                        if kind == "slow":
+                            time.sleep(fault[2])
+                    reason = "length" if kind == "length" else "stop"
+                    event({"choices": [{"index": 0, "delta": {}, "finish_reason": reason}]})
+                    if (body.get("stream_options") or {}).get("include_usage"):
+                        event({"choices": [], "usage": {"prompt_tokens": 7,
+                                                        "completion_tokens": len(pieces)}})
+                    self.wfile.write(b"data: [DONE]\n\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    server.client_left.set()
 
             def _json(self, code: int, data: object, headers: dict[str, str] | None = None) -> None:
                 self._bytes(code, json.dumps(data).encode(), headers)
@@ -355,6 +392,18 @@ def test_llamacpp_grammar_is_gbnf(server: ChatServer) -> None:
     assert server.requests[0]["grammar"] == expected
 
 
+def test_llama_cpp_gets_the_bundled_grammar_in_its_llama_shape(server: ChatServer) -> None:
+    from tools.grammar import llama_shaped, load_grammar, to_gbnf
+
+    b = backend(server.endpoint, grammar_mode="llamacpp", fenced_grammar=True)
+    b.generate(MESSAGES, grammar=load_grammar())
+    assert server.requests[0]["grammar"] == to_gbnf(program_grammar(llama_shaped(),
+                                                                    fenced=True))
+    vllm = backend(server.endpoint, grammar_mode="vllm")
+    vllm.generate(MESSAGES, grammar=load_grammar())  # xgrammar keeps its own shape
+    assert server.requests[1]["structured_outputs"]["grammar"] == load_grammar()
+
+
 def test_parse_completion_tolerates_null_content_and_missing_usage() -> None:
     choices, usage = parse_completion('{"choices": [{"message": {"content": null}}]}')
     assert choices == [("", "stop")] and usage == {"prompt_tokens": 0, "completion_tokens": 0}
@@ -471,3 +520,52 @@ def test_auto_mode_recognises_llama_cpp_servers(owned_by: str, routes: dict, mod
 
 def test_gbnf_is_another_name_for_the_llamacpp_mode(server: ChatServer) -> None:
     assert backend(server.endpoint, grammar_mode="gbnf").grammar_mode == "llamacpp"
+
+
+# -- streaming ----------------------------------------------------------------------------
+
+def test_streamed_reply_reads_text_reason_and_usage(server: ChatServer) -> None:
+    server.streams = True
+    server.faults = [("length",)]
+    replies = backend(server.endpoint).generate(MESSAGES, max_tokens=9)
+    assert texts(replies) == ["cube(10);"] and replies[0].finish_reason == "length"
+    assert usage_of(replies) == {"prompt_tokens": 7, "completion_tokens": 9}
+    sent = server.requests[0]
+    assert sent["stream"] is True and sent["stream_options"] == {"include_usage": True}
+
+
+def test_running_out_of_time_mid_stream_closes_it_and_keeps_the_part(
+        server: ChatServer) -> None:
+    # 400 chunks 10 ms apart take 4 s; the turn has 0.5 s: the reply comes back cut, marked
+    # "time", and the server sees the client leave long before its last chunk
+    server.streams = True
+    server.faults = [("slow", 400, 0.01)]
+    replies = backend(server.endpoint).generate(MESSAGES, max_tokens=400, timeout_s=0.5)
+    assert replies[0].finish_reason == "time" and replies[0].truncated
+    assert 0 < len(replies[0].text) < 400
+    assert server.client_left.wait(5)
+    assert server.sent_chunks < 400
+    assert len(server.requests) == 1
+
+
+def test_a_server_that_refuses_streams_is_asked_whole(server: ChatServer) -> None:
+    server.streams = True
+    server.faults = [("nostream",)]
+    b = backend(server.endpoint)
+    assert texts(b.generate(MESSAGES)) == ["cube(10);"]
+    assert texts(b.generate(MESSAGES)) == ["cube(10);"]
+    assert [r.get("stream") for r in server.requests] == [True, None, None]
+
+
+def test_streams_can_be_turned_off(server: ChatServer) -> None:
+    server.streams = True
+    assert texts(backend(server.endpoint, stream=False).generate(MESSAGES)) == ["cube(10);"]
+    assert "stream" not in server.requests[0]
+
+
+@pytest.mark.parametrize("header", ["nan", "Mon, 01 Jan 99999999999 00:00:00 GMT"])
+def test_unreadable_retry_after_falls_back_to_backoff(server: ChatServer, header: str) -> None:
+    server.faults = [("status", 503, {"retry-after": header})]
+    sleeps = Sleeps()
+    assert texts(backend(server.endpoint, sleeps).generate(MESSAGES)) == ["cube(10);"]
+    assert len(sleeps.waits) == 1 and 0 < sleeps.waits[0] <= 0.02

@@ -12,6 +12,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "hf": ("agent.backends.hf", "HFBackend"),
     "openai": ("agent.backends.openai", "OpenAIBackend"),
     "vllm": ("agent.backends.vllm", "VLLMBackend"),
+    "llamacpp": ("agent.backends.llamacpp", "LlamaCppBackend"),
     "scripted": ("agent.backends.scripted", "ScriptedBackend"),
 }
 

@@ -10,14 +10,21 @@ Time: a request may take timeout_s plus max_tokens / min_tokens_per_s (a long re
 slow server is not a fault), never more than what the caller's timeout_s (the turn's budget)
 has left, and waits between tries are cut to fit it too. A request that timed out is NOT
 sent again: the server may still be generating the abandoned reply, and a new request would
-queue behind it. A prompt over the model's context is refused in one line: before sending
-when the server says how long its context is (vLLM's max_model_len, llama.cpp's n_ctx),
-else from the server's own refusal.
+queue behind it. Replies are streamed (`stream: true`, read by chat_wire.read_stream): when
+the time runs out mid-reply the connection is closed, which stops a streaming server's
+generation, and the reply so far comes back with finish_reason "time". A server that answers
+a streamed request in one JSON body is read as such; one that refuses streaming (HTTP 400
+naming "stream") is asked without it from then on.
+
+A prompt over the model's context is refused in one line: before sending when the server
+says how long its context is (vLLM's max_model_len, llama.cpp's n_ctx), else from the
+server's own refusal.
 
 Grammars (grammar_mode):
   "vllm"      extra_body {"structured_outputs": {"grammar": EBNF}}  (vLLM >= 0.11)
   "llamacpp"  extra_body {"grammar": GBNF}         (llama.cpp's llama-server, llama-cpp-python;
-              "gbnf" is the same mode)
+              "gbnf" is the same mode). The bundled grammar goes in its llama.cpp shape
+              (tools.grammar.for_llama_cpp: same language, far cheaper in llama.cpp's sampler)
   "none"      never sent; replies are free text for the agent to extract from
   "auto"      ask the server: /models says who owns the model (vLLM "vllm", llama-server
               "llamacpp", llama-cpp-python "me"); failing that, llama-server answers GET /props
@@ -30,7 +37,7 @@ been seen to crash on a grammar they cannot parse, and the error says so.
 
 from __future__ import annotations
 
-import email.utils
+import importlib
 import importlib.util
 import json
 import logging
@@ -44,7 +51,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.backends.base import (
-    STOP,
     BackendError,
     ContextOverflow,
     Message,
@@ -52,8 +58,11 @@ from agent.backends.base import (
     Reply,
     empty_usage,
 )
+from agent.backends.chat_wire import BadReply, parse_completion, read_stream
 from agent.backends.common import config_from, program_grammar, sampling_plan, unfence
 from tools.errors import require
+from tools.grammar import for_llama_cpp
+from tools.retry_after import retry_after_header
 
 log = logging.getLogger(__name__)
 
@@ -92,34 +101,20 @@ class OpenAIConfig:
     retry_after_max_s: float = 60.0  # a server's Retry-After is honoured up to this
     max_parallel: int = 8
     extra_body: dict[str, Any] | None = None   # sent with every request (server-specific)
-
-
-class _BadReply(Exception):
-    """A 2xx reply we cannot use (malformed JSON, no choices): a server fault, retried."""
+    stream: bool = True              # stream replies, so that giving up stops the server
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait (Retry-After-Ms / Retry-After), if it said
-    something readable; a malformed header counts as not said."""
+    """Seconds the server asked us to wait, if it said something readable."""
     response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    if (ms := headers.get("retry-after-ms")) is not None:
-        try:
-            return max(float(ms) / 1000.0, 0.0)
-        except ValueError:
-            pass
-    value = (headers.get("retry-after") or "").strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(parsed.timestamp() - time.time(), 0.0)
+    return retry_after_header(getattr(response, "headers", None))
+
+
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """What reading a response body can raise: the openai client's transport's errors
+    (httpx; newer clients use its fork httpx2)."""
+    return tuple(importlib.import_module(name).TransportError for name in ("httpx", "httpx2")
+                 if importlib.util.find_spec(name) is not None)
 
 
 def _cause(exc: BaseException) -> str:
@@ -130,7 +125,7 @@ def _is_transient(exc: BaseException) -> bool:
     """Worth sending again: the request never arrived, or the server said try later."""
     import openai
 
-    if isinstance(exc, _BadReply):
+    if isinstance(exc, BadReply):
         return True
     if isinstance(exc, openai.APITimeoutError):
         return _cause(exc) in _NOT_SENT  # a read timeout: the server may still be at it
@@ -160,37 +155,6 @@ def _describe(exc: BaseException, timeout_s: float) -> str:
 def _body(exc: Any) -> str:
     response = getattr(exc, "response", None)
     return response.text[:300].strip() if response is not None else ""
-
-
-def parse_completion(text: str) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """((content, finish_reason) per choice, usage) from a chat-completions body; _BadReply
-    if unusable.
-
-    Parsed by hand rather than through the client's models so that a half-broken server
-    (no usage, null content, extra fields) still works and a broken one gets a clear error."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _BadReply(f"malformed JSON in the reply ({exc.msg} at char {exc.pos})") from exc
-    if not isinstance(data, dict):
-        raise _BadReply("the reply is not a JSON object")
-    choices = data.get("choices")
-    if not isinstance(choices, list) or not choices:
-        detail = f": {str(data.get('error'))[:200]}" if "error" in data else ""
-        raise _BadReply(f"no 'choices' in the reply{detail}")
-    parsed = []
-    for choice in choices:
-        choice = choice if isinstance(choice, dict) else {}
-        message = choice.get("message")
-        content = message.get("content") if isinstance(message, dict) else None
-        reason = choice.get("finish_reason")
-        parsed.append((content if isinstance(content, str) else "",
-                       reason if isinstance(reason, str) and reason else STOP))
-    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-    return parsed, {
-        "prompt_tokens": int(usage.get("prompt_tokens") or 0),
-        "completion_tokens": int(usage.get("completion_tokens") or 0),
-    }
 
 
 def grammar_extra_body(mode: str, ebnf: str) -> dict[str, Any]:
@@ -250,6 +214,7 @@ class OpenAIBackend:
         self._mode: str | None = None if mode == "auto" else mode
         self._context: int | None = cfg.context_tokens
         self._warned_no_grammar = False
+        self._stream = cfg.stream  # turned off when the server refuses a streamed request
         self.max_parallel = cfg.max_parallel
         self.last_usage: dict[str, int] = empty_usage()  # for benchmarks/ scripts
         self.requests = 0  # chat requests sent, retries included (for tests and benchmarks)
@@ -353,10 +318,8 @@ class OpenAIBackend:
                                 f"reply came ({tries - 1} tries)")
             try:
                 self.requests += 1
-                raw = self._client.chat.completions.with_raw_response.create(
-                    **body, timeout=timeout)
-                return parse_completion(raw.text)
-            except (openai.APIError, _BadReply) as exc:
+                return self._send(body, timeout)
+            except (openai.APIError, BadReply) as exc:
                 self._refuse_or_raise(exc, body, tries, timeout, timeout < allowance,
                                       grammar_sent)
                 asked = _retry_after(exc)
@@ -370,6 +333,36 @@ class OpenAIBackend:
                         "left") from exc
                 self._sleep(wait)
         raise AssertionError("unreachable: the last try raises")
+
+    def _send(self, body: dict[str, Any], timeout: float
+              ) -> tuple[list[tuple[str, str]], dict[str, int]]:
+        """One request. Streamed when the server allows: reading stops at the timeout and the
+        connection closes, which stops a streaming server's generation (llama.cpp servers
+        keep generating a non-streamed reply for a client that left)."""
+        chat = self._client.chat.completions
+        if not self._stream:
+            return parse_completion(chat.with_raw_response.create(**body, timeout=timeout).text)
+        import openai
+
+        extra = dict(body.get("extra_body") or {}, stream_options={"include_usage": True})
+        try:
+            with chat.with_streaming_response.create(
+                    **{**body, "extra_body": extra}, stream=True, timeout=timeout) as response:
+                try:
+                    if "text/event-stream" not in response.headers.get("content-type", ""):
+                        return parse_completion(response.text())  # answered in one piece
+                    return read_stream(response.iter_lines(), time.monotonic() + timeout)
+                except transport_errors() as exc:  # failing mid-body = failing before it
+                    kind = (openai.APITimeoutError if "Timeout" in type(exc).__name__
+                            else openai.APIConnectionError)
+                    raise kind(request=response.http_request) from exc
+        except openai.BadRequestError as exc:
+            if "stream" not in _body(exc).lower():
+                raise
+            log.info("%s refuses streamed requests (%s); sending them whole",
+                     self.endpoint, _body(exc)[:100])
+            self._stream = False
+            return self._send(body, timeout)
 
     def _refuse_or_raise(self, exc: BaseException, body: dict[str, Any], tries: int,
                          timeout: float, cut_by_deadline: bool, grammar_sent: bool) -> None:
@@ -400,7 +393,9 @@ class OpenAIBackend:
         mode = self.grammar_mode
         if mode != "none":
             try:
-                ebnf = program_grammar(grammar, fenced=self.config.fenced_grammar)
+                # llama.cpp gets the bundled grammar in the shape its sampler is fast with
+                shaped = for_llama_cpp(grammar) if mode == "llamacpp" else grammar
+                ebnf = program_grammar(shaped, fenced=self.config.fenced_grammar)
                 return grammar_extra_body(mode, ebnf)
             except ImportError as exc:
                 reason = f"grammar glue unavailable: {exc}"

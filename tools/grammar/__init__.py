@@ -3,6 +3,8 @@
     load_grammar("openscad") -> EBNF text in xgrammar's dialect (what vLLM's structured
                                 outputs and our HF logits processor take)
     to_gbnf(ebnf)            -> the same grammar in llama.cpp's GBNF dialect
+    for_llama_cpp(ebnf)      -> the grammar to translate for llama.cpp: a bundled grammar is
+                                swapped for its llama.cpp shape (same language, cheaper there)
     accepts(program)         -> does the grammar accept this whole program? (xgrammar matcher
                                 over the program's characters; no tokenizer involved)
 
@@ -20,8 +22,8 @@ from typing import Any
 from tools.errors import ScadAgentError, require
 from tools.grammar.ebnf import GrammarSyntaxError, inline_rules, to_gbnf
 
-__all__ = ["GrammarSyntaxError", "accepts", "decode_source", "grammar_source", "load_grammar",
-           "to_gbnf"]
+__all__ = ["GrammarSyntaxError", "accepts", "decode_source", "for_llama_cpp", "grammar_source",
+           "llama_shaped", "load_grammar", "to_gbnf"]
 
 GRAMMARS = ("openscad",)
 
@@ -44,6 +46,28 @@ def load_grammar(name: str = "openscad") -> str:
     """The EBNF text to constrain decoding with: the bundled file with its INLINED rules
     written in place (same language, faster masks)."""
     return inline_rules(grammar_source(name), INLINED.get(name, ()))
+
+
+@functools.cache
+def llama_shaped(name: str = "openscad") -> str:
+    """The bundled grammar in the shape llama.cpp's sampler is fast with (NAME.llama.ebnf:
+    whitespace after each token instead of before it; see that file's header), with the
+    generated identifier block copied in from the main file's generator."""
+    from tools.grammar.keywords import BEGIN, END, identifier_rules
+
+    grammar_source(name)  # the same unknown-name error
+    text = resources.files(__package__).joinpath(f"{name}.llama.ebnf").read_text(
+        encoding="utf-8")
+    return text.replace(f"{BEGIN}\n{END}\n", identifier_rules().rstrip("\n") + "\n")
+
+
+def for_llama_cpp(ebnf: str) -> str:
+    """The EBNF to hand to `to_gbnf` for llama.cpp: a bundled grammar (as loaded or as
+    written) becomes its llama.cpp shape; any other grammar is returned as it is."""
+    for name in GRAMMARS:
+        if ebnf in (load_grammar(name), grammar_source(name)):
+            return llama_shaped(name)
+    return ebnf
 
 
 def decode_source(data: bytes) -> str:
