@@ -357,3 +357,26 @@ def test_the_legs_of_an_l_bracket_said_of_the_bracket_are_its_extents() -> None:
     # one size and no legs: the bracket's length may be its extrusion, not a leg
     assert "size" not in read_request("a 120 mm long L bracket, 3 mm thick").spec
     assert read_request("corner bracket with a couple of M3 holes").spec["genus"] == 2
+
+
+# ------------------------------------------------------------------ round features
+def profile_diameters(text: str) -> list[list[float]]:
+    return [p["d"] for p in read_request(text).spec.get("profiles", [])]
+
+
+def test_diameters_of_round_pieces_are_checked_as_outlines() -> None:
+    assert profile_diameters("a disc 80 mm diameter 10 thick with a 40 mm diameter hub 15 mm "
+                             "tall on top") == [[39.0, 41.0], [78.0, 82.0]]
+    assert [39.0, 41.0] in profile_diameters(
+        "Flanged bushing. 1. Body 20 mm long overall. 2. Flange Ø40 x 3 mm at one end. "
+        "3. Bore Ø10 through.")
+
+
+@pytest.mark.parametrize("text", [
+    "a block 60 x 40 x 20 with four Ø8 bosses in the inside corners",   # merged into walls
+    "a plate 60 x 40 x 5 with a knurled 20 mm diameter knob on top",    # not a plain circle
+    "a 30 mm hex nut 10 mm thick",                                       # not round at all
+    "a plate 60 x 40 x 5 with a boss tapering from Ø20 to Ø12",          # a taper
+])
+def test_outlines_that_may_not_be_round_are_not_checked(text: str) -> None:
+    assert profile_diameters(text) == []

@@ -130,3 +130,26 @@ def test_reports_from_older_sessions_still_load() -> None:
     data = analyze_mesh(part_stl("cube")).to_dict()
     del data["openings"], data["voids"]
     assert MeshReport.from_dict(data).openings == []
+
+
+def _stl(program: str, where: Path) -> Path:
+    from tools.openscad import compile_scad
+
+    result = compile_scad(program, out_dir=where, formats=("stl",))
+    assert result.stl is not None, result.summary()
+    return result.stl
+
+
+def test_round_outlines_whole_and_merged(tmp_path: Path) -> None:
+    # a flanged bushing: the flange and the body are round outlines across Z, the bore is
+    # an opening, not an outline
+    bush = analyze_mesh(_stl("$fn = 64; difference() { union() { cylinder(d = 24, h = 3);"
+                             " cylinder(d = 16, h = 20); }"
+                             " translate([0, 0, -1]) cylinder(d = 10, h = 22); }",
+                             tmp_path / "bush"))
+    assert sorted((p["axis"], p["d"]) for p in bush.profiles) == [("z", 16.0), ("z", 24.0)]
+    # a boss lying on a block, merged into it: its free half still shows as an arc
+    block = analyze_mesh(_stl("cube([80, 22, 25]); translate([40, 0, 25]) rotate([-90, 0, 0])"
+                              " cylinder(d = 40, h = 22, $fn = 48);", tmp_path / "block"))
+    assert [(p["axis"], round(p["d"], 2)) for p in block.profiles] == [("y", 40.0)]
+    assert analyze_mesh(part_stl("cube")).profiles == []

@@ -112,7 +112,8 @@ def test_unknown_key_fails_loudly() -> None:
      {"grow": {"axis": "w", "min_ratio": 2}}, {"grow": {"axis": "z"}},
      {"grow": {"axis": "z", "min_ratio": 2, "ratio": 1}}, {"grow": "taller"},
      {"dims": [[1, 2]] * 4}, {"holes": [{"d": 3}]}, {"shape": "blob"}, {"kind": "gear"},
-     {"wall": 2}, {"param": {"names": "wall"}}, {"openings": [{"min": 2}]}],
+     {"wall": 2}, {"param": {"names": "wall"}}, {"openings": [{"min": 2}]},
+     {"profiles": [{"d": 3}]}, {"profiles": []}],
 )
 def test_malformed_values_fail_instead_of_raising(spec: dict) -> None:
     result = check_spec(spec, report("cube"), first=report("cube"))
@@ -121,7 +122,8 @@ def test_malformed_values_fail_instead_of_raising(spec: dict) -> None:
 
 def test_every_documented_key_has_a_checker() -> None:
     shared = {"watertight", "bodies", "genus", "size", "size_xyz", "volume", "grow"}
-    own = {"dims", "holes", "wall", "shape", "kind", "param", "keep_holes", "openings"}
+    own = {"dims", "holes", "wall", "shape", "kind", "param", "keep_holes", "openings",
+           "profiles"}
     assert set(CHECKERS) == shared | own
 
 
@@ -185,3 +187,19 @@ def test_keep_holes_and_openings() -> None:
     # the 3.2 mm holes of the plate are openings of at least 3 mm, four of them
     assert check_spec({"openings": [{"count": 4, "min": 3}]}, plate).passed
     assert not check_spec({"openings": [{"count": 4, "min": 10}]}, plate).passed
+
+
+def test_profiles_need_a_round_outline_of_the_stated_diameter(tmp_path) -> None:
+    from tools.openscad import compile_scad
+
+    program = "$fn = 48; cylinder(d = 30, h = 10); cylinder(d = 12, h = 25);"
+    result = compile_scad(program, out_dir=tmp_path, formats=("stl",))
+    assert result.stl is not None, result.summary()
+    knob = analyze_mesh(result.stl)
+    assert check_spec({"profiles": [{"d": [29, 31]}, {"d": [11.7, 12.3]}]}, knob).passed
+    wrong = check_spec({"profiles": [{"d": [19, 21], "what": "the hub"}]}, knob)
+    assert not wrong.passed
+    assert "no round outline of 19-21 mm (the hub)" in wrong.summary()
+    assert "round outlines seen: 30, 12 mm" in wrong.summary()
+    # a box has no round outline at all
+    assert not check_spec({"profiles": [{"d": [19, 21]}]}, report("cube")).passed

@@ -19,7 +19,9 @@ from random import Random
 
 import pytest
 
+from finetune.synth.compose import STYLES, describe, sample
 from finetune.synth.families import FAMILIES
+from finetune.synth.words import Words
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = ROOT.parent / "shared" / "evals" / "public.jsonl"
@@ -95,14 +97,17 @@ def test_generated_prompts_do_not_reproduce_public_prompts() -> None:
     long_public = {tuple(ws): pid for pid, ws in public if len(ws) >= 8}
     eleven = {g: pid for pid, ws in public for g in grams(ws, 11)}
     found = []
-    for name, family in FAMILIES.items():
-        for i in range(60):
-            prompt = family.part(Random(f"leak-{name}-{i}")).prompt
-            ws = words(prompt)
-            if tuple(ws) in long_public:
-                found.append(f"{name}: {prompt!r} = {long_public[tuple(ws)]}")
-            found += [f"{name}: {prompt!r} ~ {eleven[g]}" for g in grams(ws, 11)
-                      if g in eleven]
+    prompts = [(name, family.part(Random(f"leak-{name}-{i}")).prompt)
+               for name, family in FAMILIES.items() for i in range(60)]
+    # compositions, in each of their three styles
+    prompts += [(f"compose {style}", describe(sample(Random(f"leak-compose-{i}")),
+                                              Words(Random(i)), style))
+                for i in range(200) for style in STYLES]
+    for name, prompt in prompts:
+        ws = words(prompt)
+        if tuple(ws) in long_public:
+            found.append(f"{name}: {prompt!r} = {long_public[tuple(ws)]}")
+        found += [f"{name}: {prompt!r} ~ {eleven[g]}" for g in grams(ws, 11) if g in eleven]
     assert not found, "\n".join(found)
 
 

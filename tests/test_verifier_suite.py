@@ -4,10 +4,10 @@ wrong axis or kind, an edit on the wrong side) fail them. Real OpenSCAD, real me
 
 Each file is held to what it measured when its figures went into benchmarks/RESULTS.md, so
 a change to the checks that loses ground fails here. dev files were written while the checks
-were built; heldout-* served as a validation set; test-final and test-final-2 were written
-blind and first measured untouched (benchmarks/RESULTS.md has those first figures). To keep
-the suite within its CI budget every second case of each file runs here (the limits are for
-that half); benchmarks/verifier.py runs them all.
+were built; heldout-* served as a validation set; test-final, test-final-2 and test-final-3
+were written blind and first measured untouched (benchmarks/RESULTS.md has those first
+figures). To keep the suite within its CI budget every second case of each file runs here
+(the limits are for that half); benchmarks/verifier.py runs them all.
 """
 
 from __future__ import annotations
@@ -21,13 +21,16 @@ from evals.verifier import SUITE_DIR, load_cases, score_case, summarize
 # file -> (most false alarms, most misses) allowed
 LIMITS: dict[str, tuple[int, int]] = {
     "oneliners.yaml": (0, 0),  # of 45 wrong parts
-    "maker.yaml": (0, 11),  # of 47
+    "maker.yaml": (0, 9),  # of 47
     "engineering.yaml": (0, 7),  # of 52
     "edits.yaml": (0, 0),  # of 45
     "heldout-a.yaml": (0, 2),  # of 30
-    "heldout-b.yaml": (0, 6),  # of 30
+    "heldout-b.yaml": (0, 5),  # of 30
     "test-final.yaml": (3, 24),  # of 72
-    "test-final-2.yaml": (1, 29),  # of 78
+    "test-final-2.yaml": (1, 28),  # of 78
+    # written blind before the round-feature (profiles) checks; measured once, after them
+    # (all cases: 3 false alarms of 46, 35 misses of 126; see benchmarks/RESULTS.md)
+    "test-final-3.yaml": (3, 14),  # of 63
 }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import trimesh
 
-from tools.sections import find_openings
+from tools.sections import find_sections
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ class MeshReport:
     voids: int = 0  # closed inner shells (hollow parts), not counted as bodies
     # tools.sections.Opening dicts: holes, bores and cavities seen in cross-sections
     openings: list[dict[str, Any]] = field(default_factory=list)
+    # tools.sections.Profile dicts: round outlines (hubs, flanges, shaft sections)
+    profiles: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -209,6 +211,7 @@ def _analyze(mesh: trimesh.Trimesh) -> MeshReport:
     else:
         bodies, voids, genus = _shells(mesh, components)
     lo, hi = (tuple(float(v) for v in corner) for corner in mesh.bounds)
+    openings, profiles = find_sections(mesh)
     volume = _signed_volume(np.asarray(mesh.vertices)[np.asarray(mesh.faces)])
     if not np.isfinite(volume):
         volume = 0.0
@@ -226,5 +229,6 @@ def _analyze(mesh: trimesh.Trimesh) -> MeshReport:
         vertices=int(len(mesh.vertices)),
         degenerate_faces=int(np.count_nonzero(mesh.area_faces < DEGENERATE_AREA_MM2)),
         voids=voids,
-        openings=[o.to_dict() for o in find_openings(mesh)],
+        openings=[o.to_dict() for o in openings],
+        profiles=[p.to_dict() for p in profiles],
     )

@@ -26,6 +26,8 @@ the agent's own expectations use:
             diameter is in an excepted range (the holes the edit changes)
   param     {"names": ["wall"], "change": "grow"|"shrink"}: a named program parameter moved
             that way against the previous program (walls, which the outside does not show)
+  profiles  [{"d": [lo, hi], "what": "flange"}]: a round outline of that diameter (a hub,
+            flange or shaft section) is seen in some cross-section (tools.sections)
 Checks that need what the subject lacks (a program for kind and param) are skipped and
 named in SpecResult.skipped, never passed silently.
 """
@@ -37,12 +39,23 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from tools.kinds import KINDS, compatible, declared_kind
 from tools.mesh import MeshReport
-from tools.params import top_level_values
-
-AXES = {"x": 0, "y": 1, "z": 2}
-BIG = 1e9  # "unbounded" in a [lo, hi] range; JSON has no infinity
+from tools.spec_compare import check_grow, check_keep_holes, check_kind, check_param
+from tools.spec_values import (
+    AXES,
+    BIG,
+    Malformed,
+    Skip,
+    Subject,
+    Verdict,
+    fmt,
+    parse_int,
+    parse_range,
+    parse_ranges3,
+    plural,
+    round_openings,
+    wall_thickness,
+)
 
 
 @dataclass
@@ -81,67 +94,10 @@ class SpecResult:
                 "skipped": list(self.skipped)}
 
 
-@dataclass(frozen=True)
-class Subject:
-    """What a spec is checked against: the part's mesh report, the part it is compared with
-    (grow, keep), and the programs where checks read them (kind, param)."""
-
-    report: MeshReport
-    first: MeshReport | None = None
-    program: str | None = None
-    previous_program: str | None = None
-
-
-class _Skip(Exception):
-    """A check that cannot run on this subject (no program to read): named, not passed."""
-
-
-class _Malformed(ValueError):
-    """A spec value of the wrong shape; becomes a failed check, never an exception."""
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.4g}"
-
-
-def _range(value: object, what: str) -> tuple[float, float]:
-    if (
-        not isinstance(value, Sequence)
-        or isinstance(value, str)
-        or len(value) != 2
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-    ):
-        raise _Malformed(f"{what} must be a [lo, hi] pair of numbers, got {value!r}")
-    lo, hi = float(value[0]), float(value[1])
-    if lo > hi:
-        raise _Malformed(f"{what} has lo > hi: {value!r}")
-    return lo, hi
-
-
-def _ranges3(value: object, key: str) -> list[tuple[float, float]]:
-    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 3:
-        raise _Malformed(f"{key} must be three [lo, hi] pairs, got {value!r}")
-    return [_range(v, f"{key}[{i}]") for i, v in enumerate(value)]
-
-
-def _int(value: object, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _Malformed(f"{key} must be an integer, got {value!r}")
-    return value
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-# (actual value, None when the check holds or why it fails)
-Verdict = tuple[object, str | None]
-
-
 def _check_watertight(expected: object, subject: Subject) -> Verdict:
     report = subject.report
     if not isinstance(expected, bool):
-        raise _Malformed(f"watertight must be true or false, got {expected!r}")
+        raise Malformed(f"watertight must be true or false, got {expected!r}")
     actual = report.watertight and report.winding_consistent
     if actual == expected:
         return actual, None
@@ -154,11 +110,11 @@ def _check_watertight(expected: object, subject: Subject) -> Verdict:
 
 
 def _check_bodies(expected: object, subject: Subject) -> Verdict:
-    n = _int(expected, "bodies")
+    n = parse_int(expected, "bodies")
     found = subject.report.bodies
     msg = (
-        f"expected {_plural(n, 'body', 'separate bodies')}, "
-        f"found {_plural(found, 'body', 'bodies')}"
+        f"expected {plural(n, 'body', 'separate bodies')}, "
+        f"found {plural(found, 'body', 'bodies')}"
     )
     if found > n == 1:
         msg += " (parts that should be joined do not overlap)"
@@ -166,41 +122,41 @@ def _check_bodies(expected: object, subject: Subject) -> Verdict:
 
 
 def _check_genus(expected: object, subject: Subject) -> Verdict:
-    n = _int(expected, "genus")
+    n = parse_int(expected, "genus")
     genus = subject.report.genus
     if genus is None:
         return None, (
-            f"expected {_plural(n, 'through-hole', 'through-holes')}, but the hole count "
+            f"expected {plural(n, 'through-hole', 'through-holes')}, but the hole count "
             "cannot be computed because the mesh is not closed"
         )
-    msg = f"expected {_plural(n, 'through-hole', 'through-holes')}, found {genus}"
+    msg = f"expected {plural(n, 'through-hole', 'through-holes')}, found {genus}"
     return genus, msg if genus != n else None
 
 
 def _out_of_range(values: Sequence[float], ranges: Sequence[tuple[float, float]],
                   names: Sequence[str]) -> list[str]:
     return [
-        f"{name} {_fmt(v)} not in [{_fmt(lo)}, {_fmt(hi)}]"
+        f"{name} {fmt(v)} not in [{fmt(lo)}, {fmt(hi)}]"
         for name, v, (lo, hi) in zip(names, values, ranges, strict=True)
         if not lo <= v <= hi
     ]
 
 
 def _dims(values: Sequence[float]) -> str:
-    return " x ".join(_fmt(v) for v in values) + " mm"
+    return " x ".join(fmt(v) for v in values) + " mm"
 
 
 def _span(lo: float, hi: float) -> str:
     if hi >= 1e8:
-        return f"at least {_fmt(lo)}"
+        return f"at least {fmt(lo)}"
     if lo <= 0:
-        return f"at most {_fmt(hi)}"
-    return f"{_fmt(lo)}-{_fmt(hi)}"
+        return f"at most {fmt(hi)}"
+    return f"{fmt(lo)}-{fmt(hi)}"
 
 
 def _check_size(expected: object, subject: Subject) -> Verdict:
     # ranges are meant largest first; sorting them too forgives a spec written in X, Y, Z order
-    ranges = sorted(_ranges3(expected, "size"), key=lambda r: r[0] + r[1], reverse=True)
+    ranges = sorted(parse_ranges3(expected, "size"), key=lambda r: r[0] + r[1], reverse=True)
     actual = sorted(subject.report.extents, reverse=True)
     bad = _out_of_range(actual, ranges, ("largest", "middle", "smallest"))
     if not bad:
@@ -213,7 +169,7 @@ def _check_size(expected: object, subject: Subject) -> Verdict:
 
 
 def _check_size_xyz(expected: object, subject: Subject) -> Verdict:
-    ranges = _ranges3(expected, "size_xyz")
+    ranges = parse_ranges3(expected, "size_xyz")
     actual = list(subject.report.extents)
     bad = _out_of_range(actual, ranges, ("X", "Y", "Z"))
     if not bad:
@@ -228,8 +184,8 @@ def _check_size_xyz(expected: object, subject: Subject) -> Verdict:
 def _check_dims(expected: object, subject: Subject) -> Verdict:
     if not isinstance(expected, Sequence) or isinstance(expected, str) \
             or not 1 <= len(expected) <= 3:
-        raise _Malformed(f"dims must be one to three [lo, hi] pairs, got {expected!r}")
-    ranges = [_range(v, f"dims[{i}]") for i, v in enumerate(expected)]
+        raise Malformed(f"dims must be one to three [lo, hi] pairs, got {expected!r}")
+    ranges = [parse_range(v, f"dims[{i}]") for i, v in enumerate(expected)]
     actual = list(subject.report.extents)
     for axes in itertools.permutations(range(3), len(ranges)):
         if all(lo <= actual[a] <= hi for a, (lo, hi) in zip(axes, ranges, strict=True)):
@@ -241,41 +197,37 @@ def _check_dims(expected: object, subject: Subject) -> Verdict:
 
 
 def _check_volume(expected: object, subject: Subject) -> Verdict:
-    lo, hi = _range(expected, "volume")
+    lo, hi = parse_range(expected, "volume")
     v = subject.report.volume
     if lo <= v <= hi:
         return v, None
-    return v, f"expected a volume of {_fmt(lo)}-{_fmt(hi)} mm^3, found {_fmt(v)} mm^3"
-
-
-def _round_openings(report: MeshReport) -> list[dict]:
-    return [o for o in report.openings if o.get("round")]
+    return v, f"expected a volume of {fmt(lo)}-{fmt(hi)} mm^3, found {fmt(v)} mm^3"
 
 
 def _check_holes(expected: object, subject: Subject) -> Verdict:
     if not isinstance(expected, Sequence) or isinstance(expected, str) or not expected:
-        raise _Malformed(f"holes must be a list of {{'d': [lo, hi]}}, got {expected!r}")
-    openings = _round_openings(subject.report)
+        raise Malformed(f"holes must be a list of {{'d': [lo, hi]}}, got {expected!r}")
+    openings = round_openings(subject.report)
     seen = sorted({round(o["d"], 2) for o in openings}, reverse=True)
     missing = []
     ranges: list[tuple[float, float]] = []
     for k, item in enumerate(expected):
         if not isinstance(item, Mapping) or "d" not in item:
-            raise _Malformed(f"holes[{k}] must be like {{'d': [lo, hi]}}, got {item!r}")
-        lo, hi = _range(item["d"], f"holes[{k}].d")
+            raise Malformed(f"holes[{k}] must be like {{'d': [lo, hi]}}, got {item!r}")
+        lo, hi = parse_range(item["d"], f"holes[{k}].d")
         ranges.append((lo, hi))
         axis = item.get("axis")
         if axis is not None and axis not in AXES:
-            raise _Malformed(f"holes[{k}].axis must be 'x', 'y' or 'z', got {axis!r}")
+            raise Malformed(f"holes[{k}].axis must be 'x', 'y' or 'z', got {axis!r}")
         pool = [o["d"] for o in openings if axis is None or o["axis"] == axis]
         if not any(lo <= d <= hi for d in pool):
             what = item.get("what") or "hole"
             along = f" along {axis.upper()}" if axis else ""
-            missing.append(f"{what} of {_fmt(lo)}-{_fmt(hi)} mm diameter{along}")
+            missing.append(f"{what} of {fmt(lo)}-{fmt(hi)} mm diameter{along}")
     counted = _hole_counts(expected, ranges, openings)
     if not missing and not counted:
         return seen, None
-    found = ", ".join(_fmt(d) for d in seen[:8]) + " mm" if seen else "none"
+    found = ", ".join(fmt(d) for d in seen[:8]) + " mm" if seen else "none"
     problems = []
     if missing:
         problems.append(f"expected a {'; a '.join(missing)}; round openings found: {found}")
@@ -294,7 +246,7 @@ def _hole_counts(expected: Sequence, ranges: list[tuple[float, float]],
         if count is None:
             continue
         if isinstance(count, bool) or not isinstance(count, int):
-            raise _Malformed(f"holes count must be an integer, got {count!r}")
+            raise Malformed(f"holes count must be an integer, got {count!r}")
         for g, (glo, ghi, gn, names) in enumerate(groups):
             if lo <= ghi and glo <= hi:
                 groups[g] = (min(lo, glo), max(hi, ghi), gn + count, names + [item.get("what")
@@ -307,20 +259,20 @@ def _hole_counts(expected: Sequence, ranges: list[tuple[float, float]],
         found = len({(o["axis"], round(o["at"][0], 1), round(o["at"][1], 1))
                      for o in openings if lo <= o["d"] <= hi})
         if found != want:
-            problems.append(f"expected {want} {' + '.join(names)} of {_fmt(lo)}-{_fmt(hi)} mm, "
+            problems.append(f"expected {want} {' + '.join(names)} of {fmt(lo)}-{fmt(hi)} mm, "
                             f"found {found}")
     return problems
 
 
 def _check_openings(expected: object, subject: Subject) -> Verdict:
     if not isinstance(expected, Sequence) or isinstance(expected, str) or not expected:
-        raise _Malformed(f"openings must be a list of {{'count': n, 'min': mm}}, got "
+        raise Malformed(f"openings must be a list of {{'count': n, 'min': mm}}, got "
                          f"{expected!r}")
     problems = []
     found_counts = []
     for k, item in enumerate(expected):
         if not isinstance(item, Mapping) or not isinstance(item.get("count"), int):
-            raise _Malformed(f"openings[{k}] must be like {{'count': 3, 'min': 10}}, got "
+            raise Malformed(f"openings[{k}] must be like {{'count': 3, 'min': 10}}, got "
                              f"{item!r}")
         least = float(item.get("min", 1.0))
         # a container's own cavity (most of its cross-section) is not one of these
@@ -330,39 +282,39 @@ def _check_openings(expected: object, subject: Subject) -> Verdict:
         found_counts.append(found)
         if found != item["count"]:
             problems.append(f"expected {item['count']} {item.get('what') or 'openings'} at "
-                            f"least {_fmt(least)} mm wide, found {found}")
+                            f"least {fmt(least)} mm wide, found {found}")
     return found_counts, "; ".join(problems) or None
 
 
-def wall_thickness(report: MeshReport) -> float | None:
-    """The thinnest wall around the part's largest opening (a tube's or cup's bore, an open
-    box's cavity), from its cross-section: (outside - inside) / 2 on each side. None when the
-    part has no opening that fills most of its cross-section."""
-    best = None
-    for opening in report.openings:
-        others = [k for k in range(3) if AXES[opening["axis"]] != k]
-        outside = opening.get("outer") or [report.extents[k] for k in others]
-        if any(o <= 0 for o in outside):
-            continue
-        fill = min(s / o for s, o in zip(opening["size"], outside, strict=True))
-        if fill < 0.5:
-            continue
-        wall = min((o - s) / 2 for s, o in zip(opening["size"], outside, strict=True))
-        area = opening["size"][0] * opening["size"][1]
-        if best is None or area > best[0]:
-            best = (area, wall)
-    return None if best is None else round(best[1], 3)
+def _check_profiles(expected: object, subject: Subject) -> Verdict:
+    """Each stated diameter of a round feature (a hub, a flange, a shaft's section) is a
+    round outline in some cross-section."""
+    if not isinstance(expected, Sequence) or isinstance(expected, str) or not expected:
+        raise Malformed(f"profiles must be a list of {{'d': [lo, hi]}}, got {expected!r}")
+    seen = sorted({round(p["d"], 1) for p in subject.report.profiles}, reverse=True)
+    problems = []
+    for k, item in enumerate(expected):
+        if not isinstance(item, Mapping):
+            raise Malformed(f"profiles[{k}] must be like {{'d': [9.7, 10.5]}}, got {item!r}")
+        lo, hi = parse_range(item.get("d"), f"profiles[{k}].d")
+        if not any(lo <= p["d"] <= hi for p in subject.report.profiles):
+            what = item.get("what") or "a round feature"
+            problems.append(f"no round outline of {_span(lo, hi)} mm ({what}) in any "
+                            "cross-section")
+    if problems and seen:
+        problems.append("round outlines seen: " + ", ".join(f"{d:g}" for d in seen[:8]) + " mm")
+    return seen[:8], "; ".join(problems) or None
 
 
 def _check_wall(expected: object, subject: Subject) -> Verdict:
-    lo, hi = _range(expected, "wall")
+    lo, hi = parse_range(expected, "wall")
     wall = wall_thickness(subject.report)
     if wall is None:
-        return None, (f"expected walls {_fmt(lo)}-{_fmt(hi)} mm thick around a bore or cavity,"
+        return None, (f"expected walls {fmt(lo)}-{fmt(hi)} mm thick around a bore or cavity,"
                       " but the part has no opening that fills its cross-section")
     if lo <= wall <= hi:
         return wall, None
-    return wall, f"expected walls {_fmt(lo)}-{_fmt(hi)} mm thick, found {_fmt(wall)} mm"
+    return wall, f"expected walls {fmt(lo)}-{fmt(hi)} mm thick, found {fmt(wall)} mm"
 
 
 # overall form -> (how many extents must be equal, the fill of the bounding box [lo, hi])
@@ -389,7 +341,7 @@ def _check_shape(expected: object, subject: Subject) -> Verdict:
         return None, (f"expected a hexagonal prism (one side about 1.15x another), found "
                       f"{_dims(sorted(extents, reverse=True))}")
     if expected not in SHAPES:
-        raise _Malformed(f"shape must be one of {', '.join(SHAPES)}, got {expected!r}")
+        raise Malformed(f"shape must be one of {', '.join(SHAPES)}, got {expected!r}")
     equal, (lo, hi) = SHAPES[str(expected)]
     extents = sorted(subject.report.extents, reverse=True)
     box = math.prod(extents)
@@ -408,158 +360,9 @@ def _check_shape(expected: object, subject: Subject) -> Verdict:
                             if problems else None)
 
 
-_MEASURES = ("volume", "wall", "hole")
-
-
-def _measure(report: MeshReport, measure: str) -> float | None:
-    if measure == "volume":
-        return report.volume
-    if measure == "wall":
-        return wall_thickness(report)
-    holes = [o["d"] for o in _round_openings(report)]
-    return max(holes) if holes else None
-
-
-def _one_grow(expected: object, subject: Subject) -> Verdict:
-    if not isinstance(expected, Mapping):
-        raise _Malformed(f"grow must be an object like {{'axis': 'z', 'min_ratio': 1.5}}, "
-                         f"got {expected!r}")
-    unknown = set(expected) - {"axis", "measure", "min_ratio", "max_ratio"}
-    if unknown:
-        raise _Malformed(f"grow has unknown field(s) {sorted(unknown)}")
-    axis, measure = expected.get("axis"), expected.get("measure")
-    if (axis is None) == (measure is None):
-        raise _Malformed(f"grow needs an axis ('x', 'y', 'z') or a measure {_MEASURES}, "
-                         f"got {dict(expected)!r}")
-    if axis is not None and axis not in AXES:
-        raise _Malformed(f"grow.axis must be 'x', 'y' or 'z', got {axis!r}")
-    if measure is not None and measure not in _MEASURES:
-        raise _Malformed(f"grow.measure must be one of {_MEASURES}, got {measure!r}")
-    lo = expected.get("min_ratio")
-    hi = expected.get("max_ratio")
-    if lo is None and hi is None:
-        raise _Malformed("grow needs min_ratio and/or max_ratio")
-    for name, v in (("min_ratio", lo), ("max_ratio", hi)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
-            raise _Malformed(f"grow.{name} must be a number, got {v!r}")
-    first = subject.first
-    if first is None or first.empty:
-        return None, "no part after the first prompt to compare with"
-    if axis is not None:
-        what = f"the {axis.upper()} size"
-        before, after = first.extents[AXES[axis]], subject.report.extents[AXES[axis]]
-    else:
-        what = {"volume": "the volume", "wall": "the wall thickness",
-                "hole": "the largest hole"}[measure]
-        before, after = _measure(first, measure), _measure(subject.report, measure)
-        if before is None or after is None:
-            part = "the part before" if before is None else "this part"
-            return None, f"cannot compare {what}: {part} has none to measure"
-    if before <= 0:
-        return None, f"the part before has no {what[4:]} to compare with"
-    ratio = after / before
-    bad = (lo is not None and ratio < lo) or (hi is not None and ratio > hi)
-    if not bad:
-        return round(ratio, 4), None
-    want = []
-    if lo is not None:
-        want.append(f"at least {_fmt(lo)}x")
-    if hi is not None:
-        want.append(f"at most {_fmt(hi)}x")
-    unit = " mm^3" if measure == "volume" else " mm"
-    return round(ratio, 4), (
-        f"expected {what} to change by {' and '.join(want)} "
-        f"(from {_fmt(before)}{unit}), found {_fmt(after)}{unit} ({_fmt(ratio)}x)"
-    )
-
-
-def _check_grow(expected: object, subject: Subject) -> Verdict:
-    items = expected if isinstance(expected, list) else [expected]
-    if not items:
-        raise _Malformed("grow must not be an empty list")
-    actual, problems = [], []
-    for item in items:
-        value, problem = _one_grow(item, subject)
-        actual.append(value)
-        if problem:
-            problems.append(problem)
-    shown = actual[0] if len(actual) == 1 else actual
-    return shown, "; ".join(problems) or None
-
-
-def _check_kind(expected: object, subject: Subject) -> Verdict:
-    if not isinstance(expected, Mapping) or expected.get("kind") not in KINDS:
-        raise _Malformed(f"kind must be like {{'asked': 'fan grill', 'kind': 'grill'}}, "
-                         f"got {expected!r}")
-    if subject.program is None:
-        raise _Skip("no program to read what the part is")
-    asked = str(expected.get("asked") or expected["kind"])
-    declared = declared_kind(subject.program)
-    if declared is None:
-        raise _Skip("the program does not say what it makes")
-    made, where = declared
-    asked_kinds = [expected["kind"], *expected.get("also", [])]
-    if any(compatible(a, kind) for a in asked_kinds for kind in made):
-        return made[0], None
-    return made[0], (f"asked for a {asked}, but the program makes a {made[0]} ({where}); "
-                     f"make a {asked}")
-
-
-def _check_param(expected: object, subject: Subject) -> Verdict:
-    if not isinstance(expected, Mapping) or not isinstance(expected.get("names"), list) \
-            or expected.get("change") not in ("grow", "shrink", "set"):
-        raise _Malformed(f"param must be like {{'names': ['wall'], 'change': 'grow'}}, "
-                         f"got {expected!r}")
-    target = _range(expected["value"], "param.value") if expected["change"] == "set" else None
-    if subject.program is None or subject.previous_program is None:
-        raise _Skip("no programs to compare")
-    words = [str(n).lower() for n in expected["names"]]
-    before = top_level_values(subject.previous_program)
-    after = top_level_values(subject.program)
-    named = [n for n in before if any(w in n.lower() for w in words)]
-    if not named:
-        raise _Skip(f"the previous program has no parameter named like {', '.join(words)}")
-    grow = expected["change"] == "grow"
-    if target is not None:
-        moved = {n: (before[n], after[n]) for n in named
-                 if n in after and target[0] <= after[n] <= target[1]}
-    else:
-        moved = {n: (before[n], after[n]) for n in named if n in after and (
-            after[n] > before[n] * 1.001 if grow else after[n] < before[n] * 0.999)}
-    if moved:
-        return {n: v[1] for n, v in moved.items()}, None
-    was = ", ".join(f"{n} = {_fmt(before[n])}" for n in named)
-    now = ", ".join(f"{n} = {_fmt(after[n])}" if n in after else f"{n} removed" for n in named)
-    direction = ("larger" if grow else "smaller") if target is None else \
-        f"{_fmt(target[0])}-{_fmt(target[1])}"
-    return {n: after.get(n) for n in named}, (
-        f"expected {' or '.join(named)} to get {direction} (was {was}), found {now}")
-
-
-def _check_keep_holes(expected: object, subject: Subject) -> Verdict:
-    if not isinstance(expected, Mapping) or not isinstance(expected.get("except", []), list):
-        raise _Malformed(f"keep_holes must be like {{'except': [[lo, hi]]}}, got {expected!r}")
-    excepted = [_range(r, "keep_holes.except") for r in expected.get("except", [])]
-    if subject.first is None or subject.first.empty:
-        return None, "no previous part to compare the holes with"
-    now = _round_openings(subject.report)
-    lost = []
-    for before in _round_openings(subject.first):
-        d = before["d"]
-        if any(lo <= d <= hi for lo, hi in excepted):
-            continue
-        if not any(o["axis"] == before["axis"] and abs(o["d"] - d) <= max(0.1, 0.02 * d)
-                   for o in now):
-            lost.append(f"{_fmt(d)} mm along {before['axis'].upper()}")
-    lost = sorted(set(lost))
-    if not lost:
-        return len(_round_openings(subject.first)), None
-    return len(now), ("expected the holes this edit does not name to stay as they were, but "
-                      f"these changed or went: {', '.join(lost[:6])}")
-
-
 # (expected, subject) -> Verdict
 Checker = Callable[[object, Subject], Verdict]
+
 
 CHECKERS: dict[str, Checker] = {
     "watertight": _check_watertight,
@@ -568,16 +371,19 @@ CHECKERS: dict[str, Checker] = {
     "size": _check_size,
     "size_xyz": _check_size_xyz,
     "volume": _check_volume,
-    "grow": _check_grow,
+    "grow": check_grow,
     "dims": _check_dims,
     "holes": _check_holes,
     "wall": _check_wall,
     "shape": _check_shape,
-    "kind": _check_kind,
-    "param": _check_param,
-    "keep_holes": _check_keep_holes,
+    "kind": check_kind,
+    "param": check_param,
+    "keep_holes": check_keep_holes,
     "openings": _check_openings,
+    "profiles": _check_profiles,
 }
+
+
 # the keys of the shared eval format (../shared/evals/README.md); the rest are the agent's
 SHARED_KEYS = ("watertight", "bodies", "genus", "size", "size_xyz", "volume", "grow")
 
@@ -608,10 +414,10 @@ def check_spec(
         subject = Subject(report, first, program, previous_program)
         try:
             actual, message = checker(expected, subject)
-        except _Malformed as exc:
+        except Malformed as exc:
             checks.append(CheckResult(key, False, expected, None, f"malformed spec: {exc}"))
             continue
-        except _Skip as exc:
+        except Skip as exc:
             skipped.append(f"{key}: {exc}")
             continue
         checks.append(CheckResult(key, message is None, expected, actual, message or "ok"))

@@ -7,10 +7,17 @@
                   "kind": {"asked": "plate", "kind": "plate"}}
        unchecked ["'6 mm from' (position of the holes)"]
 
-The text is read as a part (parse: mentions and their quantities), then turned into checks
-for a new part (create) or for an edit of the current one (edit). Conservative on purpose:
-a wrong expectation makes the agent "repair" a correct part, so anything ambiguous ("60 mm
-across" on a hexagon, holes "on each side") is reported as not checked, never guessed.
+The text is read as a part, then turned into checks for a new part (create) or for an edit
+of the current one (edit). Conservative on purpose: a wrong expectation makes the agent
+"repair" a correct part, so anything ambiguous ("60 mm across" on a hexagon, holes "on each
+side") is reported as not checked, never guessed.
+
+    reading    words (tokens, numbers, units) -> mentions, quantities -> parse (links them:
+               which feature each size belongs to, coreference); lexicon holds the word lists
+    new part   create (the whole draft) <- size, body, bracket (extents), holes, fits
+               (holes and openings), profiles (round features); draft holds the ranges,
+               vocab the word lists
+    follow-up  edit <- edit_axes (which axes change and how), edit_holes (hole edits)
 """
 
 from __future__ import annotations
@@ -20,11 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.intent import create, edit
+from agent.intent.draft import BIG
 from agent.intent.parse import read
 from agent.intent.words import normalize
 from tools.mesh import MeshReport
-
-BIG = create.BIG
 
 # Function words of languages people may type in; an English request has few of these.
 _FOREIGN: dict[str, frozenset[str]] = {

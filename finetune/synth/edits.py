@@ -5,14 +5,17 @@ Each helper returns an Edit with the new design values and, when the request imp
 direction, the spec's `grow` entry (ratio of the extent along one axis, last / first).
 Whether the reply is a parameter patch or a whole program is decided later, from the two
 programs (finetune/synth/patches.py).
+
+Edit and Values live here, not in family.py, so that the family contract can offer
+`resize` as its default follow-up without the two modules importing each other.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from finetune.synth.family import Edit, Values
 from finetune.synth.hardware import CLEARANCE, bigger_screw, smaller_screw
 from finetune.synth.scad import Expr, literal
 from finetune.synth.words import Words, fmt
@@ -29,6 +32,21 @@ class Dimension:
     less: str  # "shorter"
     noun: str  # "height"
     part: str | None = None  # "plate" in "make the plate thicker"
+
+
+Values = dict[str, Any]
+
+
+@dataclass
+class Edit:
+    """A follow-up request and the design it leads to."""
+
+    request: str
+    values: Values
+    grow: dict | None = None  # spec "grow" entry, when the request implies one
+    # the dimension a resize changed (edits.Dimension): a later turn may put it back
+    dim: Dimension | None = None
+    family: str | None = None  # the kind of part the edit turns it into, when not the same
 
 
 HEIGHT = Dimension("height", "z", "tall", "taller", "shorter", "height")

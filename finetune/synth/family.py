@@ -13,9 +13,10 @@ from random import Random
 from typing import Any, ClassVar
 
 from finetune.synth import scad
+from finetune.synth.edits import Edit, Values, resize
 from finetune.synth.words import Words
 
-Values = dict[str, Any]
+__all__ = ["Edit", "Family", "Part", "Shape", "Values", "spec_for", "step"]
 
 
 @dataclass(frozen=True)
@@ -29,18 +30,6 @@ class Shape:
     volume_tol: float = 0.04  # relative
     # explicit [lo, hi] per axis where the extent is not one number (gear tips, clip gaps)
     ranges: tuple[tuple[float, float], tuple[float, float], tuple[float, float]] | None = None
-
-
-@dataclass
-class Edit:
-    """A follow-up request and the design it leads to."""
-
-    request: str
-    values: Values
-    grow: dict | None = None  # spec "grow" entry, when the request implies one
-    # the dimension a resize changed (edits.Dimension): a later turn may put it back
-    dim: Any = None
-    family: str | None = None  # the kind of part the edit turns it into, when not the same
 
 
 @dataclass
@@ -143,8 +132,6 @@ class Family:
 
     def edits(self, v: Values, w: Words) -> Sequence[Edit]:
         """Follow-ups that make sense for this design (may be empty)."""
-        from finetune.synth.edits import resize
-
         return [resize(v, dim, w, lo, hi) for dim, lo, hi in self.resizable]
 
     # --- shared machinery ----------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Generate a synthetic data set: records.jsonl (or shards) + stats.json.
 
 Record i is drawn from its own Random seeded with (seed, i), so the output does not depend
-on the number of workers or on the order in which they finish. Verification compiles the
-final program with the real OpenSCAD (0.1-1 s each): all records for small runs, a fixed
-fraction (chosen per record from its own seed) for large ones; records that fail
-verification are dropped and counted.
+on the number of workers or on the order in which they finish. A share of the records
+(`compose`) are compositions (finetune/synth/compose): records come in blocks of three
+indices, and a block drawn as a composition holds one part described in the three styles
+(sentence, dimension list, numbered steps), so that one compile measures three records.
+Verification compiles the final program with the real OpenSCAD (0.1-1 s each): all
+records for small runs, a fixed fraction (chosen per record from its own seed) for large
+ones; records that fail verification are dropped and counted.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ DEFAULT_MIX = {"create": 0.8, "edit": 0.15, "repair": 0.05}
 # above this many records, "auto" verification checks a sample instead of every record
 AUTO_VERIFY_ALL_MAX = 1000
 AUTO_VERIFY_FRACTION = 0.05
+# share of records that are compositions (each costs a third of a compile to measure)
+DEFAULT_COMPOSE = 0.1
+COMPOSE = "compose"  # --families name for compositions only
 
 
 @dataclass
@@ -46,12 +52,28 @@ class SynthConfig:
     # the agent sends agent.prompts.SYSTEM_PROMPT first (AgentConfig.system_prompt): train
     # with it too, unless the model will be run without one
     system: bool = True
+    # share of records that are compositions when no --families are named; naming
+    # "compose" among the families makes its share 1 / (number of names)
+    compose: float = DEFAULT_COMPOSE
 
     def family_names(self) -> list[str]:
-        names = list(self.families) or list(FAMILIES)
+        """The families records are drawn from (without the "compose" pseudo-family)."""
+        names = [n for n in self.families if n != COMPOSE] or (
+            [] if self.families else list(FAMILIES))
         for name in names:
             get_family(name)  # raises a clear error for unknown names
         return names
+
+    def compose_share(self) -> float:
+        if not self.families:
+            share = self.compose
+        elif COMPOSE in self.families:
+            share = 1 / len(self.families)
+        else:
+            share = 0.0
+        if not 0 <= share <= 1:
+            raise ScadAgentError(f"the compose share must be within 0..1; got {share}")
+        return share
 
     def weights(self) -> list[float]:
         for kind in self.kinds:
@@ -158,10 +180,28 @@ class Stats:
         }
 
 
+def composed(index: int, config: SynthConfig) -> bool:
+    """Is record `index` a composition? Decided per block of three indices."""
+    share = config.compose_share()
+    return share >= 1 or (share > 0 and Random(
+        f"compose:{config.seed}:{index // 3}").random() < share)
+
+
 def make_record(index: int, config: SynthConfig, names: Sequence[str],
                 weights: Sequence[float]) -> tuple[dict[str, Any] | None, str, str]:
-    """(record or None, family, kind) for record `index`; deterministic in (seed, index)."""
+    """(record or None, family, kind) for record `index`; deterministic in (seed, index).
+    ValueError when a composition does not compile (the outcome counts it)."""
     rng = Random(f"synth:{config.seed}:{index}")
+    if composed(index, config) or not names:
+        from finetune.synth.compose import STYLES, compose_record
+
+        rec = compose_record(Random(f"compose-part:{config.seed}:{index // 3}"), rng,
+                             STYLES[index % 3], f"compose-create-{config.seed}-{index:06d}")
+        if config.system:
+            from agent.prompts import system_message
+
+            rec["messages"].insert(0, system_message())
+        return rec, rec["family"], "create"
     name = names[index % len(names)] if len(names) > 1 else names[0]
     kind = rng.choices(list(config.kinds), weights=weights)[0]
     family = FAMILIES[name]
@@ -187,7 +227,7 @@ def _one(args: tuple[int, SynthConfig, list[str], list[float], float]) -> Outcom
     try:
         rec, name, kind = make_record(index, config, names, weights)
     except Exception as exc:  # a sampler bug must show up in the stats, not kill the run
-        name = names[index % len(names)]
+        name = COMPOSE if composed(index, config) or not names else names[index % len(names)]
         return Outcome(index, None, name, "?", False, f"generator error: {exc!r}")
     outcome = Outcome(index, rec, name, kind)
     if fraction >= 1 or (fraction > 0 and Random(f"verify:{config.seed}:{index}").random()
@@ -202,6 +242,7 @@ def outcomes(config: SynthConfig) -> Iterator[Outcome]:
     names = config.family_names()
     weights = config.weights()
     fraction = config.verify_fraction()
+    config.compose_share()
     jobs = ((i, config, names, weights, fraction) for i in range(config.n))
     if config.workers <= 1:
         yield from map(_one, jobs)
@@ -209,7 +250,8 @@ def outcomes(config: SynthConfig) -> Iterator[Outcome]:
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=config.workers) as pool:
-        yield from pool.map(_one, jobs, chunksize=8)
+        # chunks of whole three-record blocks: a composition is compiled once per block
+        yield from pool.map(_one, jobs, chunksize=24)
 
 
 class _Writer:

@@ -52,7 +52,8 @@ def literal(value: float | int | str) -> str:
 
 
 # parameters that count things (holes, teeth, ...) get whole-number sliders
-COUNT_SUFFIXES = ("holes", "teeth", "slots", "grips", "cols", "rows", "compartments", "count")
+COUNT_SUFFIXES = ("holes", "teeth", "slots", "grips", "cols", "rows", "compartments", "count",
+                  "rings", "spokes", "bars")
 
 
 def is_count(name: str) -> bool:

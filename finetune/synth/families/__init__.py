@@ -5,28 +5,13 @@ from __future__ import annotations
 from finetune.synth.families.basic import Block, Cylinder, Sphere
 from finetune.synth.families.boxes import Enclosure, OpenBox
 from finetune.synth.families.brackets import LBracket, ShelfBracket
+from finetune.synth.families.desk import PartsTray, PencilCup, SpoolHolder
+from finetune.synth.families.fittings import EndCap, Handle, HingeLeaf, PipeAdapter, Spool
 from finetune.synth.families.flat import Bar, Plate
-from finetune.synth.families.makers import (
-    CableComb,
-    Clip,
-    CornerBrace,
-    EndCap,
-    Handle,
-    PhoneStand,
-    Sign,
-    Tag,
-    TBracket,
-    WallHook,
-)
-from finetune.synth.families.mech import (
-    Flange,
-    Gear,
-    HingeLeaf,
-    Knob,
-    PipeAdapter,
-    Pulley,
-    Spool,
-)
+from finetune.synth.families.flat_makers import CornerBrace, Sign, Tag, TBracket
+from finetune.synth.families.makers import CableComb, Clip, PhoneStand, WallHook
+from finetune.synth.families.mech import Flange, Gear, Knob, Pulley
+from finetune.synth.families.mounts import CableClip, FanGrill, StandoffGrid
 from finetune.synth.families.round import HexNut, Ring, Spacer, Standoff, Tube, Washer
 from finetune.synth.families.shapes import (
     Cone,
@@ -49,7 +34,8 @@ FAMILIES: dict[str, Family] = {
         Prism(), Wedge(), Cone(), Funnel(), Dome(), Cup(), Torus(), Pyramid(), HexPrism(),
         Gear(), Pulley(), Flange(), Knob(), PipeAdapter(), HingeLeaf(), Spool(),
         WallHook(), Clip(), CableComb(), PhoneStand(), Sign(), Tag(), TBracket(), CornerBrace(),
-        Handle(), EndCap(),
+        Handle(), EndCap(), FanGrill(), StandoffGrid(), CableClip(), PencilCup(), PartsTray(),
+        SpoolHolder(),
     )
 }
 

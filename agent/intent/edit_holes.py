@@ -1,0 +1,141 @@
+"""Hole edits of a follow-up: "add two more holes", "a fourth hole", "remove the
+holes" (the count), "make the hole bigger", "8 mm holes" (the size)."""
+
+from __future__ import annotations
+
+import re
+
+from agent.intent.draft import Draft, hole_range, screw_range
+from agent.intent.reading import Reading
+from tools.mesh import MeshReport
+
+HOLE_WORDS = ("hole", "holes", "bore", "bores", "throughhole", "throughholes")
+
+
+NUMBERS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+
+
+_COUNT = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+
+
+def _number(word: str) -> int:
+    return NUMBERS.get(word) or int(word)
+
+
+def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
+    """How many holes the part has after the follow-up: "remove the holes", "drop one of
+    the holes", "just 4", "add two more", "a third hole", "use six holes instead"."""
+    holes = [m for m in reading.mentions if m.role == "hole"]
+    genus = prev.genus
+    first = holes[0] if holes else None
+    remove = re.search(r"\b(remove|delete|drop|get rid of|no|without|fill|too many)\b", norm)
+    add = re.search(r"\b(add|put|drill|punch|another|more|extra|second|third|fourth|fifth)\b",
+                    norm)
+    absolute = re.search(_COUNT + r" (is|are|will be) (enough|plenty|fine)\b|\b(?:only|just|down "
+                         r"to|make it|use) " + _COUNT + r"\b(?! ?mm)", norm)
+    if absolute and (holes or remove):
+        word = next(g for g in absolute.groups() if g and g not in (
+            "is", "are", "will be", "enough", "plenty", "fine"))
+        draft.spec["genus"] = _number(word)
+        return "count"
+    if first is None:
+        return None
+    if first.negated or (remove and not add):
+        if re.search(r"\b(keep|leave|except|but not)\b(\s\S+){0,3}\s(holes?|bores?)\b", norm):
+            # "drop the corner holes but keep the fan hole": fewer, but how many is not said
+            draft.skip("how many holes remain", "some are kept, their number is not stated")
+            return "count"
+        one = re.search(r"\b(one|a|two|three|\d+) of the (\w+ )?holes\b", norm)
+        if one and genus is not None:
+            draft.spec["genus"] = max(0, genus - _number(one.group(1)))
+            return "count"
+        n = first.count
+        if first.negated or (re.search(r"\b(all|the|every) (\w+ )?holes\b", norm) and n is None):
+            draft.spec["genus"] = 0
+            return "remove_all"
+        if n is not None and genus is not None:
+            draft.spec["genus"] = max(0, genus - n)
+        return "count"
+    if (first.count is not None or first.ordinal) and (add or first.relative or first.ordinal):
+        count = 1 if first.ordinal and first.count in (None, 1) else (first.count or 1)
+        multiplier = 2 if re.search(r"\b(each|both) (leg|arm|end|side)s?\b", norm) else 1
+        if re.search(r"\binstead\b", norm) and not first.relative:
+            draft.spec["genus"] = count
+        elif genus is not None:
+            draft.spec["genus"] = genus + count * multiplier
+        else:
+            draft.skip("how many holes the part has now", "the previous part's count is unknown")
+        for q in first.sizes:
+            if q.role in ("diameter", "size", "hole_size"):
+                q.used = True
+                draft.spec.setdefault("holes", []).append({"d": hole_range(q.values[0]),
+                                                           "what": first.phrase})
+        if first.screw:
+            draft.spec.setdefault("holes", []).append({"d": screw_range(first.screw),
+                                                       "what": first.phrase})
+        return "count"
+    return None
+
+
+def _hole_size(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
+    """What a follow-up does to the holes' size or place: "use M4 instead of M3", "make the
+    hole bigger", "bump them up to 6 mm", "move the hole higher"."""
+    holes = [m for m in reading.mentions if m.role == "hole"]
+    pronoun = re.search(r"\b(them|it) (up|down) to\b|\bbump (them|it)\b", norm)
+    if not holes and not pronoun and not re.search(r"\bm\d+(\.\d+)?\b.*\binstead\b", norm):
+        return None
+    screws = re.findall(r"\bm(\d+(?:\.\d+)?)\b", norm)
+    if screws and re.search(r"\binstead\b|\bswap\b|\buse\b|\bchange\b", norm):
+        # "use M4 holes instead of M3": the first size named is the new one
+        draft.spec.setdefault("holes", []).append({"d": screw_range(float(screws[0])),
+                                                   "what": f"M{screws[0]} hole"})
+        return "swap"
+    sizes = [q for m in holes for q in m.sizes if q.role in ("diameter", "size", "hole_size",
+                                                            "bore")]
+    if not sizes and pronoun:
+        sizes = [q for q in reading.quantities if q.role in ("size", "diameter")]
+    to = re.search(r"\b(?:holes?|bores?|them|it)\b[^,.;]{0,25}?\bto (\d*\.?\d+)\s*(mm)?\b", norm)
+    if not sizes and to and holes:
+        d = float(to.group(1))
+        draft.spec.setdefault("holes", []).append({"d": hole_range(d), "what": holes[0].phrase})
+        return "size"
+    size_words = re.search(r"\b(bigger|larger|wider|smaller|narrower|tighter|looser|enlarge|"
+                           r"increase|decrease|reduce)\b", norm)
+    if sizes:
+        for q in sizes:
+            q.used = True
+        draft.spec.setdefault("holes", []).append(
+            {"d": hole_range(sizes[-1].values[0]), "what": holes[0].phrase if holes else "holes"})
+        return "size"
+    if size_words and holes:
+        up = size_words.group(1) in ("bigger", "larger", "wider", "looser", "enlarge",
+                                     "increase")
+        draft.spec.setdefault("grow", []).append(
+            {"measure": "hole", "min_ratio": 1.03} if up else
+            {"measure": "hole", "max_ratio": 0.97})
+        return "size"
+    if holes and re.search(r"\b(move|shift|raise|lower|slide)\b[^,.;]*\b(holes?|bores?|them|it)"
+                           r"\b|\b(holes?|bores?)\b[^,.;]{0,20}\b(higher|lower|closer|further|"
+                           r"farther|apart|up|down|left|right)\b", norm):
+        draft.spec.setdefault("grow", []).append(
+            {"measure": "hole", "min_ratio": 0.97, "max_ratio": 1.03})
+        draft.skip("where the holes are now", "hole positions")
+        for q in reading.quantities:
+            if q.role == "position" or not q.used:
+                q.used = True
+        return "move"
+    return None
+
+
+def read_hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
+    """Genus and hole checks of a follow-up about holes; returns what it did: "count",
+    "remove_all", "size", "swap", "move", or None (no hole named). Count and size combine
+    ("just 4, and bump them up to 6 mm")."""
+    counted = _hole_count(reading, norm, prev, draft)
+    sized = _hole_size(reading, norm, prev, draft) if counted != "remove_all" else None
+    if "genus" not in draft.spec and sized and prev.genus is not None:
+        draft.spec["genus"] = prev.genus
+    if counted and sized:
+        return "size" if sized in ("size", "swap") else counted
+    return counted or sized

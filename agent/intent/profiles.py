@@ -1,0 +1,88 @@
+"""Round features the overall box does not show: "a Ø40 hub", "flange Ø24 x 3", "a 6 mm OD
+standoff", "then a Ø12 section". A stated diameter of a free-standing round piece is a round
+outline in some cross-section of the part (tools.sections), so it is checked as a profile;
+so is a round body's own diameter (a square tile is not the round coaster asked for).
+
+Left out (not guessed): pieces merged into walls or corners (their outline is not a circle),
+pieces that are not round (hex, square, knurled, tapered, threaded), and a piece given
+several different diameters (a taper).
+"""
+
+from __future__ import annotations
+
+from agent.intent.body import body_kind
+from agent.intent.draft import Dim, Draft, tolerance
+from agent.intent.reading import Mention, Quantity, Reading
+
+ROUND_PIECES = frozenset({
+    "hub", "hubs", "boss", "bosses", "flange", "flanges", "collar", "collars", "sleeve",
+    "sleeves", "shaft", "shafts", "section", "sections", "journal", "journals", "neck", "spigot",
+    "peg", "pegs", "pin", "pins", "post", "posts", "standoff", "standoffs", "stem", "lip", "rim",
+    "head", "disc", "discs", "disk", "disks", "cylinder", "cylinders", "foot", "feet",
+    "step", "steps", "shoulder", "barb", "nozzle", "spindle", "axle", "rod", "stud", "studs",
+    "pillar", "pillars", "column", "columns", "base", "body", "ring", "rings", "tube"})
+# words that say the outline is not a plain circle, or that the piece merges into others
+NOT_ROUND = frozenset({
+    "hex", "hexagonal", "square", "rectangular", "knurled", "knurl", "knurling", "tapered",
+    "taper", "tapering", "cone", "conical", "chamfered", "threaded", "thread", "threads",
+    "splined", "spline", "keyed", "keyway", "teeth", "toothed", "gear", "flat", "flats", "d",
+    "half", "slotted", "split", "octagonal", "fluted", "ribbed", "grooved", "groove", "ridges",
+    "ridge", "ridged", "grip", "grips", "notch", "notches", "notched", "scalloped", "lobes",
+    "lobed", "star", "serrated", "bumps", "textured", "polygon", "polygonal", "octagon",
+    "pentagon", "flutes", "spokes", "spoked"})
+MERGED = frozenset({"corner", "corners", "inside", "inner", "interior", "within", "wall",
+                    "walls", "merged", "between", "against", "along", "edge", "edges"})
+
+
+def _sizes(reading: Reading, m: Mention) -> list[Quantity]:
+    """The mention's sizes and those of later mentions of the same piece."""
+    return [q for r in reading.mentions if r is m or r.root() is m for q in r.sizes]
+
+
+def round_features(reading: Reading, draft: Draft) -> None:
+    """A profile check for each stated diameter of a free-standing round added piece."""
+    base = reading.base
+    for m in reading.features("add"):
+        if m is base or m.noun not in ROUND_PIECES:
+            continue
+        toks = reading.sentences[m.sentence].tokens
+        near = {t.text for t in toks[max(0, m.pos - 4) : m.pos + 1]}
+        if (m.words | near) & (NOT_ROUND | MERGED):
+            continue
+        sizes = [q for q in _sizes(reading, m) if q.role in ("diameter", "od")]
+        values = {q.values[0] for q in sizes}
+        if len(values) != 1:
+            continue  # none stated, or a taper: which end is which is not checked
+        q = sizes[0]
+        value = q.values[0]
+        tol = tolerance(value, q.about)
+        for s in sizes:
+            s.used = True
+        entry = {"d": [round(value - tol, 3), round(value + tol, 3)],
+                 "what": f"the {m.noun}"}
+        if entry not in draft.spec.get("profiles", []):
+            draft.spec.setdefault("profiles", []).append(entry)
+
+
+# round bodies drawn as a prism of a circle: every slice across the axis shows the diameter.
+# Not knobs: a grip is domed, fluted or knurled more often than said, so its outline is
+# left out rather than guessed.
+PRISMATIC = frozenset({"cylinder", "spacer", "washer", "ring", "tube", "pulley", "flange", "cup"})
+
+
+def round_body(reading: Reading, draft: Draft, dims: list[Dim] | None) -> None:
+    """A round body's stated diameter is a round outline too: a square tile is not the
+    round coaster asked for, even when its box matches."""
+    base = reading.base
+    if base is None or not dims or body_kind(reading) not in PRISMATIC:
+        return
+    if reading.words() & NOT_ROUND:
+        return
+    diameters = {d.value for d in dims if d.round_}
+    if len(diameters) != 1 or sum(d.round_ for d in dims) != 2 or any(d.about for d in dims):
+        return
+    value = diameters.pop()
+    tol = tolerance(value)
+    entry = {"d": [round(value - tol, 3), round(value + tol, 3)], "what": f"the {base.noun}"}
+    if entry not in draft.spec.get("profiles", []):
+        draft.spec.setdefault("profiles", []).append(entry)

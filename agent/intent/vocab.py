@@ -1,0 +1,98 @@
+"""Word tables for the checks of a new part: which kinds are boxy, round or annular,
+which words say a hole goes through, what stacks on top, and the like. Data only."""
+
+from __future__ import annotations
+
+BOXY = frozenset({"cube", "block", "plate", "box", "lid", "tag", "comb", "grill", "channel"})
+
+
+ROUND = frozenset({"cylinder", "spacer", "washer", "ring", "tube", "pulley", "knob", "flange",
+                   "cup", "nut"})
+
+
+ANNULAR = frozenset({"washer", "ring", "tube", "torus", "funnel"})  # a bore is what they are
+
+
+MAYBE_ANNULAR = frozenset({"spacer", "adapter", "nut"})  # a bore if one is mentioned
+
+
+# spacer-kind nouns that are open by what they are for: a cable or a shaft passes through
+OPEN_NOUNS = frozenset({"grommet", "grommets", "bushing", "bushings", "sleeve", "sleeves",
+                        "collar", "collars", "bush"})
+
+
+FLAT_NOUNS = frozenset({"plate", "tag", "tile", "panel", "sheet", "board", "slab", "lid",
+                        "grill", "grille", "comb", "guard", "cover", "bar", "strip", "shim",
+                        "coin", "disc", "disk", "washer", "puck", "nameplate", "sign"})
+
+
+UPRIGHT = frozenset({"standing", "upright", "vertical", "vertically", "stands", "tall"})
+
+
+OPEN_WORDS = frozenset({"open", "hollow", "shelled", "shell", "walls", "wall", "cup", "pot",
+                        "mug", "tray", "box", "enclosure", "container", "bin"})
+
+
+BLIND_WORDS = frozenset({"blind", "pilot", "socket", "recess", "recessed", "stays", "closed",
+                         "not", "dimple", "partial", "counterbore", "insert"})
+
+
+THROUGH_WORDS = frozenset({"through", "throughhole", "throughholes", "clearance", "passes",
+                           "straight", "way", "countersunk", "counterbored", "drain"})
+
+
+TAPPED = frozenset({"tapped", "threaded", "thread", "insert", "inserts", "heat", "heatset",
+                    "self", "tapping", "pilot"})
+
+
+CROSS = frozenset({"radial", "cross", "side", "sides", "both", "cheeks", "transverse"})
+
+
+TOP_WORDS = frozenset({"top", "above", "upper", "projects", "protrudes", "rises", "sits",
+                       "raised", "proud", "on", "rise", "project", "protrude", "rising"})
+
+
+BOTTOM_WORDS = frozenset({"bottom", "underside", "under", "below", "beneath", "hangs",
+                          "underneath", "lower", "foot"})
+
+
+INSIDE_WORDS = frozenset({"inside", "within", "interior", "inner", "merged", "between"})
+
+
+BRACES = frozenset({"rib", "ribs", "gusset", "gussets", "web", "webs", "fillet", "ridges",
+                    "ridge", "knurl", "knurling", "flutes", "grip"})
+
+
+EXACT = BOXY | ROUND | frozenset({"sphere", "hemisphere", "cone", "torus", "prism", "bracket",
+                                  "cylinder", "block", "plate", "tube", "funnel", "spool",
+                                  "pyramid", "star", "heart"})
+
+
+SIMPLE = frozenset({"cube", "block", "plate", "box", "cylinder", "sphere", "hemisphere",
+                    "cone", "pyramid", "prism", "tag", "cup", "lid", "washer", "ring", "tube",
+                    "spacer", "torus", "channel", "comb", "grill"})
+
+
+FASTENERS = frozenset({"screw", "screws", "bolt", "bolts"})
+
+
+SHAFTS = frozenset({"shaft", "rod", "axle", "pin", "dowel", "bearing", "pipe", "tube", "hose",
+                    "cable", "cables", "wire", "post", "peg", "bit", "bits", "magnet"})
+
+
+HUBS = frozenset({"knob", "pulley", "gear", "spacer", "washer", "collar", "hub", "bushing",
+                  "wheel", "ring", "tube", "adapter", "holder", "cap"})
+
+
+OPENING_NOUNS = frozenset({"compartment", "compartments", "slot", "slots", "pocket", "pockets",
+                           "window", "windows", "cutout", "cutouts", "recess", "recesses",
+                           "cavity", "cavities", "socket", "sockets", "cell", "cells",
+                           "bay", "bays", "opening", "openings"})
+
+
+PLAIN = {"cube": "cube", "sphere": "sphere", "hemisphere": "hemisphere", "cylinder": "cylinder",
+         "cone": "cone", "block": "box", "plate": "box"}
+
+
+ROUNDING = frozenset({"rounded", "round", "chamfered", "chamfer", "fillet", "filleted",
+                      "radius", "radiused", "text", "tapered", "star", "knurled", "slot"})
