@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agent.intent.words import UNITS
@@ -201,11 +202,24 @@ def already_there(request: str, report: MeshReport | None) -> str | None:
     return None
 
 
-def already_met(spec: dict, report: MeshReport | None, program: str | None) -> str | None:
+# a request with one of these asks for a change by its nature (something added, removed,
+# moved or replaced): the part before it cannot already be the answer, whatever the checks
+# say, because they read sizes and counts, not where a hole is or what replaced what
+_CHANGE_WORDS = re.compile(
+    r"\b(add|adds|adding|put|give|attach|punch|drill|cut|carve|remove|take|delete|drop|"
+    r"another|extra|more|fewer|less|instead|replace|swap|turn|convert|change|move|shift|"
+    r"hollow|shell|round|fillet|chamfer|bevel|mirror|rotate|flip)\b")
+
+
+def already_met(spec: dict, report: MeshReport | None, program: str | None,
+                request: str = "", unchecked: Sequence[str] = ()) -> str | None:
     """What the part already is, when it passes every check a follow-up asks for and
     at least one of them asks something of the part (a size, a wall, a kind); else None.
-    "make it 40 mm tall" on a part 40 mm tall is then answered without the model."""
+    "make it 40 mm tall" on a part 40 mm tall is then answered without the model. Never
+    when part of the request is not checked, or when its words ask for a change."""
     if report is None or report.empty or not ASKING_KEYS & set(spec):
+        return None
+    if unchecked or _CHANGE_WORDS.search(request.lower()):
         return None
     result = check_spec(spec, report, report, program=program, previous_program=program)
     if not result.passed or result.skipped:

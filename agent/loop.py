@@ -181,7 +181,7 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
                         state.budget.snapshot(), refusal)
         return
     if session.is_follow_up and config.direct_edits:
-        found = yield from shortcut(session, text, spec, config)
+        found = yield from shortcut(session, text, spec, config, expect.unchecked)
         if found is not None:  # a one-value edit, or nothing to change: no model needed
             state.best, stop, note = found
             yield done_step(state.best, expect, spec, stop, 0, state.grammar,

@@ -6,7 +6,7 @@ checks the turn goes on to the model as usual.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 
 from agent.backends.base import Reply
 from agent.candidate import Candidate, JudgeContext, judge
@@ -31,7 +31,8 @@ def _judged(ctx: JudgeContext, program: str, how: str, spec: dict, limits: Limit
     return c
 
 
-def shortcut(ctx: JudgeContext, text: str, spec: dict, config: AgentConfig
+def shortcut(ctx: JudgeContext, text: str, spec: dict, config: AgentConfig,
+             unchecked: Sequence[str] = ()
              ) -> Generator[Step, None, tuple[Candidate, StopReason, str] | None]:
     """(the part, why the turn stops, the note for the person) when the follow-up needs no
     model; None to ask the model."""
@@ -41,7 +42,7 @@ def shortcut(ctx: JudgeContext, text: str, spec: dict, config: AgentConfig
         return None
     limits = config.compile_limits()
     there = already_there(text, report)
-    met = None if there else already_met(spec, report, previous)
+    met = None if there else already_met(spec, report, previous, text, unchecked)
     if there or met:
         kept = {k: v for k, v in spec.items() if not (there and k in _COUNT_KEYS)}
         c = yield from _judged(ctx, previous, "unchanged: the part already meets this", kept,

@@ -293,6 +293,11 @@ def test_walls_thicker_is_read_from_the_walls() -> None:
     assert spec["size_xyz"][0][0] <= 80 <= spec["size_xyz"][0][1]  # the outside stays
     set_wall = edit("bump the wall thickness up to 4mm", box)
     assert set_wall["wall"][0] <= 4 <= set_wall["wall"][1]
+    # the sentence's only length, said apart from the word "walls", is the wall's
+    loose = edit("the walls feel flimsy, go to 3 mm", box)
+    assert loose["wall"][0] <= 3 <= loose["wall"][1] and not loose["wall"][0] <= 2
+    # with a second length in the sentence, which one is the wall's is not guessed
+    assert "wall" not in edit("walls thicker and the box 80 mm tall, lid 3 mm", box)
 
 
 def test_make_it_a_sphere_instead() -> None:

@@ -104,6 +104,27 @@ def test_a_size_already_met_is_reported_and_a_new_one_is_not() -> None:
     assert already_met(vague.spec, tall, program) is None
 
 
+@pytest.mark.parametrize("request_text", [
+    "give it two 4 mm holes",                      # something added
+    "remove two of those holes",                   # something taken away
+    "make it a 20 mm cube instead",                # something replaced
+    "move the 20 mm face to the back",             # something moved
+])
+def test_a_request_for_a_change_is_never_already_met(request_text: str) -> None:
+    program = "cube([20, 20, 40]);"
+    tall = analyze_mesh(part_stl("tall_cube"))
+    e = read_request(request_text, tall, follow_up=True, previous_program=program)
+    assert already_met(e.spec, tall, program, request_text, e.unchecked) is None
+
+
+def test_an_unchecked_part_of_a_request_is_never_already_met() -> None:
+    program = "cube([20, 20, 40]);"
+    tall = analyze_mesh(part_stl("tall_cube"))
+    e = read_request("make it 40 mm tall", tall, follow_up=True, previous_program=program)
+    assert already_met(e.spec, tall, program, "make it 40 mm tall", ["'a lip' (size)"]) is None
+    assert already_met(e.spec, tall, program, "make it 40 mm tall", []) is not None
+
+
 # ----------------------------------------------------------------- through the real loop
 
 

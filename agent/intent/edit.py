@@ -115,6 +115,10 @@ def _wall_edit(norm: str, prev: MeshReport, previous_program: str | None, draft:
     value = re.search(r"(\d*\.?\d+)\s*(mm|cm)?\b(?:\s*(?:thick\s*)?walls?|\s*wall thickness)|"
                       r"\bwalls?(?: thickness)?\s*(?:up |down )?(?:to|of|=|:)?\s*(\d*\.?\d+)\s*"
                       r"(mm|cm)?", norm)
+    numbers = re.findall(r"(?<![\w.])(\d*\.?\d+)\s*(mm|cm)\b", norm)
+    if value is None and len(numbers) == 1:
+        # "the walls feel flimsy, go to 3 mm": the sentence's one length is the wall's
+        value = re.search(r"(\d*\.?\d+)\s*(mm|cm)\b()()", norm)
     draft.spec["size_xyz"] = [kept_range(e) for e in prev.extents]  # replaced if the size changes
     if re.search(r"\bkeep (?:the )?(?:\d+\s*(?:mm)? )?(?:bore|hole|inside|id)\b", norm):
         # thicker walls around the same bore: the outside grows
