@@ -269,6 +269,11 @@ def test_hole_edits() -> None:
     assert edit("remove all the holes")["genus"] == 0
     assert edit("use six holes instead")["genus"] == 6
     assert edit("drop one of the holes, 3 is enough")["genus"] == 3
+    assert edit("remove two of those holes, keep just the two on one diagonal")["genus"] == 2
+    assert edit("give it two 4 mm screw holes above the slot")["genus"] == 6
+    assert edit("put a 5 mm hanging hole near each end")["genus"] == 6   # one per end
+    assert edit("put a 5 mm hole in it")["genus"] == 5
+    assert "genus" not in edit("put holes in it") or edit("put holes in it")["genus"] != 5
     spec = edit("make the holes bigger")
     assert spec["genus"] == 4 and {"measure": "hole", "min_ratio": 1.03} in spec["grow"]
     swap = edit("use M4 holes instead of M3")

@@ -23,6 +23,11 @@ def _number(word: str) -> int:
     return NUMBERS.get(word) or int(word)
 
 
+def _add_hole(draft: Draft, entry: dict) -> None:
+    if entry not in draft.spec.setdefault("holes", []):
+        draft.spec["holes"].append(entry)
+
+
 def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
     """How many holes the part has after the follow-up: "remove the holes", "drop one of
     the holes", "just 4", "add two more", "a third hole", "use six holes instead"."""
@@ -30,10 +35,10 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
     genus = prev.genus
     first = holes[0] if holes else None
     remove = re.search(r"\b(remove|delete|drop|get rid of|no|without|fill|too many)\b", norm)
-    add = re.search(r"\b(add|put|drill|punch|another|more|extra|second|third|fourth|fifth)\b",
-                    norm)
+    add = re.search(r"\b(add|put|give|drill|punch|another|more|extra|second|third|fourth|"
+                    r"fifth)\b", norm)
     absolute = re.search(_COUNT + r" (is|are|will be) (enough|plenty|fine)\b|\b(?:only|just|down "
-                         r"to|make it|use) " + _COUNT + r"\b(?! ?mm)", norm)
+                         r"to|make it|use) (?:the )?" + _COUNT + r"\b(?! ?mm)", norm)
     if absolute and (holes or remove):
         word = next(g for g in absolute.groups() if g and g not in (
             "is", "are", "will be", "enough", "plenty", "fine"))
@@ -46,7 +51,7 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
             # "drop the corner holes but keep the fan hole": fewer, but how many is not said
             draft.skip("how many holes remain", "some are kept, their number is not stated")
             return "count"
-        one = re.search(r"\b(one|a|two|three|\d+) of the (\w+ )?holes\b", norm)
+        one = re.search(r"\b(one|a|two|three|\d+) of (?:the|those|these) (\w+ )?holes\b", norm)
         if one and genus is not None:
             draft.spec["genus"] = max(0, genus - _number(one.group(1)))
             return "count"
@@ -57,7 +62,11 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
         if n is not None and genus is not None:
             draft.spec["genus"] = max(0, genus - n)
         return "count"
-    if (first.count is not None or first.ordinal) and (add or first.relative or first.ordinal):
+    # "put a 5 mm hole near each end": one hole said with an article, added
+    single = add and first.count is None and re.search(
+        r"\b(a|an|one)\s(?:\S+\s){0,4}?(hole|bore)\b", norm)
+    if (first.count is not None or first.ordinal or single) and \
+            (add or first.relative or first.ordinal):
         count = 1 if first.ordinal and first.count in (None, 1) else (first.count or 1)
         multiplier = 2 if re.search(r"\b(each|both) (leg|arm|end|side)s?\b", norm) else 1
         if re.search(r"\binstead\b", norm) and not first.relative:
@@ -69,11 +78,9 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
         for q in first.sizes:
             if q.role in ("diameter", "size", "hole_size"):
                 q.used = True
-                draft.spec.setdefault("holes", []).append({"d": hole_range(q.values[0]),
-                                                           "what": first.phrase})
+                _add_hole(draft, {"d": hole_range(q.values[0]), "what": first.phrase})
         if first.screw:
-            draft.spec.setdefault("holes", []).append({"d": screw_range(first.screw),
-                                                       "what": first.phrase})
+            _add_hole(draft, {"d": screw_range(first.screw), "what": first.phrase})
         return "count"
     return None
 
