@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
-import random
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -29,33 +27,39 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import numpy as np
-
+from finetune.building import (
+    base_model,
+    make_optimizer,
+    prepare_data,
+    prepare_tokenizer,
+    scratch_model,
+    trainable_state,
+)
 from finetune.config import Recipe
 from finetune.data import (
-    BuiltDataset,
     ExampleDataset,
     TokenizedExamples,
     batch_order,
-    build_dataset,
     collate,
-    ensure_chat_template,
-    is_built_dataset,
-    read_records,
 )
-from tools.errors import ScadAgentError, require
+from finetune.environment import (
+    TrainingError,
+    check_hardware,
+    fsdp_enabled,
+    lr_at,
+    pick_device,
+    rng_state,
+    seed_everything,
+    set_rng_state,
+)
+from finetune.export import export_model, generate_program
+from tools.errors import require
 
 if TYPE_CHECKING:
     import torch
-    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 CHECKPOINT_FILE = "checkpoint.pt"
-EXPORT_FLOAT_DTYPE = "float32"   # exported configs ask loaders for float32 (CPU inference)
 COMPILE_EVAL_TIMEOUT_S = 10.0
-
-
-class TrainingError(ScadAgentError):
-    """A recipe cannot run here (no CUDA for 4-bit, missing checkpoint to resume, ...)."""
 
 
 @dataclass
@@ -77,232 +81,6 @@ def log_print(message: str) -> None:
 
 def quiet(_: str) -> None:
     """The log of ranks other than 0."""
-
-
-# ---------------------------------------------------------------- environment
-
-
-def pick_device(recipe: Recipe) -> str:
-    import torch
-
-    wanted = recipe.train.device
-    if wanted == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if wanted == "cuda" and not torch.cuda.is_available():
-        raise TrainingError("recipe asks for train.device: cuda but no CUDA GPU is visible")
-    return wanted
-
-
-def check_hardware(recipe: Recipe) -> None:
-    """Fail before loading anything when the recipe cannot run on this machine."""
-    import torch
-
-    if recipe.model.quantization != "none" and not torch.cuda.is_available():
-        raise TrainingError(
-            f"recipe '{recipe.name}' loads the base model in {recipe.model.quantization} "
-            "(bitsandbytes), which needs a CUDA GPU; none is visible here. Use a LoRA recipe "
-            "without quantization (e.g. tiny-cpu-lora) on CPU, or run this on a GPU machine."
-        )
-    if recipe.train.precision == "float16" and not torch.cuda.is_available():
-        raise TrainingError("train.precision float16 needs a CUDA GPU; use float32 on CPU")
-
-
-def fsdp_enabled() -> bool:
-    """True inside `accelerate launch` with an FSDP config (accelerate sets this variable)."""
-    return os.environ.get("ACCELERATE_USE_FSDP", "false").lower() in ("1", "true")
-
-
-def seed_everything(seed: int) -> None:
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-def rng_state() -> dict[str, Any]:
-    import torch
-
-    state = {"python": random.getstate(), "numpy": np.random.get_state(),
-             "torch": torch.get_rng_state()}
-    if torch.cuda.is_available():
-        state["cuda"] = torch.cuda.get_rng_state_all()
-    return state
-
-
-def set_rng_state(state: dict[str, Any]) -> None:
-    import torch
-
-    random.setstate(state["python"])
-    np.random.set_state(state["numpy"])
-    torch.set_rng_state(state["torch"])
-    if "cuda" in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
-
-
-def lr_at(recipe: Recipe, progress: float, step: int) -> float:
-    """Linear warmup over warmup_steps, then cosine from lr to lr*min_lr_ratio.
-
-    `progress` in [0, 1] is the share of the run done: steps/max_steps, or the share of the
-    time budget, whichever is further along, so a time-boxed run still ends its cosine.
-    """
-    t = recipe.train
-    if step < t.warmup_steps:
-        return t.lr * (step + 1) / t.warmup_steps
-    floor = t.lr * t.min_lr_ratio
-    return floor + 0.5 * (t.lr - floor) * (1.0 + math.cos(math.pi * min(1.0, progress)))
-
-
-# ---------------------------------------------------------------- building blocks
-
-
-def prepare_tokenizer(recipe: Recipe, out_dir: Path,
-                      log: Callable[[str], None]) -> PreTrainedTokenizerBase:
-    """Load the tokenizer the recipe names, or train one (scratch) and keep it in out_dir."""
-    from finetune.tokenizer import build_tokenizer, load_tokenizer
-
-    tok_cfg = recipe.tokenizer
-    own = out_dir / "tokenizer"
-    if tok_cfg.train:
-        if (own / "tokenizer.json").exists():
-            return load_tokenizer(own)   # resumed (or re-run): reuse, ids must not change
-        if any(is_built_dataset(p) for p in recipe.data.train):
-            raise TrainingError("tokenizer.train needs records, not a pre-built dataset")
-        log(f"training a {tok_cfg.vocab_size}-token BPE on {', '.join(recipe.data.train)}")
-        return build_tokenizer(read_records(recipe.data.train), own, tok_cfg.vocab_size,
-                               recipe.data.max_length)
-    path = tok_cfg.path or recipe.model.base
-    tokenizer = load_tokenizer(path)
-    ensure_chat_template(tokenizer)
-    return tokenizer
-
-
-def prepare_data(recipe: Recipe, tokenizer: PreTrainedTokenizerBase, out_dir: Path,
-                 log: Callable[[str], None]) -> BuiltDataset:
-    """Tokenized splits: a pre-built dataset dir, the cached build in out_dir, or built now."""
-    d = recipe.data
-    cache = out_dir / "data"
-    if len(d.train) == 1 and is_built_dataset(d.train[0]):
-        return BuiltDataset.load(Path(d.train[0]))
-    # the cache is valid only for the data settings and tokenizer that built it
-    key = json.dumps({**asdict(d), "vocab": len(tokenizer),
-                      "template": tokenizer.chat_template}, sort_keys=True)
-    if is_built_dataset(cache) and (cache / "source.json").exists() \
-            and (cache / "source.json").read_text() == key:
-        return BuiltDataset.load(cache)
-    t0 = time.perf_counter()
-    log(f"building the dataset from {', '.join(d.train)} into {cache}")
-    built = build_dataset(
-        d.train, tokenizer, max_length=d.max_length,
-        validation_fraction=d.validation_fraction, validation_paths=d.validation,
-        max_examples=d.max_examples, seed=d.seed,
-    )
-    built.save(cache)
-    (cache / "source.json").write_text(key)
-    s = built.stats
-    log(f"data: {s.examples.get('train', 0)} train / {s.examples.get('validation', 0)} "
-        f"validation examples, {s.tokens.get('train', 0)} train tokens "
-        f"({s.dropped_too_long} too long) in {time.perf_counter() - t0:.1f}s")
-    return built
-
-
-def scratch_model(recipe: Recipe, tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
-    """A fresh LlamaForCausalLM sized by the recipe, vocabulary taken from the tokenizer."""
-    transformers = require("transformers", "hf")
-    import torch
-
-    m = recipe.model
-    config = transformers.LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=m.hidden_size,
-        intermediate_size=m.intermediate_size,
-        num_hidden_layers=m.num_hidden_layers,
-        num_attention_heads=m.num_attention_heads,
-        num_key_value_heads=m.num_key_value_heads,
-        max_position_embeddings=m.max_position_embeddings,
-        rope_theta=m.rope_theta,
-        tie_word_embeddings=m.tie_word_embeddings,
-        attention_dropout=m.dropout,
-        initializer_range=m.init_std,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-    )
-    torch.manual_seed(recipe.train.seed)   # the initial weights depend only on the recipe
-    return transformers.LlamaForCausalLM(config)
-
-
-def base_model(recipe: Recipe, device: str) -> torch.nn.Module:
-    """The recipe's base model, quantized if asked, with LoRA adapters attached."""
-    transformers = require("transformers", "hf")
-    peft = require("peft", "hf")
-    import torch
-
-    m, lcfg = recipe.model, recipe.lora
-    kwargs: dict[str, Any] = {"trust_remote_code": m.trust_remote_code}
-    if m.quantization == "4bit":
-        require("bitsandbytes", "train")
-        compute = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        kwargs["quantization_config"] = transformers.BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=compute,
-            # FSDP shards tensors of one dtype: store the 4-bit blocks as the compute dtype
-            bnb_4bit_quant_storage=compute,
-        )
-        kwargs["dtype"] = compute
-    elif m.quantization == "8bit":
-        require("bitsandbytes", "train")
-        kwargs["quantization_config"] = transformers.BitsAndBytesConfig(load_in_8bit=True)
-        kwargs["dtype"] = torch.float16
-    else:
-        kwargs["dtype"] = _dtype(m.dtype, device)
-    if m.quantization != "none" and not fsdp_enabled():
-        # one full model per process: each DDP rank places its copy on its own GPU (FSDP
-        # loads on CPU and shards onto the GPUs itself)
-        kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", 0))}
-    model = transformers.AutoModelForCausalLM.from_pretrained(m.base, **kwargs)
-    if m.quantization != "none":
-        model = peft.prepare_model_for_kbit_training(
-            model, use_gradient_checkpointing=m.gradient_checkpointing)
-    elif m.gradient_checkpointing:
-        model.gradient_checkpointing_enable()
-        model.enable_input_require_grads()
-    if lcfg.enabled:
-        model = peft.get_peft_model(model, peft.LoraConfig(
-            r=lcfg.r, lora_alpha=lcfg.alpha, lora_dropout=lcfg.dropout,
-            target_modules=lcfg.target_modules, task_type="CAUSAL_LM",
-        ))
-    return model
-
-
-def _dtype(name: str, device: str) -> torch.dtype:
-    import torch
-
-    if name == "auto":
-        # bf16 halves memory on GPUs that support it; CPUs train in float32
-        if device == "cuda" and torch.cuda.is_bf16_supported():
-            return torch.bfloat16
-        return torch.float32
-    return getattr(torch, name)
-
-
-def make_optimizer(recipe: Recipe, model: torch.nn.Module) -> torch.optim.Optimizer:
-    """AdamW; no weight decay on biases, norms (1-D tensors)."""
-    import torch
-
-    params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in params if p.dim() >= 2]
-    no_decay = [p for p in params if p.dim() < 2]
-    t = recipe.train
-    groups = [{"params": decay, "weight_decay": t.weight_decay},
-              {"params": no_decay, "weight_decay": 0.0}]
-    return torch.optim.AdamW(groups, lr=t.lr, betas=tuple(t.betas))
-
-
-def trainable_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
-    """Only what training changes: all weights from scratch, the adapters with LoRA."""
-    names = {n for n, p in model.named_parameters() if p.requires_grad}
-    return {k: v.detach().cpu().clone() for k, v in model.state_dict().items() if k in names}
 
 
 # ---------------------------------------------------------------- the trainer
@@ -671,57 +449,6 @@ class Trainer:
         self.log(f"exported to {final}")
         self._barrier()
         return final
-
-
-def generate_program(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase,
-                     messages: list[dict[str, str]], device: str,
-                     max_new_tokens: int = 512) -> str:
-    """Greedy reply to `messages` through the chat template (as the hf backend does)."""
-    import torch
-
-    prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                           return_tensors="pt", return_dict=True)
-    input_ids = prompt["input_ids"].to(device)
-    context = getattr(model.config, "max_position_embeddings", None)
-    if context:   # never generate past the positions the model was built for
-        max_new_tokens = max(1, min(max_new_tokens, context - input_ids.shape[1]))
-    with torch.no_grad():
-        out = model.generate(input_ids, attention_mask=torch.ones_like(input_ids),
-                             max_new_tokens=max_new_tokens, do_sample=False,
-                             eos_token_id=tokenizer.eos_token_id,
-                             pad_token_id=tokenizer.pad_token_id)
-    return tokenizer.decode(out[0, input_ids.shape[1]:], skip_special_tokens=True)
-
-
-def export_model(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, out: Path,
-                 dtype: str = "float16") -> Path:
-    """Save `model` as a standard HF directory with weights stored in `dtype`.
-
-    The config says float32, so `from_pretrained` (dtype "auto") upcasts the halved weights
-    on load: small on disk, full precision in CPU matmuls.
-    """
-    import torch
-    from transformers import GenerationConfig
-
-    out.mkdir(parents=True, exist_ok=True)
-    original = next(model.parameters()).dtype
-    model.to(getattr(torch, dtype))
-    try:
-        model.save_pretrained(out, safe_serialization=True)
-    finally:
-        model.to(original)
-    config_path = out / "config.json"
-    config = json.loads(config_path.read_text())
-    config["dtype"] = EXPORT_FLOAT_DTYPE
-    config_path.write_text(json.dumps(config, indent=2) + "\n")
-    GenerationConfig(
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id, do_sample=False, max_new_tokens=1024,
-    ).save_pretrained(out)
-    from finetune.tokenizer import save_portable
-
-    save_portable(tokenizer, out)
-    return out
 
 
 def train(recipe: Recipe, *, resume: bool = False,
