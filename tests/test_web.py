@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -50,21 +51,17 @@ class Server:
         self.url, self.work, self.process = url, work, process
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    replies = tmp_path / "replies.jsonl"
-    replies.write_text("".join(json.dumps(f"```openscad\n{p}\n```") + "\n"
-                               for p in (PLATE, THICK)))
-    work, port = tmp_path / "work", free_port()
+@contextmanager
+def web_server(*args: str, start_s: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`scad-agent web ARGS` on a free port of 127.0.0.1: (url, process) once it answers."""
+    port = free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
     env.pop("SCAD_AGENT_WEB_AUTH", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "agent.cli", "web", "--backend", "scripted", "--model",
-         str(replies), "--auth", f"{USER}:{PASSWORD}", "--port", str(port), "--work-dir",
-         str(work)],
+        [sys.executable, "-m", "agent.cli", "web", "--port", str(port), *args],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + start_s
     try:
         while True:  # until the server answers (or dies)
             if process.poll() is not None:
@@ -77,13 +74,24 @@ def server(tmp_path: Path) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 pytest.fail("the web server did not start")
             time.sleep(0.3)
-        yield Server(url, work, process)
+        yield url, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text("".join(json.dumps(f"```openscad\n{p}\n```") + "\n"
+                               for p in (PLATE, THICK)))
+    work = tmp_path / "work"
+    with web_server("--backend", "scripted", "--model", str(replies), "--auth",
+                    f"{USER}:{PASSWORD}", "--work-dir", str(work)) as (url, process):
+        yield Server(url, work, process)
 
 
 def test_chat_viewer_parameters_download_undo(server: Server, tmp_path: Path) -> None:
