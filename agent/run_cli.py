@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,6 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.backends import BACKENDS, Backend, BackendError, get_backend
+from agent.cli_flags import AgentFlags, agent_flags
 from agent.config import STRATEGIES, AgentConfig, check_prompt
 from tools.errors import ScadAgentError
 
@@ -79,37 +81,6 @@ def backend_config(backend: str, model: str | None, adapter: Path | None,
     return config
 
 
-# The options every command that runs the agent takes (run, eval run), declared once.
-BackendOption = Annotated[str | None, typer.Option(
-    help=f"Model backend: {', '.join(BACKENDS)} (default hf, the bundled model).")]
-ModelOption = Annotated[str | None, typer.Option(
-    help="Model path or id (hf/vllm), GGUF file (llamacpp), model name (openai), replies "
-         "JSONL (scripted).")]
-AdapterOption = Annotated[Path | None, typer.Option(
-    help="LoRA adapter directory (hf) or GGUF LoRA file (llamacpp).")]
-EndpointOption = Annotated[str | None, typer.Option(
-    help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")]
-ApiKeyEnvOption = Annotated[str | None, typer.Option(
-    help="Environment variable holding the API key (openai).")]
-QuantizeOption = Annotated[str | None, typer.Option(help="4bit or 8bit (hf, CUDA only).")]
-MaxRepairsOption = Annotated[int | None, typer.Option(help="Repair attempts per turn.")]
-StrategyOption = Annotated[str | None, typer.Option(
-    help="repair or resample (default depends on the backend).")]
-SamplesOption = Annotated[int | None, typer.Option(
-    help="Candidates per attempt with --strategy resample.")]
-NoGrammarOption = Annotated[bool, typer.Option(
-    "--no-grammar", help="Do not constrain decoding with the OpenSCAD grammar.")]
-GrammarModeOption = Annotated[str | None, typer.Option(
-    "--grammar-mode",
-    help="How --backend openai hands the grammar to the server: auto (ask the server: vLLM, "
-         "llama.cpp's llama-server and llama-cpp-python are recognised), vllm "
-         "(structured_outputs), llamacpp or gbnf (GBNF grammar field), none (the server takes "
-         "no grammar, e.g. Ollama or a hosted API). When a grammar is not applied, the "
-         "result says so.")]
-ConfigOption = Annotated[Path | None, typer.Option(
-    "--config", help="AgentConfig as TOML or YAML; flags override it.")]
-
-
 def config_from_flags(config_file: Path | None, *, backend: str | None, model: str | None,
                       adapter: Path | None, endpoint: str | None, api_key_env: str | None,
                       quantize: str | None, max_repairs: int | None, strategy: str | None,
@@ -140,16 +111,19 @@ def config_from_flags(config_file: Path | None, *, backend: str | None, model: s
     )
 
 
+def agent_config(flags: AgentFlags) -> AgentConfig:
+    """config_from_flags for the flags a command took through agent.cli_flags.agent_flags."""
+    return config_from_flags(**asdict(flags))
+
+
 def load_agent(backend: str | None, model: str | None = None, *, endpoint: str | None = None,
                api_key_env: str | None = None, config_file: Path | None = None,
                ) -> tuple[AgentConfig, Backend]:
     """The config and a ready backend for the interactive faces (tui, web), which take fewer
     flags than `run`; same defaults (hf with the bundled model) and the same errors as
     config_from_flags, plus BackendError when the backend cannot start."""
-    config = config_from_flags(
-        config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
-        api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
-        samples=None, no_grammar=False)
+    config = agent_config(AgentFlags(backend=backend, model=model, endpoint=endpoint,
+                                     api_key_env=api_key_env, config_file=config_file))
     return config, get_backend(config.backend, **config.backend_config)
 
 
@@ -289,25 +263,15 @@ def result_object(session: Session, done: dict[str, Any] | None, error: str | No
     }
 
 
+@agent_flags()
 def run_cmd(
     prompt: Annotated[str, typer.Argument(help="What to make, or a follow-up with --session.")],
-    backend: BackendOption = None,
-    model: ModelOption = None,
-    adapter: AdapterOption = None,
-    endpoint: EndpointOption = None,
-    api_key_env: ApiKeyEnvOption = None,
-    quantize: QuantizeOption = None,
-    max_repairs: MaxRepairsOption = None,
-    strategy: StrategyOption = None,
-    samples: SamplesOption = None,
-    no_grammar: NoGrammarOption = False,
-    grammar_mode: GrammarModeOption = None,
+    flags: AgentFlags = AgentFlags(),
     out: Annotated[Path | None, typer.Option(
         help="Output directory for part.scad/stl/png (default ./out, or the resumed "
              "session's).")] = None,
     session_file: Annotated[Path | None, typer.Option(
         "--session", help="Resume this session.json; the prompt is then a follow-up.")] = None,
-    config_file: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON result object.")
                        ] = False,
 ) -> None:
@@ -330,11 +294,7 @@ def run_cmd(
 
     try:
         check_prompt(prompt, None)  # before the config: `scad-agent " "` needs no model
-        config = config_from_flags(
-            config_file, backend=backend, model=model, adapter=adapter, endpoint=endpoint,
-            api_key_env=api_key_env, quantize=quantize, max_repairs=max_repairs,
-            strategy=strategy, samples=samples, no_grammar=no_grammar,
-            grammar_mode=grammar_mode)
+        config = agent_config(flags)
         check_prompt(prompt, config.max_prompt_chars)
     except ScadAgentError as exc:
         raise fail(EXIT_USAGE, str(exc)) from exc

@@ -18,20 +18,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from agent.run_cli import (
-    AdapterOption,
-    ApiKeyEnvOption,
-    BackendOption,
-    ConfigOption,
-    EndpointOption,
-    MaxRepairsOption,
-    ModelOption,
-    NoGrammarOption,
-    QuantizeOption,
-    SamplesOption,
-    StrategyOption,
-    config_from_flags,
-)
+from agent.cli_flags import ALL_FLAGS, AgentFlags, agent_flags
+from agent.run_cli import agent_config
 from tools.errors import ScadAgentError
 
 if TYPE_CHECKING:
@@ -53,21 +41,12 @@ def _usage(message: str, as_json: bool) -> typer.Exit:
 
 
 @app.command("run")
+@agent_flags(*(name for name in ALL_FLAGS if name != "grammar_mode"))
 def run_cmd(
     suite_arg: Annotated[Path | None, typer.Argument(
         metavar="SUITE", help="Suite JSONL (default: ../shared/evals/public.jsonl).")] = None,
     suite: Annotated[Path | None, typer.Option("--suite", help="Same as SUITE.")] = None,
-    backend: BackendOption = None,
-    model: ModelOption = None,
-    adapter: AdapterOption = None,
-    endpoint: EndpointOption = None,
-    api_key_env: ApiKeyEnvOption = None,
-    quantize: QuantizeOption = None,
-    max_repairs: MaxRepairsOption = None,
-    strategy: StrategyOption = None,
-    samples: SamplesOption = None,
-    no_grammar: NoGrammarOption = False,
-    config_file: ConfigOption = None,
+    flags: AgentFlags = AgentFlags(),
     workers: Annotated[int, typer.Option(help="Cases run at once.")] = 1,
     timeout: Annotated[float, typer.Option(help="Seconds allowed per case.")] = 600.0,
     case: Annotated[list[str] | None, typer.Option(
@@ -95,10 +74,7 @@ def run_cmd(
     try:
         suite_path = suite_arg or suite or default_suite_path()
         cases = select(load_suite(suite_path), case, limit)
-        config = config_from_flags(
-            config_file, backend=backend, model=model, adapter=adapter, endpoint=endpoint,
-            api_key_env=api_key_env, quantize=quantize, max_repairs=max_repairs,
-            strategy=strategy, samples=samples, no_grammar=no_grammar)
+        config = agent_config(flags)
     except ScadAgentError as exc:
         raise _usage(str(exc), as_json) from exc
     if workers < 1 or timeout <= 0:

@@ -80,6 +80,12 @@ def prepare_data(recipe: Recipe, tokenizer: PreTrainedTokenizerBase, out_dir: Pa
     return built
 
 
+# the recipe's model settings that LlamaConfig takes under the same name
+LLAMA_NAMED = ("hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+               "num_key_value_heads", "max_position_embeddings", "rope_theta",
+               "tie_word_embeddings")
+
+
 def scratch_model(recipe: Recipe, tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
     """A fresh LlamaForCausalLM sized by the recipe, vocabulary taken from the tokenizer."""
     transformers = require("transformers", "hf")
@@ -88,18 +94,9 @@ def scratch_model(recipe: Recipe, tokenizer: PreTrainedTokenizerBase) -> PreTrai
     m = recipe.model
     config = transformers.LlamaConfig(
         vocab_size=len(tokenizer),
-        hidden_size=m.hidden_size,
-        intermediate_size=m.intermediate_size,
-        num_hidden_layers=m.num_hidden_layers,
-        num_attention_heads=m.num_attention_heads,
-        num_key_value_heads=m.num_key_value_heads,
-        max_position_embeddings=m.max_position_embeddings,
-        rope_theta=m.rope_theta,
-        tie_word_embeddings=m.tie_word_embeddings,
-        attention_dropout=m.dropout,
-        initializer_range=m.init_std,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
+        **{name: getattr(m, name) for name in LLAMA_NAMED},
+        attention_dropout=m.dropout, initializer_range=m.init_std,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
     torch.manual_seed(recipe.train.seed)   # the initial weights depend only on the recipe

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 import trimesh
 from scad_parts import part_stl
+from scripted_replies import scripted
 from typer.testing import CliRunner
 
-from agent.backends.base import BackendError
 from agent.backends.scripted import ScriptedBackend
 from agent.config import AgentConfig
 from evals.cli import app
@@ -34,15 +33,7 @@ REPLIES = {
 }
 
 
-def reply(messages: list[dict], n: int) -> list[str]:
-    users = [m["content"] for m in messages if m["role"] == "user"]
-    text = REPLIES.get(users[-1]) or REPLIES[users[0]]
-    if text == "SLEEP":
-        time.sleep(0.6)  # longer than that case's time limit
-        text = "cube(1);"
-    if text == "ERROR":
-        raise BackendError("model server went away")
-    return [text] * n
+reply = scripted(REPLIES)
 
 
 CUBE20 = {"watertight": True, "genus": 0, "size": [[19.5, 20.5]] * 3}

@@ -14,17 +14,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from agent.cli_flags import FACE_FLAGS, AgentFlags, agent_flags
 from agent.model_label import loading_text, model_label
-from agent.run_cli import (
-    EXIT_BACKEND,
-    EXIT_USAGE,
-    ApiKeyEnvOption,
-    BackendOption,
-    ConfigOption,
-    EndpointOption,
-    ModelOption,
-    config_from_flags,
-)
+from agent.run_cli import EXIT_BACKEND, EXIT_USAGE, agent_config
 from tools.errors import ScadAgentError, require
 from tui.terminal import screen_stream, terminal_driver
 
@@ -50,12 +42,9 @@ def new_session_dir(out: Path) -> Path:
 
 
 @app.callback(invoke_without_command=True)
+@agent_flags(*FACE_FLAGS)
 def tui(
-    backend: BackendOption = None,
-    model: ModelOption = None,
-    endpoint: EndpointOption = None,
-    api_key_env: ApiKeyEnvOption = None,
-    config_file: ConfigOption = None,
+    flags: AgentFlags = AgentFlags(),
     session_file: Annotated[Path | None, typer.Option(
         "--session", help="Open this saved session (session.json or its directory).")] = None,
     out: Annotated[Path, typer.Option(
@@ -75,10 +64,7 @@ def tui(
     # changes, and before the slow imports); the model starts inside the interface, which
     # shows while it loads
     try:
-        config = config_from_flags(
-            config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
-            api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
-            samples=None, no_grammar=False)
+        config = agent_config(flags)
         screen = screen_stream()
     except ScadAgentError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
@@ -125,7 +111,7 @@ def tui(
     from tui.app import ScadAgentApp
 
     interface = ScadAgentApp(session, preview=preview, export_dir=out,  # type: ignore[arg-type]
-                             config_file=config_file, backend_loader=start_backend,
+                             config_file=flags.config_file, backend_loader=start_backend,
                              loading=label, driver_class=driver)
     interface.run()
     saved = interface.session.path

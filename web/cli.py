@@ -23,16 +23,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.backends import get_backend
+from agent.cli_flags import FACE_FLAGS, AgentFlags, agent_flags
 from agent.model_label import loading_text, model_label
-from agent.run_cli import (
-    EXIT_USAGE,
-    ApiKeyEnvOption,
-    BackendOption,
-    ConfigOption,
-    EndpointOption,
-    ModelOption,
-    config_from_flags,
-)
+from agent.run_cli import EXIT_USAGE, agent_config
 from tools.errors import ScadAgentError
 
 AUTH_ENV = "SCAD_AGENT_WEB_AUTH"
@@ -60,6 +53,7 @@ def is_loopback(host: str) -> bool:
 
 
 @app.callback(invoke_without_command=True)
+@agent_flags(*FACE_FLAGS)
 def web(
     share: Annotated[bool, typer.Option(
         help="Ask Gradio for a public share link (needs --auth and internet access).")
@@ -70,11 +64,7 @@ def web(
     ] = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
-    backend: BackendOption = None,
-    model: ModelOption = None,
-    endpoint: EndpointOption = None,
-    api_key_env: ApiKeyEnvOption = None,
-    config_file: ConfigOption = None,
+    flags: AgentFlags = AgentFlags(),
     work_dir: Annotated[Path | None, typer.Option(
         help="Where browser sessions keep their files (default: a fresh temp dir).")] = None,
     max_queue: Annotated[int, typer.Option(help="Requests allowed to wait.")] = 16,
@@ -102,10 +92,7 @@ def web(
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     try:
         # the flags and the config file are checked now; only the model loads later
-        config = config_from_flags(
-            config_file, backend=backend, model=model, adapter=None, endpoint=endpoint,
-            api_key_env=api_key_env, quantize=None, max_repairs=None, strategy=None,
-            samples=None, no_grammar=False)
+        config = agent_config(flags)
     except ScadAgentError as exc:
         raise fail(str(exc)) from exc
     # a line at once, in the page's words: Gradio and the agent take seconds to import

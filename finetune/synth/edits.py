@@ -13,6 +13,7 @@ Edit and Values live here, not in family.py, so that the family contract can off
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,28 +189,6 @@ def walls(v: Values, w: Words, key: str = "wall", noun: str = "walls", lo: float
                 dim=Dimension(key, None, "thick", "thicker", "thinner", noun))
 
 
-def smaller_holes(v: Values, w: Words, noun: str = "holes") -> Edit | None:
-    """'smaller holes' (next screw down) or an exact smaller diameter."""
-    screw = v.get("screw")
-    out = dict(v)
-    if screw and smaller_screw(screw) and w.chance(0.5):
-        new = smaller_screw(screw)
-        assert new is not None
-        out["screw"], out["hole_d"] = new, CLEARANCE[new]
-        text = w.pick([f"make the {noun} smaller", f"smaller {noun} please",
-                       f"use {new} {noun} instead", f"the {noun} should fit {new} screws",
-                       f"switch the {noun} to {new}"])
-        return Edit(text, out, None)
-    new_d = round_half(float(v["hole_d"]) - w.rng.choice([0.5, 1, 1.5]))
-    if new_d < 1.5:
-        return None
-    out["screw"], out["hole_d"] = None, new_d
-    text = w.pick([f"make the {noun} {fmt(new_d)} mm", f"shrink the {noun} to {w.mm(new_d)}",
-                   f"{noun} a bit smaller, {w.mm(new_d)}", f"set hole_d to {fmt(new_d)}",
-                   f"reduce the hole diameter to {w.mm(new_d)}"])
-    return Edit(text, out, None)
-
-
 def hole_count(v: Values, w: Words, key: str = "holes", noun: str = "hole",
                low: int = 1) -> Edit:
     """One, two more or one fewer hole (slot, ...), or an exact count: 'add a third hole'."""
@@ -260,25 +239,47 @@ def restore(v: Values, dim: Dimension, earlier: float, w: Words, *, original: bo
 def bigger_holes(v: Values, w: Words, noun: str = "holes") -> Edit | None:
     """'make the holes bigger' (next screw up) or 'use M5 holes' / '6 mm holes'."""
     screw = v.get("screw")
+    return _other_holes(
+        v, w, screw and bigger_screw(screw),
+        lambda new: [f"make the {noun} bigger", f"bigger {noun} please",
+                     f"use {new} {noun} instead", f"change the {noun} to {new}",
+                     f"make the {noun} fit {new} screws", f"{new} {noun} instead",
+                     f"the {noun} should take {new} bolts"],
+        (1, 1.5, 2),
+        lambda d: [f"make the {noun} {fmt(d)} mm", f"enlarge the {noun} to {w.mm(d)}",
+                   f"change the hole diameter to {w.mm(d)}",
+                   f"{noun} should be {w.mm(d)} across", f"make the {noun} bigger, {w.mm(d)}"])
+
+
+def smaller_holes(v: Values, w: Words, noun: str = "holes") -> Edit | None:
+    """'smaller holes' (next screw down) or an exact smaller diameter."""
+    screw = v.get("screw")
+    return _other_holes(
+        v, w, screw and smaller_screw(screw),
+        lambda new: [f"make the {noun} smaller", f"smaller {noun} please",
+                     f"use {new} {noun} instead", f"the {noun} should fit {new} screws",
+                     f"switch the {noun} to {new}"],
+        (-0.5, -1, -1.5),
+        lambda d: [f"make the {noun} {fmt(d)} mm", f"shrink the {noun} to {w.mm(d)}",
+                   f"{noun} a bit smaller, {w.mm(d)}", f"set hole_d to {fmt(d)}",
+                   f"reduce the hole diameter to {w.mm(d)}"])
+
+
+def _other_holes(v: Values, w: Words, screw: str | None,
+                 for_screw: Callable[[str], list[str]], steps: Sequence[float],
+                 for_diameter: Callable[[float], list[str]]) -> Edit | None:
+    """Holes for the next screw size `screw` (half the time, where there is one) or an exact
+    diameter one of `steps` away; None where that would be under 1.5 mm. The requests are
+    worded only once the new size is drawn: the wording draws from `w` too."""
     out = dict(v)
-    if screw and bigger_screw(screw) and w.chance(0.5):
-        new = bigger_screw(screw)
-        assert new is not None
-        out["screw"] = new
-        out["hole_d"] = CLEARANCE[new]
-        text = w.pick([f"make the {noun} bigger", f"bigger {noun} please",
-                       f"use {new} {noun} instead", f"change the {noun} to {new}",
-                       f"make the {noun} fit {new} screws", f"{new} {noun} instead",
-                       f"the {noun} should take {new} bolts"])
-        return Edit(text, out, None)
-    new_d = round_half(float(v["hole_d"]) + w.rng.choice([1, 1.5, 2]))
-    out["screw"] = None
-    out["hole_d"] = new_d
-    text = w.pick([f"make the {noun} {fmt(new_d)} mm", f"enlarge the {noun} to {w.mm(new_d)}",
-                   f"change the hole diameter to {w.mm(new_d)}",
-                   f"{noun} should be {w.mm(new_d)} across", f"make the {noun} bigger, "
-                   f"{w.mm(new_d)}"])
-    return Edit(text, out, None)
+    if screw and w.chance(0.5):
+        out["screw"], out["hole_d"] = screw, CLEARANCE[screw]
+        return Edit(w.pick(for_screw(screw)), out, None)
+    new_d = round_half(float(v["hole_d"]) + w.rng.choice(steps))
+    if new_d < 1.5:
+        return None
+    out["screw"], out["hole_d"] = None, new_d
+    return Edit(w.pick(for_diameter(new_d)), out, None)
 
 
 def singular(noun: str) -> str:

@@ -134,6 +134,10 @@ class Family:
         """Follow-ups that make sense for this design (may be empty)."""
         return [resize(v, dim, w, lo, hi) for dim, lo, hi in self.resizable]
 
+    def valid_edits(self, *candidates: Edit | None) -> list[Edit]:
+        """The candidate follow-ups that apply (not None) and give a valid design."""
+        return [e for e in candidates if e is not None and self.valid(e.values)]
+
     # --- shared machinery ----------------------------------------------------------------
     def program(self, v: Values) -> str:
         body = self.body(v)

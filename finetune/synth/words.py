@@ -212,6 +212,15 @@ class Words:
             lead=[f"{v} {adj}"],
         )
 
+    def measure(self, value: float, adjectives: Sequence[str], noun: str, *,
+                lead: bool = False) -> Clause:
+        """'20 mm tall', '2 cm high' or 'a height of 20 mm' (lead: '20 mm tall' before the
+        noun): every phrase words the length afresh, so one prompt may mix '20mm' and
+        '20 mm'."""
+        return Clause(adj=[f"{self.mm(value)} {a}" for a in adjectives],
+                      np=[f"a {noun} of {self.mm(value)}"],
+                      lead=[f"{self.mm(value)} {adjectives[0]}"] if lead else [])
+
     # --- sentence assembly ---------------------------------------------------------------
     def compose(self, noun: str, clauses: Sequence[Clause], *, lead_ok: bool = True,
                 keep_order: bool = False) -> str:

@@ -63,6 +63,12 @@ def hollow(v: Values, w: Words) -> Edit:
     return Edit(text, dict(v, wall=t))
 
 
+def hole_and_wall_params(v: Values) -> list[Param]:
+    """The parameters of a central hole and of the hollowing a follow-up adds, where set."""
+    return [Param(key, v[key], note) for key, note in (("hole_d", None),
+                                                       ("wall", "open at the top")) if v[key]]
+
+
 def bigger_hole(family: Family, v: Values, w: Words) -> list[Edit]:
     """'make the hole bigger' for parts with one central hole_d."""
     new = v["hole_d"] + w.rng.choice([1.0, 2.0, 3.0])
@@ -109,11 +115,7 @@ class Block(Family):
               Param("height", v["height"])]
         if v["corner_r"]:
             ps.append(Param("corner_r", v["corner_r"]))
-        if v["hole_d"]:
-            ps.append(Param("hole_d", v["hole_d"]))
-        if v["wall"]:
-            ps.append(Param("wall", v["wall"], "open at the top"))
-        return ps
+        return ps + hole_and_wall_params(v)
 
     def body(self, v: Values) -> str:
         if v["wall"]:
@@ -240,12 +242,8 @@ class Cylinder(Family):
         return v["hole_d"] == 0 or v["hole_d"] <= v["diameter"] - 3
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("diameter", v["diameter"]), Param("height", v["height"])]
-        if v["hole_d"]:
-            ps.append(Param("hole_d", v["hole_d"]))
-        if v["wall"]:
-            ps.append(Param("wall", v["wall"], "open at the top"))
-        return ps
+        return [Param("diameter", v["diameter"]), Param("height", v["height"]),
+                *hole_and_wall_params(v)]
 
     def body(self, v: Values) -> str:
         if v["wall"]:

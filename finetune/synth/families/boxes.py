@@ -31,6 +31,17 @@ def wall_clause(w: Words, wall: float) -> Clause:
                   adj=[f"{t} walls", f"wall thickness {t}", f"{t} thick walls all round"])
 
 
+def box_clauses(v: Values, said: frozenset[str], w: Words) -> list[Clause]:
+    """The outer size and the wall of a box, where the description says them."""
+    clauses: list[Clause] = []
+    if "size" in said:
+        clauses.append(size_clause(w, v["length"], v["width"], v["height"],
+                                   w.pick(["tall", "high", "deep"])))
+    if "wall" in said:
+        clauses.append(wall_clause(w, v["wall"]))
+    return clauses
+
+
 def sample_box(rng: Random, lo: float = 20, hi: float = 150) -> Values:
     L = step(rng, lo, hi, 5) if rng.random() < 0.7 else step(rng, lo, hi)
     W = step(rng, lo, min(hi, L), 5)
@@ -82,12 +93,7 @@ class OpenBox(Family):
         if v["height"] <= min(v["length"], v["width"]) / 3 and w.chance(0.5):
             noun = w.pick(["tray", "shallow tray", "open tray", "organizer tray",
                            "organiser tray"])
-        clauses: list[Clause] = []
-        if "size" in said:
-            clauses.append(size_clause(w, v["length"], v["width"], v["height"],
-                                       w.pick(["tall", "high", "deep"])))
-        if "wall" in said:
-            clauses.append(wall_clause(w, v["wall"]))
+        clauses = box_clauses(v, said, w)
         if "bottom" in said:
             f = w.mm(v["bottom"])
             clauses.append(Clause(np=[f"a {f} floor", f"a {f} thick bottom", f"a {f} base"]))
@@ -149,12 +155,7 @@ class Enclosure(Family):
         return Shape((L, 2 * W + 10, H), genus=0, bodies=2, volume=box + lid, volume_tol=0.01)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
-        clauses: list[Clause] = []
-        if "size" in said:
-            clauses.append(size_clause(w, v["length"], v["width"], v["height"],
-                                       w.pick(["tall", "high", "deep"])))
-        if "wall" in said:
-            clauses.append(wall_clause(w, v["wall"]))
+        clauses = box_clauses(v, said, w)
         lid = w.pick(self.LID)
         if w.chance(0.5):
             noun = f"{w.pick(self.NOUNS)} {lid}"

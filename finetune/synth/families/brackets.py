@@ -172,10 +172,7 @@ class LBracket(Family):
             out.append(Edit(w.pick(["add one more hole to each leg", "add another hole in each "
                                     "leg", "add two more holes, one per leg",
                                     "one extra hole on each side"]), n))
-        e = edits.bigger_holes(v, w)
-        if e and self.valid(e.values):
-            out.append(e)
-        return out
+        return out + self.valid_edits(edits.bigger_holes(v, w))
 
 
 class ShelfBracket(LBracket):

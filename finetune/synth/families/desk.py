@@ -75,8 +75,7 @@ class PencilCup(Family):
             clauses = [Clause(adj=[f"{s} across the flats", f"{s} across flats"])]
         else:
             clauses = [w.diameter(v["size"])]
-        clauses.append(Clause(adj=[f"{w.mm(v['height'])} tall", f"{w.mm(v['height'])} high"],
-                              np=[f"a height of {w.mm(v['height'])}"]))
+        clauses.append(w.measure(v["height"], ("tall", "high"), "height"))
         if "wall" in said:
             clauses.append(wall_clause(w, v["wall"]))
         if "bottom" in said:
@@ -166,11 +165,8 @@ class PartsTray(Family):
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = [edits.resize(v, HEIGHT, w, 10, 80)]
-        e = edits.hole_count(v, w, "cols", "column of compartments", low=1)
-        if self.valid(e.values):
-            out.append(e)
-        return out
+        return [edits.resize(v, HEIGHT, w, 10, 80), *self.valid_edits(
+            edits.hole_count(v, w, "cols", "column of compartments", low=1))]
 
 
 class SpoolHolder(Family):

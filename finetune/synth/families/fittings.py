@@ -127,8 +127,7 @@ class EndCap(Family):
                           np=[f"a {d} inner diameter", f"an inside diameter of {d}"],
                           lead=[d])]
         if "height" in said:
-            clauses.append(Clause(adj=[f"{w.mm(v['height'])} tall", f"{w.mm(v['height'])} deep"],
-                                  np=[f"a height of {w.mm(v['height'])}"]))
+            clauses.append(w.measure(v["height"], ("tall", "deep"), "height"))
         if "wall" in said:
             clauses.append(shell_wall_clause(w, v["wall"]))
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.6))
@@ -263,10 +262,7 @@ class HingeLeaf(Family):
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = []
-        e = edits.hole_count(v, w, noun="screw hole")
-        if self.valid(e.values):
-            out.append(e)
+        out = self.valid_edits(edits.hole_count(v, w, noun="screw hole"))
         screw = w.pick([s for s in ("M2.5", "M3", "M4") if s != v["screw"]])
         n = dict(v, screw=screw, hole_d=CLEARANCE[screw])
         if self.valid(n):

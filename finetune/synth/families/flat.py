@@ -254,9 +254,7 @@ class Plate(Family):
                     f"put a {screw} hole in each corner", f"add 4 corner holes for {screw} screws",
                     f"corner holes for {screw} please, one per corner"]), n))
         if v["pattern"] in ("corners", "row", "grid"):
-            for e in (edits.bigger_holes(v, w), edits.smaller_holes(v, w)):
-                if e and self.valid(e.values):
-                    out.append(e)
+            out += self.valid_edits(edits.bigger_holes(v, w), edits.smaller_holes(v, w))
         if v["pattern"] == "row":
             e = edits.hole_count(dict(v, holes=v["cols"]), w, low=2)
             n = dict(v, cols=e.values["holes"])
@@ -342,9 +340,6 @@ class Bar(Family):
         return w.compose(noun, clauses, keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = [edits.resize(v, THICKNESS, w, 1.5, 12), edits.resize(v, LENGTH, w, 40, 300)]
-        for e in (edits.hole_count(v, w, low=2), edits.bigger_holes(v, w),
-                  edits.smaller_holes(v, w)):
-            if e and self.valid(e.values):
-                out.append(e)
-        return out
+        return [edits.resize(v, THICKNESS, w, 1.5, 12), edits.resize(v, LENGTH, w, 40, 300),
+                *self.valid_edits(edits.hole_count(v, w, low=2), edits.bigger_holes(v, w),
+                                  edits.smaller_holes(v, w))]

@@ -313,10 +313,7 @@ class CornerBrace(Family):
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = []
-        e = edits.bigger_holes(v, w)
-        if e and self.valid(e.values):
-            out.append(e)
+        out = self.valid_edits(edits.bigger_holes(v, w))
         n = dict(v, thickness=v["thickness"] + 1)
         out.append(Edit(w.pick([f"make it {w.mm(n['thickness'])} thick", "make it thicker",
                                 "a bit thicker please"]), n,

@@ -94,11 +94,9 @@ class WallHook(Family):
         out = [edits.resize(v, HEIGHT, w, 30, 160),
                edits.resize(v, Dimension("depth", "y", "deep", "deeper", "shallower", "depth"),
                             w, 15, 80)]
-        for e in (edits.hole_count(v, w, noun="screw hole"), edits.bigger_holes(v, w),
-                  edits.walls(v, w, "thickness", "hook", 2.5, 8)):
-            if e and self.valid(e.values):
-                out.append(e)
-        return out
+        return out + self.valid_edits(edits.hole_count(v, w, noun="screw hole"),
+                                      edits.bigger_holes(v, w),
+                                      edits.walls(v, w, "thickness", "hook", 2.5, 8))
 
 
 class Clip(Family):
@@ -174,8 +172,7 @@ class Clip(Family):
                           np=[f"an inner diameter of {p}", f"a {p} opening for the {what}"],
                           lead=[p])]
         if "width" in said:
-            clauses.append(Clause(adj=[f"{w.mm(v['width'])} wide", f"{w.mm(v['width'])} tall"],
-                                  np=[f"a width of {w.mm(v['width'])}"]))
+            clauses.append(w.measure(v["width"], ("wide", "tall"), "width"))
         if "wall" in said:
             clauses.append(shell_wall_clause(w, v["wall"]))
         if v["base"]:
@@ -254,8 +251,7 @@ class CableComb(Family):
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        e = edits.hole_count(v, w, "slots", "slot", low=2)
-        return [e] if self.valid(e.values) else []
+        return self.valid_edits(edits.hole_count(v, w, "slots", "slot", low=2))
 
 
 class PhoneStand(Family):
@@ -305,9 +301,7 @@ class PhoneStand(Family):
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         clauses: list[Clause] = []
         if "size" in said:
-            clauses.append(Clause(adj=[f"{w.mm(v['width'])} wide"],
-                                  np=[f"a width of {w.mm(v['width'])}"],
-                                  lead=[f"{w.mm(v['width'])} wide"]))
+            clauses.append(w.measure(v["width"], ("wide",), "width", lead=True))
         if "height" in said:
             clauses.append(Clause(np=[f"a {w.mm(v['height'])} tall back rest",
                                       f"a back support {w.mm(v['height'])} high"],

@@ -232,10 +232,7 @@ class Flange(Family):
             out.append(Edit(w.pick([f"use {w.number(n['holes'])} bolt holes instead",
                                     "double the number of bolt holes",
                                     f"{n['holes']} holes please"]), n))
-        e = edits.bigger_holes(v, w)
-        if e and self.valid(e.values):
-            out.append(e)
-        return out
+        return out + self.valid_edits(edits.bigger_holes(v, w))
 
 
 class Knob(Family):

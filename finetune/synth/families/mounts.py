@@ -306,7 +306,4 @@ class CableClip(Family):
         c = w.mm(new["cable_d"], cm=False)
         out = [Edit(w.pick([f"make it fit a {c} cable", f"the cable is {c}, make the loop "
                             "bigger", f"cable diameter {c}"]), new)]
-        e = edits.bigger_holes(v, w)
-        if e and self.valid(e.values):
-            out.append(e)
-        return out
+        return out + self.valid_edits(edits.bigger_holes(v, w))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from random import Random
+from typing import ClassVar
 
 from finetune.synth import edits
 from finetune.synth.edits import Dimension
@@ -59,7 +60,26 @@ def height_clause(w: Words, h: float, adjectives: tuple[str, ...] = ("long", "ta
                   np=[f"a {noun} of {v}", f"a {v} {noun}"], lead=[f"{v} {adj}"])
 
 
-class Spacer(Family):
+class _BoredDisc(Family):
+    """A cylinder with a hole along its axis (a screw's clearance or a plain bore): the
+    program, spec and parameters of a spacer and a washer; `axial` names its height."""
+
+    axial: ClassVar[str]
+
+    def params(self, v: Values) -> list[Param]:
+        return [Param("outer_d", v["outer_d"]),
+                Param("hole_d", v["hole_d"], hole_comment(v["screw"])),
+                Param(self.axial, v[self.axial])]
+
+    def body(self, v: Values) -> str:
+        return TUBE_BODY.format(outer="outer_d", inner="hole_d", h=self.axial)
+
+    def shape(self, v: Values) -> Shape:
+        od, h = v["outer_d"], v[self.axial]
+        return Shape((od, od, h), genus=1, volume=annulus(od, v["hole_d"], self.fn or 48) * h)
+
+
+class Spacer(_BoredDisc):
     name = "spacer"
     title = "Spacer"
     fn = 48
@@ -68,6 +88,7 @@ class Spacer(Family):
     NOUNS = ("spacer", "spacer", "round spacer", "spacer sleeve", "bushing", "sleeve",
              "distance piece", "spacer tube", "round spacer bushing", "shim spacer")
     LENGTH = Dimension("length", None, "long", "longer", "shorter", "length")
+    axial = "length"
 
     def defaults(self) -> Values:
         return {"length": 12.0, "outer_d": 9.0, "screw": "M3", "hole_d": 3.4}
@@ -90,19 +111,6 @@ class Spacer(Family):
     def valid(self, v: Values) -> bool:
         return v["outer_d"] >= v["hole_d"] + 2
 
-    def params(self, v: Values) -> list[Param]:
-        return [Param("outer_d", v["outer_d"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"])),
-                Param("length", v["length"])]
-
-    def body(self, v: Values) -> str:
-        return TUBE_BODY.format(outer="outer_d", inner="hole_d", h="length")
-
-    def shape(self, v: Values) -> Shape:
-        od = v["outer_d"]
-        return Shape((od, od, v["length"]), genus=1,
-                     volume=annulus(od, v["hole_d"], self.fn or 48) * v["length"])
-
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         clauses: list[Clause] = []
         if "length" in said:
@@ -114,7 +122,7 @@ class Spacer(Family):
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
         return [edits.resize(v, self.LENGTH, w, 2, 80),
-                *[e for e in [edits.bigger_holes(v, w, "hole")] if e and self.valid(e.values)]]
+                *self.valid_edits(edits.bigger_holes(v, w, "hole"))]
 
 
 class Standoff(Spacer):
@@ -189,13 +197,14 @@ class Standoff(Spacer):
         return w.compose(w.pick(self.NOUNS), clauses)
 
 
-class Washer(Family):
+class Washer(_BoredDisc):
     name = "washer"
     title = "Washer"
     fn = 48
     groups = {"od": (("outer_d",), 0.2), "thickness": (("thickness",), 0.25)}
     NOUNS = ("washer", "washer", "flat washer", "round washer", "plain washer",
              "spacer washer", "shim washer", "fender washer")
+    axial = "thickness"
 
     def defaults(self) -> Values:
         return {"outer_d": 10.0, "hole_d": 4.5, "screw": "M4", "thickness": 1.5}
@@ -217,19 +226,6 @@ class Washer(Family):
 
     def valid(self, v: Values) -> bool:
         return v["outer_d"] >= v["hole_d"] + 3
-
-    def params(self, v: Values) -> list[Param]:
-        return [Param("outer_d", v["outer_d"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"])),
-                Param("thickness", v["thickness"])]
-
-    def body(self, v: Values) -> str:
-        return TUBE_BODY.format(outer="outer_d", inner="hole_d", h="thickness")
-
-    def shape(self, v: Values) -> Shape:
-        od = v["outer_d"]
-        return Shape((od, od, v["thickness"]), genus=1,
-                     volume=annulus(od, v["hole_d"], self.fn or 48) * v["thickness"])
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         clauses = []
@@ -369,9 +365,7 @@ class Tube(Family):
         out = [edits.resize(v, Dimension("length", "z", "long", "longer", "shorter", "length"),
                             w, 5, 250)]
         if v["by_wall"]:
-            e = edits.walls(v, w, hi=min(10.0, v["outer_d"] / 3))
-            if e and self.valid(e.values):
-                out.append(e)
+            out += self.valid_edits(edits.walls(v, w, hi=min(10.0, v["outer_d"] / 3)))
         return out
 
 

@@ -148,8 +148,7 @@ class Cone(Family):
             noun = w.pick(self.NOUNS)
             base.adj.append(f"with a {w.mm(v['base_d'])} base")
             extra = []
-        h = Clause(adj=[f"{w.mm(v['height'])} tall", f"{w.mm(v['height'])} high"],
-                   np=[f"a height of {w.mm(v['height'])}"], lead=[f"{w.mm(v['height'])} tall"])
+        h = w.measure(v["height"], ("tall", "high"), "height", lead=True)
         return w.compose(noun, [base, *extra, h], keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
@@ -310,9 +309,7 @@ class Cup(Family):
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         noun = w.pick(self.PLANTER if v["drain_d"] and w.chance(0.7) else self.NOUNS)
         clauses = [w.diameter(v["outer_d"]),
-                   Clause(adj=[f"{w.mm(v['height'])} tall", f"{w.mm(v['height'])} high",
-                               f"{w.mm(v['height'])} deep"],
-                          np=[f"a height of {w.mm(v['height'])}"])]
+                   w.measure(v["height"], ("tall", "high", "deep"), "height")]
         if "wall" in said:
             t = w.mm(v["wall"])
             clauses.append(Clause(np=[f"{t} walls", f"a {t} wall", f"{t} thick walls"],
@@ -327,10 +324,8 @@ class Cup(Family):
         return w.compose(noun, clauses, keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = [edits.resize(v, HEIGHT, w, 15, 200)]
-        e = edits.walls(v, w, lo=1.2, hi=6)
-        if e and self.valid(e.values):
-            out.append(e)
+        out = [edits.resize(v, HEIGHT, w, 15, 200), *self.valid_edits(
+            edits.walls(v, w, lo=1.2, hi=6))]
         if not v["drain_d"]:
             d = float(w.rng.choice([5, 6, 8]))
             out.append(Edit(w.pick([f"add a {w.mm(d)} drainage hole in the bottom",
@@ -473,9 +468,7 @@ class HexPrism(Family):
         af = w.mm(v["across_flats"])
         clauses = [Clause(adj=[f"{af} across the flats", f"{af} across flats", f"{af} AF"],
                           np=[f"{af} across the flats", f"a {af} width across flats"]),
-                   Clause(adj=[f"{w.mm(v['length'])} long", f"{w.mm(v['length'])} tall"],
-                          np=[f"a length of {w.mm(v['length'])}"],
-                          lead=[f"{w.mm(v['length'])} long"])]
+                   w.measure(v["length"], ("long", "tall"), "length", lead=True)]
         if v["hole_d"]:
             noun = w.pick(self.HOLLOW)
             s = v["screw"]
