@@ -8,7 +8,10 @@ directly: 40 -> 80, recompiled without the model"). The model is asked only when
 is not unique, the request says anything more, or the checks fail.
 
 The request must be *only* the change (fillers such as "please make it" aside): "make it
-taller and add a hole" is two changes, and "a bit taller" names no value; both go to the model.
+taller and add a hole" is two changes and goes to the model. A bare comparative ("make it
+taller", "a bit thinner") names no value: it takes the step the training data teaches the
+model for such a request (x1.5, or x1.2 for "a bit"; divided for "thinner") and the note says
+how to ask for an exact size.
 """
 
 from __future__ import annotations
@@ -61,13 +64,17 @@ class DirectEdit:
     old: float
     new: float
     request: str
+    step: str = ""  # the comparative of a request without a value ("taller")
 
     @property
     def patch(self) -> Patch:
         return Patch({self.name: f"{self.new:g}"})
 
     def note(self) -> str:
-        return (f"edited {self.name} directly: {self.old:g} -> {self.new:g}, recompiled "
+        percent = abs(self.new / self.old - 1) * 100
+        sized = f" ({self.step} by {percent:.0f} %; give a size for an exact one)" \
+            if self.step else ""
+        return (f"edited {self.name} directly: {self.old:g} -> {self.new:g}{sized}, recompiled "
                 "without the model")
 
 
@@ -81,14 +88,17 @@ def plan_direct_edit(request: str, program: str | None) -> DirectEdit | None:
     if not numbers:
         return None
     text = _reduce(request)
+    step = ""
     change = _read_change(text, numbers)
+    if change is None:
+        change, step = _read_comparative(text, numbers)
     if change is None:
         return None
     name, value = change
     old = numbers[name]
     if not (math.isfinite(value) and value > 0) or math.isclose(value, old):
         return None
-    return DirectEdit(name, old, round(value, 4), request)
+    return DirectEdit(name, old, round(value, 1 if step else 4), request, step)
 
 
 def _reduce(request: str) -> str:
@@ -149,6 +159,27 @@ def _read_change(text: str, numbers: dict[str, float]) -> tuple[str, float] | No
             return None
         return _scaled(found.group(2), 1 + direction * float(found.group(1)) / 100, numbers)
     return None
+
+
+# a comparative without a value: the steps finetune/synth/edits.py writes for such requests
+_VAGUE_STEP = {"": 1.5, "a bit ": 1.2, "a little ": 1.2, "slightly ": 1.2}
+
+
+def _read_comparative(text: str, numbers: dict[str, float]
+                      ) -> tuple[tuple[str, float] | None, str]:
+    """(("height", 60.0), "taller") for "taller" on a part with height = 40."""
+    qualifiers = "|".join(q for q in _VAGUE_STEP if q)
+    word = "|".join(w for w, (_, direction) in WORDS.items() if direction)
+    found = re.fullmatch(rf"({qualifiers})?({word})", text)
+    if found is None:
+        return None, ""
+    factor = _VAGUE_STEP[found.group(1) or ""]
+    axis, direction = WORDS[found.group(2)]
+    name = _parameter(axis, numbers)
+    if name is None:
+        return None, ""
+    value = numbers[name] * factor if direction > 0 else numbers[name] / factor
+    return (name, value), found.group(2)
 
 
 def _scaled(word: str, factor: float, numbers: dict[str, float]) -> tuple[str, float] | None:

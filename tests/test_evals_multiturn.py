@@ -5,13 +5,12 @@ apart, and the false OKs (the agent called a part OK, its spec fails)."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
+from scripted_replies import scripted
 from typer.testing import CliRunner
 
-from agent.backends.base import BackendError
 from agent.backends.scripted import ScriptedBackend
 from agent.config import AgentConfig
 from evals.cli import app
@@ -34,16 +33,7 @@ REPLIES = {
 }
 
 
-def reply(messages: list[dict], n: int) -> list[str]:
-    # the newest message the script knows: a repair request answers like the turn it repairs
-    users = [m["content"] for m in messages if m["role"] == "user"]
-    text = next(REPLIES[u] for u in reversed(users) if u in REPLIES)
-    if text == "ERROR":
-        raise BackendError("model server went away")
-    if text == "SLEEP":
-        time.sleep(0.6)  # past the case's limit
-        text = "cube(1);"
-    return [text] * n
+reply = scripted(REPLIES)
 
 
 def box(x: float, y: float, z: float) -> dict:
@@ -199,14 +189,14 @@ def test_cli_prints_turn_rates(tmp_path: Path) -> None:
 
 def test_each_turn_says_how_its_part_was_made(tmp_path: Path) -> None:
     replies = {"a parametric block": "width = 20;\nheight = 10;\ncube([width, 20, height]);",
-               "make it a bit wider please": "width = 30;"}
+               "make the block a bit wider please": "width = 30;"}
 
     def patchy(messages: list[dict], n: int) -> list[str]:
         users = [m["content"] for m in messages if m["role"] == "user"]
         return [next(replies[u] for u in reversed(users) if u in replies)] * n
 
     case = Case("modes", "a parametric block",
-                turns=["set height to 30", "make it a bit wider please"],
+                turns=["set height to 30", "make the block a bit wider please"],
                 specs=[box(20, 20, 10), box(20, 20, 30), box(30, 20, 30)])
     (result,) = run_suite([case], lambda: ScriptedBackend(patchy), CONFIG, tmp_path,
                           EvalConfig(case_timeout_s=120))

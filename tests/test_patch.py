@@ -62,8 +62,12 @@ def test_a_reply_is_a_patch_only_for_a_follow_up() -> None:
     ("twice as wide", "width", 120), ("half as wide", "width", 30),
     ("50% wider", "width", 90), ("double the depth", "depth", 80),
     ("make the thickness 1/4 inch", None, None),  # fractions go to the model
-    ("make it wider and add a hole", None, None), ("a bit wider", None, None),
-    ("make it taller", None, None),  # no value: the model decides how much
+    ("make it wider and add a hole", None, None),
+    # no value: the step the training data teaches for a vague request
+    ("make it thicker", "thickness", 7.5), ("thinner please", "thickness", 3.3),
+    ("a bit wider", "width", 72), ("can you make it slightly narrower?", "width", 50),
+    ("make the plate thicker", None, None),  # names a feature: the model decides
+    ("make it taller", None, None),  # no height parameter
     ("make it 60 mm wide", None, None),  # already 60: nothing to do directly
     ("make it 30 mm tall", None, None),  # no height parameter
 ])
@@ -77,6 +81,10 @@ def test_one_named_value_is_applied_directly(request_: str, name: str | None,
     patched = apply_patch(CUSTOMIZER_PLATE, edit.patch)
     assert top_level_values(patched)[name] == new
     assert f"edited {name} directly" in edit.note()
+    # a size the person did not give is said, with the way to give one
+    assert ("give a size for an exact one" in edit.note()) == (
+        not any(c.isdigit() for c in request_) and "twice" not in request_
+        and "half" not in request_ and "double" not in request_)
 
 
 def test_an_ambiguous_axis_goes_to_the_model() -> None:
@@ -164,14 +172,14 @@ def test_follow_ups_take_the_shortest_road(tmp_path) -> None:
     assert done["note"].startswith("the part already meets this")
 
     # a patch from the model is applied in place
-    done = _turn(session, "make it thicker")
+    done = _turn(session, "make the plate thicker")
     assert done["status"] == "ok" and len(backend.calls) == 2
     assert done["best"]["extraction"] == "patch: thickness = 5 * 2"
     assert "thickness = 5 * 2; // [2:0.5:10]" in session.program
     assert "width = 80; // [20:1:120]" in session.program  # the direct edit is kept
 
     # a patch naming a variable the program lacks goes back to the model as a repair
-    steps = list(session.send("make it deeper"))
+    steps = list(session.send("make the plate deeper"))
     repair = next(s for s in steps if s.kind == "repair")
     assert "colour, which the previous program does not assign" in repair.data["message"]
     assert "width, depth, thickness, hole_d" in repair.data["message"]
@@ -200,9 +208,9 @@ def test_direct_edits_can_be_turned_off(tmp_path) -> None:
 def test_the_model_sees_its_patches_as_it_wrote_them(tmp_path) -> None:
     session, backend = _session(tmp_path, [CUSTOMIZER_PLATE, "thickness = 5 * 2;", "depth = 45;"])
     _turn(session, "a 60 x 40 mounting plate, 5 mm thick, four 5 mm holes")
-    _turn(session, "make it thicker")
+    _turn(session, "make the plate thicker")
     _turn(session, "width 70")  # direct: the history shows it as the patch it is
-    _turn(session, "make it deeper")
+    _turn(session, "make the plate deeper")
     history = [m["content"] for m in backend.calls[-1]["messages"] if m["role"] == "assistant"]
     assert history == [CUSTOMIZER_PLATE, "thickness = 5 * 2;", "width = 70;"]
     reloaded = type(session).load(session.path, backend)

@@ -44,7 +44,8 @@ def test_create_edit_undo_resume(tmp_path: Path) -> None:
         assert (tmp_path / "out" / f"part.{kind}").is_file()
     assert (tmp_path / "out" / "part.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-    second = last(session, "make it taller")
+    # (a bare "make it taller" would be applied to `height` without the model)
+    second = last(session, "make the cube taller")
     assert second["status"] == "ok"
     assert second["spec"]["grow"] == [{"axis": "z", "min_ratio": 1.02}]
     grow = next(c for c in second["checks"] if c["key"] == "grow")
@@ -52,7 +53,7 @@ def test_create_edit_undo_resume(tmp_path: Path) -> None:
     # the follow-up saw the current program as the last assistant message
     sent = session.backend.calls[1]["messages"]
     assert sent[-2:] == [{"role": "assistant", "content": CUBE},
-                         {"role": "user", "content": "make it taller"}]
+                         {"role": "user", "content": "make the cube taller"}]
     assert (tmp_path / "out" / "part.scad").read_text() == TALL
     assert session.program == TALL and len(session.history()) == 2
 
@@ -80,7 +81,7 @@ def test_create_edit_undo_resume(tmp_path: Path) -> None:
 def test_failed_follow_up_keeps_the_current_part(tmp_path: Path) -> None:
     session = new_session(tmp_path, [fenced(CUBE), "no idea", "still no idea"], max_repairs=1)
     last(session, "a 20 mm cube")
-    second = last(session, "make it taller")
+    second = last(session, "make the cube taller")
     assert second["status"] == "no_part"
     assert session.program == CUBE
     assert (tmp_path / "out" / "part.scad").read_text() == CUBE
@@ -90,7 +91,7 @@ def test_failed_follow_up_keeps_the_current_part(tmp_path: Path) -> None:
 def test_grow_check_fails_when_the_edit_did_not_grow(tmp_path: Path) -> None:
     session = new_session(tmp_path, [fenced(CUBE), fenced(CUBE), fenced(CUBE)])
     last(session, "a 20 mm cube")
-    second = last(session, "make it taller")
+    second = last(session, "make the cube taller")
     assert second["status"] == "failed_checks" and second["stop"] == "stuck"
     failed = [c["key"] for c in second["checks"] if not c["passed"]]
     assert failed == ["grow"]
