@@ -176,24 +176,28 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
     expect = read_request(text, session.previous_report, follow_up=session.is_follow_up,
                           previous_program=session.previous_program)
     spec = merge_specs(expect.spec, session.explicit_spec)
-    if (refusal := language_refusal(expect, backend)) is not None:
-        yield done_step(state.best, expect, spec, "language", 0, state.grammar,
-                        state.budget.snapshot(), refusal)
-        return
     if session.is_follow_up and config.direct_edits:
         found = yield from shortcut(session, text, spec, config, expect.unchecked)
-        if found is not None:  # a one-value edit, or nothing to change: no model needed
+        if found is not None:  # a one-value edit, or nothing to change: no model needed,
+            # not even loaded (agent/backends/lazy.py)
             state.best, stop, note = found
             yield done_step(state.best, expect, spec, stop, 0, state.grammar,
                             state.budget.snapshot(), note)
             return
-    grammar: str | None = None
+    try:  # the first reads of the backend: one built on first use loads here
+        refusal = language_refusal(expect, backend)
+        grammar = load_program_grammar() if config.grammar and backend.constrains else None
+    except BackendError as exc:
+        yield error_step(0, exc, "backend", None, state.budget.snapshot())
+        return
+    except ScadAgentError as exc:
+        yield error_step(0, exc, "grammar", None, state.budget.snapshot())
+        return
+    if refusal is not None:
+        yield done_step(state.best, expect, spec, "language", 0, state.grammar,
+                        state.budget.snapshot(), refusal)
+        return
     if config.grammar:
-        try:
-            grammar = load_program_grammar() if backend.constrains else None
-        except ScadAgentError as exc:
-            yield error_step(0, exc, "grammar", None, state.budget.snapshot())
-            return
         state.grammar = "applied" if grammar is not None else "not_applied"
     base = messages = session.turn_messages(text)
     temperature = config.resolved_temperature

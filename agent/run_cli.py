@@ -276,7 +276,8 @@ def run_cmd(
                        ] = False,
 ) -> None:
     """Describe a part; get a checked OpenSCAD program, STL and preview."""
-    console = Console(highlight=False, quiet=as_json)
+    # soft_wrap: long lines (a note, a check) stay whole in a pipe or a log
+    console = Console(highlight=False, quiet=as_json, soft_wrap=True)
     # soft_wrap: an error stays one line in a pipe or a log, however long its path
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     started = time.monotonic()
@@ -299,8 +300,12 @@ def run_cmd(
     except ScadAgentError as exc:
         raise fail(EXIT_USAGE, str(exc)) from exc
 
-    if not as_json:
-        err.print(escape(loading_line(config)))  # first, then the slow imports and loads
+    def say_loading() -> None:
+        if not as_json:
+            err.print(escape(loading_line(config)))
+
+    if session_file is None:  # a new part always needs the model
+        say_loading()  # first, then the slow imports and loads
     from agent.session import Session
 
     # the session is read (or its folder made) before the model loads: a bad --session or
@@ -316,8 +321,18 @@ def run_cmd(
     except ScadAgentError as exc:
         raise fail(EXIT_USAGE, str(exc)) from exc
 
+    def build() -> Backend:
+        return get_backend(config.backend, **config.backend_config)
+
     try:
-        session.backend = get_backend(config.backend, **config.backend_config)
+        if session.is_follow_up and config.direct_edits:
+            # perhaps a one-value edit, answered without the model: load it only if asked
+            from agent.backends.lazy import LazyBackend
+            session.backend = LazyBackend(build, say_loading)
+        else:
+            if session_file is not None:
+                say_loading()
+            session.backend = build()
     except ScadAgentError as exc:
         if as_json:
             print(json.dumps({"status": "error", "exit_code": EXIT_BACKEND, "error": str(exc)}))

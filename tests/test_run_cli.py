@@ -170,3 +170,26 @@ def test_agent_config_files(tmp_path: Path) -> None:
     broken.write_text("max_repairs = [")
     with pytest.raises(ConfigError):
         AgentConfig.load(broken)
+
+
+def test_a_follow_up_without_the_model_does_not_load_it(cli: typer.Typer, tmp_path: Path
+                                                        ) -> None:
+    out = tmp_path / "out"
+    first = replies(tmp_path, "height = 20; // [5:1:80]\ncube([20, 20, height]);")
+    assert invoke(cli, "a 20 mm cube", "--backend", "scripted", "--model", str(first),
+                  "--out", str(out))[0] == 0
+    session = str(out / "session" / "session.json")
+    gone = str(tmp_path / "no-such-replies.jsonl")  # a backend that cannot load
+    code, output = invoke(cli, "make it taller", "--backend", "scripted", "--model", gone,
+                          "--session", session)
+    assert code == 0, output
+    assert "loading" not in output
+    assert "edited height directly: 20 -> 30 (taller by 50 %" in output
+    assert "height = 30;" in (out / "part.scad").read_text()
+    # a follow-up the model must answer loads it then, and its failure is the backend's
+    code, output = invoke(cli, "make it a sphere instead", "--backend", "scripted", "--model",
+                          gone, "--session", session)
+    assert code == 3, output
+    assert output.startswith("loading model ")
+    assert output.index("no-such-replies.jsonl (scripted)...") < output.index("error")
+    assert "cannot read scripted replies" in output and "backend failed" in output
