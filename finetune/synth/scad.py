@@ -11,12 +11,12 @@ so they pass both faces. The small model learns one consistent style far faster 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from finetune.synth.words import fmt
+from tools.scad_text import string_literal
 
 INDENT = "    "
 
@@ -47,7 +47,7 @@ def literal(value: float | int | str) -> str:
     if isinstance(value, Expr):
         return value.text
     if isinstance(value, str):
-        return json.dumps(value)
+        return string_literal(value)  # the one writer OpenSCAD reads back (tools/scad_text)
     return fmt(float(value))
 
 
