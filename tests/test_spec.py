@@ -203,3 +203,36 @@ def test_profiles_need_a_round_outline_of_the_stated_diameter(tmp_path) -> None:
     assert "round outlines seen: 30, 12 mm" in wrong.summary()
     # a box has no round outline at all
     assert not check_spec({"profiles": [{"d": [19, 21]}]}, report("cube")).passed
+
+
+def test_square_is_fuller_than_a_round_or_hexagonal_outline(tmp_path) -> None:
+    from tools.openscad import compile_scad
+
+    def mesh(name: str, program: str) -> MeshReport:
+        result = compile_scad(program, out_dir=tmp_path / name, hardwarnings=False)
+        assert result.stl is not None, result.summary()
+        return analyze_mesh(result.stl)
+
+    square = mesh("square", "difference() { cube([50, 50, 4]);\n"
+                            "  translate([25, 25, -1]) cylinder(d=8, h=6, $fn=24); }")
+    disc = mesh("disc", "cylinder(d=50, h=4, $fn=64);")
+    hexagon = mesh("hexagon", "cylinder(d=50 / cos(30), h=4, $fn=6);")
+    assert check_spec({"shape": "square"}, square).passed
+    for other in (disc, hexagon, report("plate4")):
+        result = check_spec({"shape": "square"}, other)
+        assert not result.passed and "expected a square" in result.summary()
+
+
+def test_param_named_by_a_feature_and_a_size_word() -> None:
+    want = {"param": {"names": ["post"], "also": ["h", "height"], "change": "set",
+                      "value": [49, 51]}}
+    before = "post_d = 10;\npost_h = 30;\ncube(1);"
+    cube = report("cube")
+    taller = before.replace("post_h = 30", "post_h = 50")
+    wider = before.replace("post_d = 10", "post_d = 50")
+    assert check_spec(want, cube, program=taller, previous_program=before).passed
+    wrong = check_spec(want, cube, program=wider, previous_program=before)
+    assert not wrong.passed and "post_h" in wrong.summary()
+    bad = dict(want, param=dict(want["param"], also="h"))
+    assert "malformed spec" in check_spec(bad, cube, program=taller,
+                                          previous_program=before).summary()

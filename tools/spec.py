@@ -15,8 +15,8 @@ the agent's own expectations use:
             at least `min` wide (compartments, slots, pockets: any shape)
   wall      [lo, hi]: the wall around the part's largest opening (a tube, cup or open box)
   shape     "sphere" | "hemisphere" | "cube" | "box" | "cylinder" | "cone" | "round" |
-            "hexagon": the overall form, from extents and how much of its bounding box the
-            part fills
+            "square" | "hexagon": the overall form, from extents and how much of its
+            bounding box the part fills
   grow      also {"measure": "volume" | "wall" | "hole", "min_ratio"/"max_ratio"}, and a
             list of such dicts: relative changes against the compared part
   kind      {"asked": "fan grill", "kind": "grill"}: what the program says it makes
@@ -25,7 +25,9 @@ the agent's own expectations use:
             edit's previous part) is still there, same axis and diameter, unless its
             diameter is in an excepted range (the holes the edit changes)
   param     {"names": ["wall"], "change": "grow"|"shrink"}: a named program parameter moved
-            that way against the previous program (walls, which the outside does not show)
+            that way against the previous program (walls, which the outside does not show);
+            "change": "set" with "value": [lo, hi] lands it in that range; "also":
+            ["h", "height"] names it by a word of each list (post_h: a feature's size)
   profiles  [{"d": [lo, hi], "what": "flange"}]: a round outline of that diameter (a hub,
             flange or shaft section) is seen in some cross-section (tools.sections)
 Checks that need what the subject lacks (a program for kind and param) are skipped and
@@ -326,6 +328,7 @@ SHAPES: dict[str, tuple[int, tuple[float, float]]] = {
     "hemisphere": (2, (0.40, 0.54)),
     "cone": (2, (0.18, 0.30)),
     "round": (2, (0.0, 1.01)),  # a round cross-section, hollow or solid
+    "square": (2, (0.80, 1.001)),  # fuller than a round (pi/4) or hexagonal (3/4) outline
 }
 
 

@@ -4,6 +4,7 @@ parameter moved) and keep_holes (the holes an edit does not name are still there
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from tools.kinds import KINDS, compatible, declared_kind
@@ -118,6 +119,20 @@ def check_kind(expected: object, subject: Subject) -> Verdict:
                      f"make a {asked}")
 
 
+def param_words(name: str) -> list[str]:
+    """The words of a parameter name: post_h -> [post, h], lipHeight -> [lip, height]."""
+    return re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower())
+
+
+def _names_like(names: list[str], words: list[str], also: list[str] | None) -> list[str]:
+    """Parameters named like one of `words` (a part of the name); with `also`, named by a
+    word of each list (post_h for ["post"] and ["h", "height"])."""
+    if also is None:
+        return [n for n in names if any(w in n.lower() for w in words)]
+    return [n for n in names if set(param_words(n)) & set(words) and
+            set(param_words(n)) & set(also)]
+
+
 def check_param(expected: object, subject: Subject) -> Verdict:
     if not isinstance(expected, Mapping) or not isinstance(expected.get("names"), list) \
             or expected.get("change") not in ("grow", "shrink", "set"):
@@ -127,9 +142,13 @@ def check_param(expected: object, subject: Subject) -> Verdict:
     if subject.program is None or subject.previous_program is None:
         raise Skip("no programs to compare")
     words = [str(n).lower() for n in expected["names"]]
+    also = expected.get("also")
+    if also is not None and not isinstance(also, list):
+        raise Malformed(f"param.also must be a list of words, got {also!r}")
     before = top_level_values(subject.previous_program)
     after = top_level_values(subject.program)
-    named = [n for n in before if any(w in n.lower() for w in words)]
+    named = _names_like(list(before), words, [str(w).lower() for w in also]
+                        if also is not None else None)
     if not named:
         raise Skip(f"the previous program has no parameter named like {', '.join(words)}")
     grow = expected["change"] == "grow"
@@ -169,3 +188,4 @@ def check_keep_holes(expected: object, subject: Subject) -> Verdict:
         return len(round_openings(subject.first)), None
     return len(now), ("expected the holes this edit does not name to stay as they were, but "
                       f"these changed or went: {', '.join(lost[:6])}")
+

@@ -17,7 +17,8 @@ side") is reported as not checked, never guessed.
     new part   create (the whole draft) <- size, body, bracket (extents), holes, fits
                (holes and openings), profiles (round features); draft holds the ranges,
                vocab the word lists
-    follow-up  edit <- edit_axes (which axes change and how), edit_holes (hole edits)
+    follow-up  edit <- edit_axes (which axes change and how), edit_holes (hole edits),
+               edit_features (sizes of a named feature: "make the post 50 mm tall")
 """
 
 from __future__ import annotations

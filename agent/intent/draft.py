@@ -53,6 +53,16 @@ def screw_range(m: float) -> list[float]:
     return [round(m * 0.95, 3), round(m * 1.25 + 0.1, 3)]
 
 
+def tap_range(m: float) -> list[float]:
+    """A hole to be tapped for an M-size thread: the tap drill (0.8 M), a little either way."""
+    return [round(m * 0.75, 3), round(m + 0.1, 3)]
+
+
+def standoff_range(m: float) -> list[float]:
+    """A standoff's hole for an M-size screw: tapped, clearance or for a heat-set insert."""
+    return [round(m * 0.75, 3), round(m * 1.55, 3)]
+
+
 # ------------------------------------------------------------------ the main body
 @dataclass
 class Dim:

@@ -11,6 +11,10 @@ says; everything it does not name must stay.
     "make the walls thicker"      the wall grows (measured, or the wall parameter), size stays
     "round the edges"             volume shrinks a little, size and holes stay
     "make it a sphere instead"    the old part's checks go; the new kind's come
+    "a square one instead"        the new outline (square, round, hexagon), same thickness
+    "set the Y size to 45 mm"     that axis is 45 mm (also "X dimension 100", "18 mm in Z")
+    "make the post 50 mm tall"    the post's parameter, or a note; Z free, footprint stays
+    "take out both holes"         genus 0 (edit_holes)
 Axes are named from the previous part's extents: height is Z, length the longer side of its
 footprint, width the shorter, thickness the smallest extent; a round footprint's width is its
 diameter (both X and Y).
@@ -22,6 +26,7 @@ import re
 
 from agent.intent.draft import BIG, Draft, length_range, screw_range, wall_range
 from agent.intent.edit_axes import Change, axes_for, grow_check, kept_range, range_for, read_changes
+from agent.intent.edit_features import check_features, feature_sizes, is_whole_part
 from agent.intent.edit_holes import read_hole_edit
 from agent.intent.reading import Reading
 from agent.intent.words import normalize
@@ -37,15 +42,23 @@ def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
     # "stand it up on its edge", "clip it on": verbs, not kinds of part
     kinds = kinds_named(re.sub(r"\b(stand|hook|clip|clamp|cap|plate|ring)\s+(it|them|this|"
                                r"that|up|upright)\b", " ", norm))
-    if re.search(r"\bmake it (round|circular|cylindrical)\b|\bround instead\b", norm):
-        draft.spec["shape"] = "round"
-        ranges = _same_size_ranges(prev, norm, round_=True)
+    shape = _new_outline(norm)
+    # "make the post square instead": the post's outline, not the part's
+    features = [x for x in reading.mentions if x.role in ("base", "add", "cut", "hole") and
+                not is_whole_part(x.noun, previous_program)]
+    if shape is not None and not features:
+        draft.spec["shape"] = shape
+        ranges = _same_size_ranges(prev, norm, round_=shape == "round")
+        if shape != "round" and not re.search(r"\d", norm):
+            ranges[2] = kept_range(prev.extents[2])  # a new outline, the same thickness
         stated = re.search(r"(\d*\.?\d+)\s*(mm|cm)?\s*(?:in )?(?:diameter|across|wide)\b|"
                            r"\b(?:diameter|across)\s*(?:of\s*)?(\d*\.?\d+)\s*(mm|cm)?", norm)
         if stated:
             value = float(stated.group(1) or stated.group(3)) * (
                 10.0 if "cm" in (stated.group(2), stated.group(4)) else 1.0)
             ranges[0] = ranges[1] = length_range(value, round_=True)
+        if shape == "hexagon":  # one way across the corners, 2/sqrt(3) of the flats
+            ranges[0] = ranges[1] = [ranges[0][0], round(ranges[0][1] * 1.16, 3)]
         draft.spec["size_xyz"] = ranges
         if prev.genus is not None:
             draft.spec["genus"] = prev.genus
@@ -74,6 +87,34 @@ def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
         draft.spec["size_xyz"] = ranges
     _new_part_sizes(reading, norm, prev, draft)
     return True
+
+
+# outline words of a change of form ("a square one instead") -> tools.spec shape
+OUTLINES = {"round": "round", "circular": "round", "cylindrical": "round", "circle": "round",
+            "square": "square", "hexagonal": "hexagon", "hexagon": "hexagon", "hex": "hexagon"}
+_OUTLINE_AFTER = frozenset({"instead", "one", "shape", "shaped", "version", "please",
+                            "outline", "footprint", ""})
+_OUTLINE_BEFORE = frozenset({"it", "one", "instead"})
+
+
+def _new_outline(norm: str) -> str | None:
+    """The outline a follow-up gives the whole part: "make it round", "a square one
+    instead", "hexagonal instead, please", "turn it into a hexagon" (not "square holes
+    instead", not "round the edges"). The first outline word said of the part wins ("square
+    please, not round")."""
+    words = re.findall(r"[a-z]+", norm)
+    for k, word in enumerate(words):
+        if word not in OUTLINES:
+            continue
+        after = words[k + 1] if k + 1 < len(words) else ""
+        if kinds_named(after):
+            return None  # "a round disc instead": a new kind of part (_kind_change)
+        if after in _OUTLINE_AFTER or _OUTLINE_BEFORE & set(words[max(0, k - 4) : k]):
+            if re.search(r"\b(holes?|slots?|bores?|cutouts?|openings?|pockets?|edges?|"
+                         r"corners?)\b", " ".join(words[: k + 3])):
+                return None  # the holes' or the edges' form, not the part's
+            return OUTLINES[word]
+    return None
 
 
 def _new_part_sizes(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> None:
@@ -171,9 +212,17 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
     walls = _wall_edit(norm, prev, previous_program, draft)
     rest = re.sub(r"\b(?:\S+\s+){0,3}walls?\b(?:\s+(?:are|is|too|thick|thicker|thin|"
                   r"thinner))*", " ", norm) if walls else norm
+    features = feature_sizes(reading, previous_program)
+    freed = check_features(features, prev, previous_program, draft)
+    for f in features:  # the part's own sizes are read from what is left
+        if f.quantity is not None:
+            rest = rest.replace(f.quantity.text.strip(" ,"), " ")
+        if f.word:
+            rest = re.sub(rf"\b{f.word}\b", " ", rest, count=1)
     hole_edit = read_hole_edit(reading, norm, prev, draft) if not walls else None
-    changes = read_changes(rest, prev, draft, previous_program) if hole_edit in (None, "count") \
-        else []
+    changes = read_changes(rest, prev, draft, previous_program,
+                           [q for q in reading.quantities if not q.used]) \
+        if hole_edit in (None, "count") else []
     edges = re.search(r"\b(round|fillet|chamfer|bevel|soften|smooth)\w*\b.*\b(edges?|corners?)\b"
                       r"|\b(edges?|corners?)\b.*\b(rounded|filleted|chamfered)\b", norm)
     additive = re.search(r"\b(add|put|attach|glue|emboss|extrude)\b", norm) and not hole_edit
@@ -190,6 +239,8 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
             draft.spec.setdefault("grow", []).append(grow_check(own[0], "xyz"[k]))
         elif own:
             ranges.append(range_for(own[0], before))
+        elif k in freed:
+            ranges.append([0.0, BIG])  # a feature's size may change the part's extent here
         elif additive:
             ranges.append([round(before - max(0.3, 0.02 * before), 3), BIG])
         elif material:
@@ -202,7 +253,7 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
     if walls and not changes:
         _leftover_notes(reading, draft)
         return draft  # _wall_edit kept the outside as it was
-    if changes or hole_edit or edges or additive or material or _keeps_size(norm):
+    if changes or hole_edit or edges or additive or material or features or _keeps_size(norm):
         if walls and "size_xyz" in draft.spec:
             # what the walls left free stays free; what the text changes, changes
             ranges = [ranges[k] if any(k in c.axes for c in changes) else
@@ -216,7 +267,7 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
     if edges and not changes:
         draft.spec.setdefault("grow", []).append({"measure": "volume", "max_ratio": 0.9995})
         draft.skip("the edge radius or chamfer size", "edge treatment")
-    if not (changes or hole_edit or edges or additive or material or walls):
+    if not (changes or hole_edit or edges or additive or material or walls or features):
         draft.skip(f"'{text.strip()[:60]}'", "no size, hole or kind change the checks can read")
     _leftover_notes(reading, draft)
     return draft

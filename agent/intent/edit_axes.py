@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from agent.intent.draft import BIG, Draft, length_range
+from agent.intent.reading import Quantity
 from agent.intent.words import UNITS
 from tools.mesh import MeshReport
 from tools.params import top_level_values
@@ -118,8 +119,17 @@ def program_axis(name: str, prev: MeshReport, program: str | None) -> tuple[int,
     return (axes[0],) if len(axes) == 1 else None
 
 
+def axis_changes(quantities: list[Quantity]) -> list[Change]:
+    """Sizes the follow-up gives an axis outright ("set the Y size to 45", "X dimension
+    100 mm", "18 mm in Z"): that extent, exactly."""
+    return [Change(("xyz".index(q.axes[0]),), "abs", q.values[0], q.about, name=q.role)
+            for q in quantities if len(q.values) == 1 and q.axes[0] in ("x", "y", "z")
+            and q.role not in ("position", "angle", "rise", "wall")]
+
+
 def read_changes(norm: str, prev: MeshReport, draft: Draft,
-             program: str | None = None) -> list[Change]:
+                 program: str | None = None,
+                 quantities: list[Quantity] | None = None) -> list[Change]:
     changes: list[Change] = []
     # the unit ends at a word boundary: "45 instead" is 45 mm, not 45 inches
     number = r"(\d*\.?\d+)\s*(?:(mm|cm|inch|inches|in|millimet\w*|centimet\w*)\b)?"
@@ -162,6 +172,9 @@ def read_changes(norm: str, prev: MeshReport, draft: Draft,
     if m and not changes:
         factor = float(m.group(1)) / (100 if m.group(2) == "%" else 1)
         add("all", "ratio", factor, m.group(0))
+    if changes:
+        return changes
+    changes = axis_changes(quantities or [])
     if changes:
         return changes
     # an axis named outright: "2.5 inches front to back (the y side)", "80 mm along x"

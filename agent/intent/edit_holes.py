@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from agent.intent.draft import Draft, hole_range, screw_range
-from agent.intent.reading import Reading
+from agent.intent.reading import Mention, Reading
 from tools.mesh import MeshReport
 
 HOLE_WORDS = ("hole", "holes", "bore", "bores", "throughhole", "throughholes")
@@ -14,6 +14,12 @@ HOLE_WORDS = ("hole", "holes", "bore", "bores", "throughhole", "throughholes")
 
 NUMBERS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+
+
+# what says holes go: "take out both holes", "lose one of the corner holes", "no holes"
+REMOVE_WORDS = ("remove", "delete", "drop", "get rid of", "no", "without", "fill", "too many",
+                "take out", "take away", "take off", "leave out", "lose", "eliminate", "omit",
+                "ditch", "plug", "close up", "don't need", "do not need", "don't want")
 
 
 _COUNT = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
@@ -28,13 +34,24 @@ def _add_hole(draft: Draft, entry: dict) -> None:
         draft.spec["holes"].append(entry)
 
 
+def _removed(first: Mention, norm: str) -> int | None:
+    """How many holes a removal takes out (None: all of them): "one of the holes" 1, "the
+    two end holes" 2, "the left hole" 1, "the holes" / "no holes" all."""
+    some = re.search(r"\b(one|a|two|three|\d+) of (?:the|those|these) (\w+ )?holes\b", norm)
+    if some:
+        return _number(some.group(1))
+    if first.count is not None:
+        return first.count
+    return None if first.plural else 1
+
+
 def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> str | None:
     """How many holes the part has after the follow-up: "remove the holes", "drop one of
     the holes", "just 4", "add two more", "a third hole", "use six holes instead"."""
     holes = [m for m in reading.mentions if m.role == "hole"]
     genus = prev.genus
     first = holes[0] if holes else None
-    remove = re.search(r"\b(remove|delete|drop|get rid of|no|without|fill|too many)\b", norm)
+    remove = re.search(rf"\b({'|'.join(REMOVE_WORDS)})\b", norm)
     add = re.search(r"\b(add|put|give|drill|punch|another|more|extra|second|third|fourth|"
                     r"fifth)\b", norm)
     absolute = re.search(_COUNT + r" (is|are|will be) (enough|plenty|fine)\b|\b(?:only|just|down "
@@ -51,16 +68,14 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
             # "drop the corner holes but keep the fan hole": fewer, but how many is not said
             draft.skip("how many holes remain", "some are kept, their number is not stated")
             return "count"
-        one = re.search(r"\b(one|a|two|three|\d+) of (?:the|those|these) (\w+ )?holes\b", norm)
-        if one and genus is not None:
-            draft.spec["genus"] = max(0, genus - _number(one.group(1)))
-            return "count"
-        n = first.count
-        if first.negated or (re.search(r"\b(all|the|every) (\w+ )?holes\b", norm) and n is None):
+        removed = _removed(first, norm)
+        if removed is None or (genus is not None and removed >= genus):
             draft.spec["genus"] = 0
             return "remove_all"
-        if n is not None and genus is not None:
-            draft.spec["genus"] = max(0, genus - n)
+        if genus is not None:
+            draft.spec["genus"] = genus - removed
+        else:
+            draft.skip("how many holes remain", "the previous part's count is unknown")
         return "count"
     # "put a 5 mm hole near each end": one hole said with an article, added
     single = add and first.count is None and re.search(
@@ -100,8 +115,11 @@ def _hole_size(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
         return "swap"
     sizes = [q for m in holes for q in m.sizes if q.role in ("diameter", "size", "hole_size",
                                                             "bore")]
-    if not sizes and pronoun:
-        sizes = [q for q in reading.quantities if q.role in ("size", "diameter")]
+    if not sizes and pronoun and any(o.get("round") for o in prev.openings):
+        # "bump them up to 6 mm" on a part with holes; "bring it down to 18 mm in Z" is
+        # the part's size
+        sizes = [q for q in reading.quantities if q.role in ("size", "diameter") and
+                 q.axes[0] is None]
     to = re.search(r"\b(?:holes?|bores?|them|it)\b[^,.;]{0,25}?\bto (\d*\.?\d+)\s*(mm)?\b", norm)
     if not sizes and to and holes:
         d = float(to.group(1))

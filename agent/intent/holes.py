@@ -6,8 +6,17 @@ from __future__ import annotations
 import re
 
 from agent.intent.body import body_kind, inner_diameter
-from agent.intent.draft import Draft, HoleSet, hole_range, screw_range, sizes_of
+from agent.intent.draft import (
+    Draft,
+    HoleSet,
+    hole_range,
+    screw_range,
+    sizes_of,
+    standoff_range,
+    tap_range,
+)
 from agent.intent.fits import check_fits
+from agent.intent.mentions import singular
 from agent.intent.reading import Mention, Reading
 from agent.intent.vocab import (
     ANNULAR,
@@ -17,9 +26,12 @@ from agent.intent.vocab import (
     OPEN_NOUNS,
     ROUND,
     SIMPLE,
+    TAP_DRILLED,
     TAPPED,
 )
 from agent.intent.words import normalize
+
+FAN_SCREW_HOLES = [2.4, 5.3]
 
 
 def _clause(reading: Reading, mention: Mention) -> str:
@@ -186,7 +198,11 @@ def _hole_diameter(m: Mention, draft: Draft, restated: set[str] = frozenset()
         radii[0].used = True
         return hole_range(2 * radii[0].values[0])
     if m.screw:
-        if (m.words | restated) & TAPPED or m.words & {"blind", "back"}:
+        words = m.words | restated
+        if words & TAP_DRILLED and not words & (TAPPED - TAP_DRILLED) and \
+                not m.words & {"blind", "back"}:
+            return tap_range(m.screw)
+        if words & TAPPED or m.words & {"blind", "back"}:
             draft.skip(f"hole size for M{m.screw:g}", "tapped, blind or for an insert")
             return None
         return screw_range(m.screw)
@@ -207,8 +223,9 @@ def genus_and_holes(reading: Reading, draft: Draft) -> None:
         kind in MAYBE_ANNULAR and (holes or (base is not None and (
             inner_diameter(base) is not None or base.screw or any(
                 q.role in ("wall",) for q in base.sizes)))))
+    text = normalize(" ".join(s.text for s in reading.sentences))
     if kind in ("spacer", "adapter") and not holes and base is not None and \
-            re.search(r"\bfor m\d", normalize(" ".join(s.text for s in reading.sentences))):
+            re.search(r"\bfor (?:an? )?m\d", text):
         annular = True
     simple = (kind in SIMPLE or body_kind(reading) in SIMPLE) and not (
         base is not None and base.noun in ("mug", "mugs"))  # a mug has a handle
@@ -250,8 +267,10 @@ def genus_and_holes(reading: Reading, draft: Draft) -> None:
             if inner is None:
                 _bore_check(first, draft)
     elif annular and base is not None and inner is None and base.screw:
+        # a spacer's hole is clearance; a standoff's may be tapped or hold an insert
+        fit = standoff_range if singular(base.noun) == "standoff" else screw_range
         draft.spec.setdefault("holes", []).append(
-            {"d": screw_range(base.screw), "what": f"M{base.screw:g} hole"})
+            {"d": fit(base.screw), "what": f"M{base.screw:g} hole"})
     if annular:
         # "a radial hole drilled through to the bore": one more way through
         radial = [h for h in holes if h.note and "crosses" in h.note and h.count == 1 and
@@ -279,6 +298,10 @@ def genus_and_holes(reading: Reading, draft: Draft) -> None:
             if h.through:
                 entry["count"] = h.count  # through-holes are cut by every slice across them
             draft.spec.setdefault("holes", []).append(entry)
+        elif kind == "grill" and h.through and h.count:
+            # a fan's screw holes (M2.5 to M5 with clearance), told from the grill's openings
+            draft.spec.setdefault("holes", []).append(
+                {"d": FAN_SCREW_HOLES, "what": h.what, "count": h.count})
     for m in reading.features("cut"):
         noun = m.noun
         if noun in ("slot", "slots", "window", "windows", "cutout", "cutouts", "opening",
@@ -306,9 +329,14 @@ def genus_and_holes(reading: Reading, draft: Draft) -> None:
             genus is not None:
         genus = None
         notes.append("how many through-holes the spokes or loops make")
-    if kind in ("grill",) and genus == 0:
+    if kind in ("grill",) and genus is not None:
+        # a grill's own openings are through-holes too, however many it has
         genus = None
         notes.append("how many openings the grill has")
+    if genus is not None and any(singular(m.noun) in ("standoff", "spacer")
+                                 for m in reading.features("add")):
+        genus = None  # standoffs on a plate: their holes may or may not go through it
+        notes.append("whether the standoffs' holes go through")
     if {"gear", "teeth"} & words and genus is not None and not annular and not holes:
         pass
     if genus is not None:

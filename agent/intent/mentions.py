@@ -24,7 +24,7 @@ from agent.intent.lexicon import (
     SURFACES,
 )
 from agent.intent.reading import Mention
-from agent.intent.words import ORDINALS, Sentence, Token, count_word, quote
+from agent.intent.words import NUMBER_WORDS, ORDINALS, Sentence, Token, count_word, quote
 
 
 def singular(word: str) -> str:
@@ -106,12 +106,14 @@ def find_mentions(sentence: Sentence) -> list[Mention]:
             best = nxt
         after_plural = k > 0 and toks[k - 1].kind == "word" and toks[k - 1].text.endswith("s") \
             and toks[k - 1].text in ADD_NOUNS | CUT_NOUNS | HOLE_NOUNS
+        counted = any(t.kind == "num" or t.text in NUMBER_WORDS for t in toks[max(0, k - 4) : k])
         if best is not None and (toks[best[2]].text.endswith("s") or after_plural) and \
-                best[2] + 1 < len(toks) and \
+                not counted and best[2] + 1 < len(toks) and \
                 toks[best[2] + 1].text in ("on", "onto", "over", "into", "around", "up", "down",
                                            "out", "in", "to", "from", "at", "the", "a", "an"):
             k = best[2] + 1
-            continue  # "stands on top", "clamps onto the desk", "hooks over": a verb
+            continue  # "stands on top", "clamps onto the desk", "hooks over": a verb (but
+            # "four 6 mm standoffs on a plate" are counted things)
         if best is not None and best[2] + 1 < len(toks) and (
                 toks[best[2] + 1].text in HOLE_NOUNS | CUT_NOUNS):
             k = best[2] + 1

@@ -313,6 +313,25 @@ def _claim_screws(sents: list[Sentence], mentions: list[Mention], base: Mention 
                     m.screw = screws[0]  # "an M3 nut trap ... and the bolt hole"
 
 
+def _carrier(base: Mention | None, mentions: list[Mention],
+             sents: list[Sentence]) -> Mention | None:
+    """"four 6 mm standoffs on a plate": several things named first stand on the part,
+    which is the main body; they are features of it."""
+    if base is None or not (base.count or 0) > 1:
+        return base
+    toks = sents[base.sentence].tokens
+    for m in mentions:
+        j = first_word_of(m, toks) - 1 if m.sentence == base.sentence else -1
+        while j > base.pos and (toks[j].text in ("a", "an", "the", "one", "single", "x", "by")
+                                or toks[j].kind in ("num", "len")):
+            j -= 1
+        if m.pos > base.pos and m.kind not in (None, "bolt") and j > base.pos and \
+                toks[j].text in ("on", "onto", "atop"):
+            base.role, m.role = "add", "base"
+            return m
+    return base
+
+
 def read(text: str) -> Reading:
     """The part a request describes, as mentions with their counts and quantities."""
     sents = sentences(text)
@@ -346,7 +365,7 @@ def read(text: str) -> Reading:
     first = next((m for m in mentions if m.sentence == 0 and m.role not in ("surface",)), None)
     if first is not None and first.role == "add" and first.noun in HEAD_FEATURES:
         first.role = "base"  # "Hub for mounting a sprocket ...": the part is a hub
-    base = next((m for m in mentions if m.role == "base"), None)
+    base = _carrier(next((m for m in mentions if m.role == "base"), None), mentions, sents)
     if base is None:
         base = next((m for m in mentions if m.role == "add" and m.kind is not None), None)
         if base is not None:

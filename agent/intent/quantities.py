@@ -16,6 +16,7 @@ from agent.intent.lexicon import (
 )
 from agent.intent.reading import Quantity
 from agent.intent.words import Sentence, Token, quote
+from tools.kinds import kinds_named
 
 
 def quote_range(toks: tuple[Token, ...], first: int, last: int) -> str:
@@ -33,6 +34,29 @@ def _axis_hint(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
         return None, k
     axis = m.group(1) or m.group(2) or m.group(3)
     return axis, k + len(m.group(0).split())
+
+
+# "the Y size", "X dimension", "Z height": an axis named as the label of a size
+AXIS_SIZE_NOUNS = frozenset({"size", "dimension", "dimensions", "extent", "length", "width",
+                             "height", "depth", "thickness", "span"})
+
+
+def _axis_label(toks: tuple[Token, ...], k: int) -> str | None:
+    """The axis a size label right before the number at k names: "set the Y size to 45",
+    "X dimension 100 mm", "Z height 12", "the size in Y is 45"."""
+    j = k - 1
+    while j >= 0 and toks[j].text in FILLERS and k - j <= 4:
+        j -= 1
+    if j >= 1 and toks[j].text in AXIS_WORDS and toks[j - 1].text in ("in", "along") and \
+            j >= 2 and toks[j - 2].text in AXIS_SIZE_NOUNS:
+        return toks[j].text  # "the size in Y is 45"
+    if j >= 1 and toks[j].text in AXIS_SIZE_NOUNS and toks[j - 1].text in AXIS_WORDS and \
+            not (j >= 2 and toks[j - 2].kind in ("len", "num")):
+        return toks[j - 1].text  # "Y size", not "60 x width"
+    if j >= 0 and toks[j].text in AXIS_WORDS and "=" not in [t.text for t in toks[j:k]] and \
+            (j == 0 or toks[j - 1].text in (",", "and", "set", "change", "make", "the")):
+        return toks[j].text  # "Y: 45 mm", "change Y to 45", "X 70, Y 45"; "x = 20" is a place
+    return None
 
 
 def _role_after(toks: tuple[Token, ...], k: int) -> tuple[str | None, int]:
@@ -192,7 +216,8 @@ def find_quantities(sentence: Sentence) -> list[Quantity]:
                 bare and all("." not in toks[g].text for g in group) and after in (
                     "holes", "hole", "rows", "columns"))
             before = [t.text for t in toks[max(0, k - 2) : k]]
-            if before in (["on", "the"], ["on", "a"], ["on", "an"]) or before[-1:] == ["at"]:
+            if (before in (["on", "the"], ["on", "a"], ["on", "an"]) and not kinds_named(after)) \
+                    or before[-1:] == ["at"]:  # "on a 31 x 31 square", not "on a 40 x 20 plate"
                 counted = False
                 found.append(Quantity("position", tuple(values), tuple(axes),
                                       quote(sentence, k, j + 1), sentence.index, k))
@@ -221,6 +246,9 @@ def find_quantities(sentence: Sentence) -> list[Quantity]:
         label = _role_before(toks, k, adjacent=True)
         role, end = (label, k) if label else _role_after(toks, k)
         axis, end_axis = _axis_hint(toks, k if role is None or label else end)
+        named_axis = _axis_label(toks, k)
+        if axis is None and named_axis is not None:
+            axis, role = named_axis, role or _role_before(toks, k) or "size"
         if role is None:
             role = _role_before(toks, k) or _role_of_subject(toks, k)
             end = k
@@ -237,8 +265,8 @@ def find_quantities(sentence: Sentence) -> list[Quantity]:
                                   quote(sentence, k, k), sentence.index, k))
             k += 1
             continue
-        if tok.kind == "num" and (role is None or (role in ("hole_size", "size") and
-                                                   "." not in tok.text)):
+        if tok.kind == "num" and named_axis is None and (role is None or (
+                role in ("hole_size", "size") and "." not in tok.text)):
             k += 1
             continue  # a bare number without a role: a count, not a length
         if tok.kind == "num" and role in ("position",) and \

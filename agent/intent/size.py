@@ -10,14 +10,26 @@ from dataclasses import dataclass, field
 from agent.intent.body import base_dims, body_kind, cross_axis, orientation
 from agent.intent.draft import BIG, Dim, Draft, length_range, tolerance
 from agent.intent.lexicon import SURFACES
+from agent.intent.mentions import singular
 from agent.intent.reading import Mention, Quantity, Reading
-from agent.intent.vocab import BOTTOM_WORDS, BRACES, EXACT, INSIDE_WORDS, ROUND, TOP_WORDS
+from agent.intent.vocab import (
+    BOTTOM_WORDS,
+    BRACES,
+    EXACT,
+    GRILL_PATTERN,
+    INSIDE_WORDS,
+    ROUND,
+    STANDING,
+    TOP_WORDS,
+)
 
 
 def _protrusions(reading: Reading) -> list[Mention]:
     # "4 mm below the rim": a definite feature never introduced is part of the body
     bracket = reading.base is not None and reading.base.kind in ("bracket", "plate")
-    return [m for m in reading.features("add") if (m.noun not in SURFACES or m.noun in (
+    grill = reading.base is not None and reading.base.kind == "grill"
+    return [m for m in reading.features("add") if not (grill and m.noun in GRILL_PATTERN) and (
+        m.noun not in SURFACES or m.noun in (
         "face", "faces")) and not (m.definite and m.count is None and m.refers is None and
                                    m.noun in ("rim", "lip", "collar", "skirt", "top", "face"))
             and not (bracket and m.noun in ("leg", "legs", "arm", "arms", "plate", "strip",
@@ -64,8 +76,10 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
             place, side = round_axis, ("bottom" if words & BOTTOM_WORDS else "end")
         elif words & BOTTOM_WORDS and not m.words & TOP_WORDS:
             place, side = "z", "bottom"
-        elif words & TOP_WORDS or words & BOTTOM_WORDS:
-            place, side = "z", "top"
+        elif words & TOP_WORDS or words & BOTTOM_WORDS or (
+                singular(m.noun) in STANDING and reading.base is not None and
+                reading.base.kind in ("plate", "tag")):
+            place, side = "z", "top"  # "a plate with 4 standoffs": they stand on it
         else:
             return Stack(None, None, known=False)
         if axis not in (None, place):
@@ -175,6 +189,16 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
         if bounds and bodies == 1 and (adds or any(q.role == "rise" for q in (
                 reading.base.sizes if reading.base else []))):
             draft.spec["dims"] = bounds
+            standing = [m for m in adds if singular(m.noun) in STANDING]
+            unused = [q for m in standing for q in m.sizes if not q.used]
+            stack = _stack(reading, standing, []) if standing else Stack(None, None)
+            if stack.axis == "z" and stack.extra:
+                # "standoffs 6 mm tall on a plate": the part stands at least that tall
+                draft.spec["size_xyz"] = [[0.0, BIG], [0.0, BIG],
+                                          length_range(stack.extra, lower_only=True)]
+            else:
+                for q in unused:
+                    q.used = False  # not checked after all: named as such
         return None
     if bodies != 1:
         if dims:
@@ -213,6 +237,10 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
             all(d.axis is None for d in dims) and sum(d.round_ for d in dims) == 2:
         for d, axis in zip(sorted(dims, key=lambda d: not d.round_), "xyz", strict=True):
             d.axis = axis  # a round body with things on top: its axis is Z
+    elif stack.known and stack.axis == "z" and dims and len(dims) == 3 and \
+            all(d.axis is None for d in dims) and body_kind(reading) in ("plate", "tag"):
+        min(dims, key=lambda d: d.value).axis = "z"  # a plate with things on top lies flat
+    stacked = any(d.axis is not None and d.axis == stack.axis for d in dims or [])
     for d in dims or []:
         lower_only = not stack.known
         if d.span is not None:
@@ -226,7 +254,7 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
                 rng = [rng[0], BIG] if span is None else [
                     length_range(span[0], about=d.about)[0],
                     length_range(span[1], about=d.about)[1]]
-            elif d.axis is None and len(dims or []) == 3:
+            elif d.axis is None and len(dims or []) == 3 and not stacked:
                 # the stacking axis is not pinned: the added height may land on any side
                 rng = [rng[0], BIG]
             elif stack.across > d.value:

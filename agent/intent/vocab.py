@@ -42,7 +42,9 @@ THROUGH_WORDS = frozenset({"through", "throughhole", "throughholes", "clearance"
 
 
 TAPPED = frozenset({"tapped", "threaded", "thread", "insert", "inserts", "heat", "heatset",
-                    "self", "tapping", "pilot"})
+                    "self", "tapping", "pilot", "tap"})
+# of those, the words of a hole cut to the tap drill ("I'll tap the hole"), not for an insert
+TAP_DRILLED = frozenset({"tapped", "tap", "tapping"})
 
 
 CROSS = frozenset({"radial", "cross", "side", "sides", "both", "cheeks", "transverse"})
@@ -96,3 +98,10 @@ PLAIN = {"cube": "cube", "sphere": "sphere", "hemisphere": "hemisphere", "cylind
 
 ROUNDING = frozenset({"rounded", "round", "chamfered", "chamfer", "fillet", "filleted",
                       "radius", "radiused", "text", "tapered", "star", "knurled", "slot"})
+
+
+# features that stand up from a flat body ("a plate with 4 standoffs"): on top unless said
+STANDING = frozenset({"standoff", "post", "peg", "pin", "pillar", "column", "boss"})
+# a grill's own pattern, cut out of it: not pieces added to it
+GRILL_PATTERN = frozenset({"ring", "rings", "spoke", "spokes", "bar", "bars", "slat", "slats",
+                           "hexagon", "hexagons", "hex", "hexes", "louver", "louvers", "grid"})
