@@ -184,6 +184,8 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
             yield done_step(state.best, expect, spec, stop, 0, state.grammar,
                             state.budget.snapshot(), note)
             return
+    if session.is_follow_up:  # the model is asked for a change: the same part answers nothing
+        spec = {**spec, "changed": True}
     try:  # the first reads of the backend: one built on first use loads here
         refusal = language_refusal(expect, backend)
         grammar = load_program_grammar() if config.grammar and backend.constrains else None

@@ -343,3 +343,29 @@ def test_a_follow_up_edit_keeps_what_it_does_not_name(tmp_path: Path) -> None:
     first = [s for s in steps if s.kind == "checks"][0]
     assert not first.data["passed"]
     assert any(f.startswith("size_xyz") for f in first.data["failures"])
+
+
+def test_a_follow_up_answered_with_the_same_part_is_not_ok(tmp_path: Path) -> None:
+    # "make it look nicer" gives the checks nothing to read: the one thing they can still
+    # hold the model to is that the part changed
+    moved = GOOD.replace("[5, 55]", "[8, 52]")  # the same size, volume and genus: holes moved
+    session, backend, _ = run(tmp_path, [fenced(GOOD), fenced(GOOD), fenced(moved)])
+    steps = list(session.send("make it look nicer"))
+    checks = [s.data for s in steps if s.kind == "checks"]
+    assert [c["passed"] for c in checks] == [False, True]
+    first = {c["key"]: c for c in checks[0]["checks"]}
+    assert not first["changed"]["passed"]
+    assert "the part from before, unchanged" in first["changed"]["message"]
+    repair = next(s for s in steps if s.kind == "repair")
+    assert "the part from before, unchanged" in repair.data["message"]
+    done = steps[-1].data
+    assert done["status"] == "ok" and session.program == moved
+
+
+def test_a_follow_up_that_only_rewords_the_program_is_unchanged(tmp_path: Path) -> None:
+    reworded = "// the same plate\n" + GOOD.replace("$fn = 16", "$fn = 16 ")
+    session, _, _ = run(tmp_path, [fenced(GOOD), fenced(reworded), fenced(reworded)],
+                        max_repairs=1)
+    done = list(session.send("make it look nicer"))[-1].data
+    assert done["status"] == "failed_checks"
+    assert [c["key"] for c in done["checks"] if not c["passed"]] == ["changed"]

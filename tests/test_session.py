@@ -94,7 +94,7 @@ def test_grow_check_fails_when_the_edit_did_not_grow(tmp_path: Path) -> None:
     second = last(session, "make the cube taller")
     assert second["status"] == "failed_checks" and second["stop"] == "stuck"
     failed = [c["key"] for c in second["checks"] if not c["passed"]]
-    assert failed == ["grow"]
+    assert failed == ["grow", "changed"]
 
 
 def test_saved_after_every_step_and_trajectory_has_every_step(tmp_path: Path) -> None:

@@ -113,7 +113,7 @@ def test_unknown_key_fails_loudly() -> None:
      {"grow": {"axis": "z", "min_ratio": 2, "ratio": 1}}, {"grow": "taller"},
      {"dims": [[1, 2]] * 4}, {"holes": [{"d": 3}]}, {"shape": "blob"}, {"kind": "gear"},
      {"wall": 2}, {"param": {"names": "wall"}}, {"openings": [{"min": 2}]},
-     {"profiles": [{"d": 3}]}, {"profiles": []}],
+     {"profiles": [{"d": 3}]}, {"profiles": []}, {"changed": False}, {"changed": "yes"}],
 )
 def test_malformed_values_fail_instead_of_raising(spec: dict) -> None:
     result = check_spec(spec, report("cube"), first=report("cube"))
@@ -123,7 +123,7 @@ def test_malformed_values_fail_instead_of_raising(spec: dict) -> None:
 def test_every_documented_key_has_a_checker() -> None:
     shared = {"watertight", "bodies", "genus", "size", "size_xyz", "volume", "grow"}
     own = {"dims", "holes", "wall", "shape", "kind", "param", "keep_holes", "openings",
-           "profiles"}
+           "profiles", "changed"}
     assert set(CHECKERS) == shared | own
 
 
@@ -173,6 +173,13 @@ def test_param_compares_the_programs() -> None:
     cube = report("cube")
     assert check_spec(want, cube, program=after, previous_program=before).passed
     assert not check_spec(want, cube, program=before, previous_program=before).passed
+
+
+def test_changed_tells_the_same_part_from_another() -> None:
+    plate, cube = report("plate4"), report("cube")
+    assert not check_spec({"changed": True}, plate, first=plate).passed
+    assert check_spec({"changed": True}, cube, first=plate).passed
+    assert not check_spec({"changed": True}, plate).passed  # nothing to compare with
 
 
 def test_keep_holes_and_openings() -> None:

@@ -28,6 +28,8 @@ the agent's own expectations use:
             that way against the previous program (walls, which the outside does not show);
             "change": "set" with "value": [lo, hi] lands it in that range; "also":
             ["h", "height"] names it by a word of each list (post_h: a feature's size)
+  changed   true: the part differs from the compared one (a follow-up the model answered
+            must not hand back the same part)
   profiles  [{"d": [lo, hi], "what": "flange"}]: a round outline of that diameter (a hub,
             flange or shaft section) is seen in some cross-section (tools.sections)
 Checks that need what the subject lacks (a program for kind and param) are skipped and
@@ -42,7 +44,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from tools.mesh import MeshReport
-from tools.spec_compare import check_grow, check_keep_holes, check_kind, check_param
+from tools.spec_compare import (
+    check_changed,
+    check_grow,
+    check_keep_holes,
+    check_kind,
+    check_param,
+)
 from tools.spec_values import (
     AXES,
     BIG,
@@ -382,6 +390,7 @@ CHECKERS: dict[str, Checker] = {
     "kind": check_kind,
     "param": check_param,
     "keep_holes": check_keep_holes,
+    "changed": check_changed,
     "openings": _check_openings,
     "profiles": _check_profiles,
 }

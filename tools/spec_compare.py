@@ -189,3 +189,27 @@ def check_keep_holes(expected: object, subject: Subject) -> Verdict:
     return len(now), ("expected the holes this edit does not name to stay as they were, but "
                       f"these changed or went: {', '.join(lost[:6])}")
 
+
+def _fingerprint(report: MeshReport) -> tuple:
+    """What tells two meshes apart: their boxes, volumes, topology, triangle counts and where
+    their openings are. A moved hole changes it; a reworded program that makes the same
+    mesh does not."""
+    openings = sorted((o.get("axis"), round(float(o.get("d", 0)), 2),
+                       tuple(round(float(v), 2) for v in o.get("at", ())))
+                      for o in report.openings)
+    return (tuple(round(v, 3) for v in (*report.bounds[0], *report.bounds[1])),
+            round(report.volume, 1), report.genus, report.bodies, report.faces,
+            report.vertices, tuple(openings))
+
+
+def check_changed(expected: object, subject: Subject) -> Verdict:
+    """changed: true -- the part differs from the compared one. A follow-up asks for a
+    change: the same part back answers nothing, whatever else the checks can read."""
+    if expected is not True:
+        raise Malformed(f"changed must be true, got {expected!r}")
+    if subject.first is None or subject.first.empty:
+        return None, "no previous part to compare with"
+    if _fingerprint(subject.report) != _fingerprint(subject.first):
+        return True, None
+    return False, ("expected a different part, but this is the part from before, unchanged: "
+                   "make the change the request asks for")
