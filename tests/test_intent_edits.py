@@ -138,3 +138,20 @@ def test_a_standoff_hole_may_be_tapped_a_spacer_hole_is_clearance() -> None:
     assert tapped[0] <= 2.5 <= tapped[1] < 3.4
     spacer = infer_spec("spacer for an M4 bolt, 8mm OD, 15 long")["holes"][0]["d"]
     assert 3.3 < spacer[0] <= 4.0 and spacer[1] >= 4.5
+
+
+@pytest.mark.parametrize(("text", "extents", "wrong"), [
+    ("could you lengthen it to 150 mm", (150, 40, 5), [(60, 40, 5), (60, 150, 5)]),
+    ("widen the plate to 52 mm", (60, 52, 5), [(60, 40, 5), (52, 40, 5)]),
+    ("thicken it to 8 mm", (60, 40, 8), [(60, 40, 5), (60, 8, 5)]),
+    ("I want the length to be 75 mm", (75, 40, 5), [(60, 40, 5), (60, 75, 5)]),
+    ("could the thickness be 6 mm?", (60, 40, 6), [(60, 40, 5)]),
+    ("make every side 25 mm", (25, 25, 25), [(60, 40, 5), (25, 25, 5)]),
+    ("scale it so each edge measures 30 mm", (30, 30, 30), [(30, 30, 5)]),
+])
+def test_sizes_said_with_a_verb_or_to_be_are_read(text: str, extents: tuple,
+                                                   wrong: list[tuple]) -> None:
+    spec = edit(text)
+    assert accepts(spec, extents, PLATE), spec
+    for bad in wrong:
+        assert not accepts(spec, bad, PLATE), (bad, spec)

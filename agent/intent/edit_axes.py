@@ -41,6 +41,11 @@ NOUN_AXES = {
 }
 
 
+# verbs that name the size they set: "widen it to 90 mm"
+_VERB_SIZES = {"widen": "width", "broaden": "width", "lengthen": "length", "deepen": "depth",
+               "thicken": "thick", "heighten": "height"}
+
+
 @dataclass
 class Change:
     """One resize the follow-up asks for."""
@@ -193,6 +198,18 @@ def read_changes(norm: str, prev: MeshReport, draft: Draft,
     if m:
         add("short", "abs", mm(m.group(1), m.group(2)), m.group(0))
         return changes
+    # a verb that names the size: "widen it to 90 mm", "lengthen the bar to 150"
+    m = re.search(r"\b(widen|broaden|lengthen|deepen|thicken|heighten)(?: it| the \w+)?"
+                  r"(?: out| up)? to " + number, norm)
+    if m:
+        add(_VERB_SIZES[m.group(1)], "abs", mm(m.group(2), m.group(3)), m.group(0))
+        return changes
+    # one size for every side: "make every side 25 mm", "each edge measures 30 mm"
+    m = re.search(r"\b(?:every|each|all)(?: of its| the)? (?:sides?|edges?)\b[^,;.]{0,20}?"
+                  + number, norm)
+    if m:
+        add("all", "abs", mm(m.group(1), m.group(2)), m.group(0))
+        return changes
     # deltas: "10 mm longer", "2 cm wider", "make it 5 mm shorter", "increase the height by 5"
     for m in re.finditer(number + r"\s*(taller|higher|wider|longer|thicker|deeper|bigger|"
                          r"larger|shorter|lower|narrower|thinner|shallower|smaller)\b", norm):
@@ -218,7 +235,8 @@ def read_changes(norm: str, prev: MeshReport, draft: Draft,
         name = NOUN_AXES.get(word) or ("diameter" if word == "od" else word)
         add(name, "abs", mm(m.group(1), m.group(2)), m.group(0))
     for m in re.finditer(r"\b(?<!wall )(?<!hole )(height|width|length|thickness|depth|diameter)"
-                         r"\s*(?:to|of|=|:|should be|is|at)?\s*" + number, norm):
+                         r"\s*(?:to be|to|of|=|:|should be|must be|is|be|at)?\s*" + number,
+                         norm):
         if any(c.kind == "abs" for c in changes):
             break
         add(NOUN_AXES[m.group(1)], "abs", mm(m.group(2), m.group(3)), m.group(0))
