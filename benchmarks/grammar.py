@@ -25,6 +25,7 @@ examples are fed through the matcher token by token, for byte-level BPE vocabula
 --model's tokenizer when it exists. Bigger vocabularies cost more.
 
     python benchmarks/grammar.py --llamacpp FILE.gguf [--speed-prompts 2] [--max-tokens 64]
+                                 [--bare] [--llama-before OLD.llama.ebnf] [--sampler-cost]
 
 Per-token cost in llama.cpp (llama-cpp-python in this process) and xgrammar on one GGUF
 model, same prompts, same run: see benchmarks/grammar_llamacpp.py.
@@ -218,16 +219,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="with --llamacpp: CPU threads")
     parser.add_argument("--bare", action="store_true", help="with --llamacpp: the model "
                         "replies with a bare program, not a ```openscad fence")
+    parser.add_argument("--llama-before", type=Path, metavar="EBNF", help="with --llamacpp: "
+                        "also time this llama-shaped grammar (e.g. an earlier "
+                        "openscad.llama.ebnf)")
+    parser.add_argument("--sampler-cost", action="store_true", help="with --llamacpp: only "
+                        "llama.cpp's grammar sampler, on --speed-prompts bundled examples "
+                        "fed token by token (no decoding)")
     args = parser.parse_args()
     if args.llamacpp:
-        from grammar_llamacpp import measure
-        from grammar_llamacpp import report as llama_report
-
-        from evals.suite import load_suite
-
-        prompts = [c.prompt for c in load_suite(args.suite)][: args.speed_prompts]
-        print(llama_report(measure(args.llamacpp, prompts, args.max_tokens, args.repeats,
-                                   args.threads, fenced=not args.bare)))
+        llama_cpp_rows(args)
         return
     if args.masks:
         from tools.grammar import load_grammar
@@ -269,6 +269,21 @@ def main() -> None:
     worst = max(free / constrained for _, free, constrained in speed)
     if worst >= MAX_SLOWDOWN:
         raise SystemExit(f"grammar slowdown {worst:.2f}x is over the {MAX_SLOWDOWN}x budget")
+
+
+def llama_cpp_rows(args: argparse.Namespace) -> None:
+    from grammar_llamacpp import measure, sampler_cost, sampler_report
+    from grammar_llamacpp import report as llama_report
+
+    from evals.suite import load_suite
+
+    if args.sampler_cost:
+        print(sampler_report(sampler_cost(args.llamacpp, args.speed_prompts, args.repeats,
+                                          fenced=not args.bare, before=args.llama_before)))
+        return
+    prompts = [c.prompt for c in load_suite(args.suite)][: args.speed_prompts]
+    print(llama_report(measure(args.llamacpp, prompts, args.max_tokens, args.repeats,
+                               args.threads, fenced=not args.bare, before=args.llama_before)))
 
 
 def report(args: argparse.Namespace, model: str, quality: list[tuple[str, Quality]],

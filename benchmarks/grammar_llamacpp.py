@@ -10,22 +10,33 @@ or with --bare the program alone (models that write bare programs, like scad-tin
     free                           no grammar
     llama.cpp sampler, as loaded   LlamaGrammar(to_gbnf(load_grammar())): what was sent before
     llama.cpp sampler, llama shape LlamaGrammar(to_gbnf(for_llama_cpp(...))): sent now
+    llama.cpp sampler, FILE        with --llama-before FILE: another llama-shaped grammar
+                                   (an earlier openscad.llama.ebnf), for before/after
     llama.cpp sampler, trivial     `root ::= [^\\x00]*`: the sampler's own floor
     check first, llama shape       the llamacpp backend's GrammarGuard (the model's pick is
                                    checked, the vocabulary masked only when it is refused;
                                    what llama.cpp's llama-server does)
     xgrammar mask                  xgrammar's matcher on the same vocabulary, as a logits
                                    processor (the grammar as loaded)
+
+`sampler_cost` (--sampler-cost) leaves the model out: it feeds OpenSCAD's bundled examples
+token by token through llama.cpp's grammar sampler over the whole vocabulary and times each
+step, so grammars compare on the same text whatever the model would have written.
 """
 
 from __future__ import annotations
 
+import ctypes
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 TRIVIAL = "root ::= [^\\x00]*"
+NOTHING = 'root ::= "\\x01"'  # refuses every token at its first byte: the sampler's floor
+EXAMPLES = Path("/usr/share/openscad/examples/Basics")
+FLOOR_STEPS = 20
 Run = Callable[[list[dict[str, str]]], tuple[int, float]]
 
 
@@ -73,16 +84,34 @@ def xgrammar_compiled(llm: Any, ebnf: str) -> Any:
     return xgr.GrammarCompiler(info, max_threads=2).compile_grammar(ebnf)
 
 
-def runs(llm: Any, max_tokens: int, fenced: bool = True) -> dict[str, Run]:
+def sampler_grammars(fenced: bool, before: Path | None) -> dict[str, str]:
+    """The GBNF texts the llama.cpp sampler rows compare, by row name."""
+    from agent.backends.constrained import wrap_program_grammar
+    from tools.grammar import for_llama_cpp, load_grammar, to_gbnf, with_identifier_rules
+
+    def reply(ebnf: str) -> str:
+        return to_gbnf(wrap_program_grammar(ebnf, fenced=fenced))
+
+    rows = {"llama.cpp sampler, grammar as loaded": reply(load_grammar())}
+    if before is not None:
+        text = with_identifier_rules(before.read_text(encoding="utf-8"))
+        rows[f"llama.cpp sampler, {before.name} (before)"] = reply(text)
+    rows["llama.cpp sampler, llama shape (after)"] = reply(for_llama_cpp(load_grammar()))
+    rows["llama.cpp sampler, trivial grammar (floor)"] = TRIVIAL
+    return rows
+
+
+def runs(llm: Any, max_tokens: int, fenced: bool = True,
+         before: Path | None = None) -> dict[str, Run]:
     from llama_cpp import LlamaGrammar, LogitsProcessorList
 
     from agent.backends.constrained import wrap_program_grammar
     from agent.backends.llamacpp import GrammarGuard
-    from tools.grammar import for_llama_cpp, load_grammar, to_gbnf
+    from tools.grammar import load_grammar
 
-    loaded = wrap_program_grammar(load_grammar(), fenced=fenced)
-    shaped = to_gbnf(wrap_program_grammar(for_llama_cpp(load_grammar()), fenced=fenced))
-    compiled = xgrammar_compiled(llm, loaded)
+    grammars = sampler_grammars(fenced, before)
+    shaped = grammars["llama.cpp sampler, llama shape (after)"]
+    compiled = xgrammar_compiled(llm, wrap_program_grammar(load_grammar(), fenced=fenced))
 
     def sampler(gbnf: str | None) -> Run:
         def run(messages: list[dict[str, str]]) -> tuple[int, float]:
@@ -102,9 +131,7 @@ def runs(llm: Any, max_tokens: int, fenced: bool = True) -> dict[str, Run]:
 
     return {
         "free": sampler(None),
-        "llama.cpp sampler, grammar as loaded (before)": sampler(to_gbnf(loaded)),
-        "llama.cpp sampler, llama shape (after)": sampler(shaped),
-        "llama.cpp sampler, trivial grammar (floor)": sampler(TRIVIAL),
+        **{row: sampler(gbnf) for row, gbnf in grammars.items()},
         "check first (llamacpp backend), llama shape": processor(
             lambda: GrammarGuard(llm, shaped, 0.0, None)),
         "xgrammar mask, grammar as loaded": processor(lambda: XgrammarProcessor(compiled)),
@@ -112,7 +139,8 @@ def runs(llm: Any, max_tokens: int, fenced: bool = True) -> dict[str, Run]:
 
 
 def measure(gguf: str, prompts: list[str], max_tokens: int, repeats: int,
-            threads: int, fenced: bool = True) -> list[tuple[str, float, int]]:
+            threads: int, fenced: bool = True,
+            before: Path | None = None) -> list[tuple[str, float, int]]:
     """(row, median tokens/s, tokens in the last round) per row, rows alternating."""
     from llama_cpp import Llama
 
@@ -120,7 +148,7 @@ def measure(gguf: str, prompts: list[str], max_tokens: int, repeats: int,
 
     llm = Llama(model_path=gguf, n_ctx=4096, n_threads=threads, n_threads_batch=threads,
                 verbose=False)
-    table = runs(llm, max_tokens, fenced)
+    table = runs(llm, max_tokens, fenced, before)
     chats = [[system_message(), {"role": "user", "content": p}] for p in prompts]
     rates: dict[str, list[float]] = {row: [] for row in table}
     tokens: dict[str, int] = {}
@@ -140,4 +168,76 @@ def report(rows: list[tuple[str, float, int]]) -> str:
     lines = ["| decoding | tok/s | tokens | cost (free / this) |", "|---|---|---|---|"]
     lines += [f"| {row} | {rate:.2f} | {n} | "
               + (f"{free / rate:.2f}x |" if rate else "- |") for row, rate, n in rows]
+    return "\n".join(lines)
+
+
+def sampler_cost(gguf: str, files: int, repeats: int, fenced: bool = True,
+                 before: Path | None = None) -> list[tuple[str, float, int]]:
+    """(row, median ms per token, tokens) of llama.cpp's grammar sampler alone: the first
+    `files` bundled examples fed token by token, the whole vocabulary checked at each step
+    (what llama-cpp-python's sampler does). Rounds alternate rows; no model weights load."""
+    import llama_cpp as lib
+    import numpy as np
+
+    from agent.backends.constrained import FENCE_CLOSE, FENCE_OPEN
+
+    params = lib.llama_model_default_params()
+    params.vocab_only = True
+    model = lib.llama_model_load_from_file(gguf.encode(), params)
+    if not model:
+        raise SystemExit(f"llama.cpp could not load {gguf}")
+    vocab = lib.llama_model_get_vocab(model)
+    n = lib.llama_vocab_n_tokens(vocab)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.scad"))[:files]]
+    if fenced:
+        texts = [FENCE_OPEN + t + FENCE_CLOSE for t in texts]
+    tokenized = [_tokenize(lib, vocab, t) for t in texts]
+    data = (lib.llama_token_data * n)()
+    view = np.frombuffer(data, dtype=np.dtype(
+        [("id", np.int32), ("logit", np.float32), ("p", np.float32)]))
+
+    def step_costs(gbnf: str) -> list[float]:
+        costs = []
+        for text, tokens in zip(texts, tokenized, strict=True):
+            sampler = lib.llama_sampler_init_grammar(vocab, gbnf.encode(), b"root")
+            if not sampler:
+                raise SystemExit("llama.cpp could not parse a grammar")
+            # the floor refuses every token: time its first step, FLOOR_STEPS times over
+            for token in [tokens[0]] * FLOOR_STEPS if gbnf == NOTHING else tokens:
+                view["id"], view["logit"] = np.arange(n, dtype=np.int32), 0.0
+                array = lib.llama_token_data_array(data=data, size=n, selected=-1,
+                                                   sorted=False)
+                start = time.perf_counter()
+                lib.llama_sampler_apply(sampler, ctypes.byref(array))
+                costs.append(time.perf_counter() - start)
+                if gbnf == NOTHING:
+                    continue
+                if view["logit"][token] == -np.inf:
+                    raise SystemExit(f"the grammar refused a token of {text[:40]!r}")
+                lib.llama_sampler_accept(sampler, token)
+            lib.llama_sampler_free(sampler)
+        return costs
+
+    rows = {"nothing allowed (floor)": NOTHING, **sampler_grammars(fenced, before)}
+    per_row: dict[str, list[float]] = {row: [] for row in rows}
+    steps: dict[str, int] = {}
+    for _ in range(repeats):
+        for row, gbnf in rows.items():
+            costs = step_costs(gbnf)
+            per_row[row].append(1000 * statistics.mean(costs))
+            steps[row] = len(costs)
+    lib.llama_model_free(model)
+    return [(row, statistics.median(ms), steps[row]) for row, ms in per_row.items()]
+
+
+def _tokenize(lib: Any, vocab: Any, text: str) -> list[int]:
+    raw = text.encode("utf-8")
+    buffer = (lib.llama_token * (len(raw) + 8))()
+    count = lib.llama_tokenize(vocab, raw, len(raw), buffer, len(buffer), False, False)
+    return list(buffer[:count])
+
+
+def sampler_report(rows: list[tuple[str, float, int]]) -> str:
+    lines = ["| grammar | ms/token | steps |", "|---|---|---|"]
+    lines += [f"| {row} | {ms:.2f} | {steps} |" for row, ms, steps in rows]
     return "\n".join(lines)

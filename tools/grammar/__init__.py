@@ -23,7 +23,7 @@ from tools.errors import ScadAgentError, require
 from tools.grammar.ebnf import GrammarSyntaxError, inline_rules, to_gbnf
 
 __all__ = ["GrammarSyntaxError", "accepts", "decode_source", "for_llama_cpp", "grammar_source",
-           "llama_shaped", "load_grammar", "to_gbnf"]
+           "llama_shaped", "load_grammar", "to_gbnf", "with_identifier_rules"]
 
 GRAMMARS = ("openscad",)
 
@@ -53,12 +53,19 @@ def llama_shaped(name: str = "openscad") -> str:
     """The bundled grammar in the shape llama.cpp's sampler is fast with (NAME.llama.ebnf:
     whitespace after each token instead of before it; see that file's header), with the
     generated identifier block copied in from the main file's generator."""
-    from tools.grammar.keywords import BEGIN, END, identifier_rules
-
     grammar_source(name)  # the same unknown-name error
-    text = resources.files(__package__).joinpath(f"{name}.llama.ebnf").read_text(
-        encoding="utf-8")
-    return text.replace(f"{BEGIN}\n{END}\n", identifier_rules().rstrip("\n") + "\n")
+    return with_identifier_rules(resources.files(__package__).joinpath(
+        f"{name}.llama.ebnf").read_text(encoding="utf-8"))
+
+
+def with_identifier_rules(text: str) -> str:
+    """llama.cpp-shaped grammar text with its empty generated block (the keywords.py
+    markers) filled in: `word_nk` (no keyword) and `word_val` (no keyword but a value)."""
+    from tools.grammar.keywords import BEGIN, END, KEYWORDS, VALUE_KEYWORDS, trie_rules
+
+    values = tuple(k for k in KEYWORDS if k not in VALUE_KEYWORDS)
+    block = [BEGIN, *trie_rules(), *trie_rules(values, "word_val"), END]
+    return text.replace(f"{BEGIN}\n{END}\n", "\n".join(block) + "\n")
 
 
 def for_llama_cpp(ebnf: str) -> str:
