@@ -21,8 +21,8 @@ from evals.verifier import SUITE_DIR, load_cases, score_case, summarize
 # file -> (most false alarms, most misses) allowed
 LIMITS: dict[str, tuple[int, int]] = {
     "oneliners.yaml": (0, 0),  # of 45 wrong parts
-    "maker.yaml": (0, 9),  # of 56
-    "engineering.yaml": (0, 7),  # of 52
+    "maker.yaml": (0, 7),  # of 56
+    "engineering.yaml": (0, 5),  # of 52
     "edits.yaml": (0, 0),  # of 66
     "heldout-a.yaml": (0, 2),  # of 30
     "heldout-b.yaml": (0, 5),  # of 30

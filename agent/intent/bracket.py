@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from agent.intent.draft import Dim, Draft, sizes_of, tolerance
 from agent.intent.reading import Mention, Quantity, Reading
+from agent.intent.vocab import STIFFENERS
 
 
 def bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
@@ -24,9 +25,6 @@ def bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     t = thick[0].values[0] if thick else 0.0
     if flat:
         return _flat_bracket(reading, base, legs, thick, draft)
-    for q in thick:
-        draft.skip(f"'{q.text}'", "material thickness")
-        q.used = True
     pairs = sizes_of(base, "pair")
     triples = sizes_of(base, "triple")
     if triples and not thick:
@@ -57,7 +55,8 @@ def bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
                                                               "long", "rise")]
     own = [q for q in base.sizes if q.role in ("size", "length", "height", "long", "rise")
            and not q.used]
-    if not dims and (legs or {"height", "rise"} & {q.role for q in own} and {
+    two_legs = len({q.values[0] for q in lengths}) >= 2  # then the bracket's own are others'
+    if not dims and not two_legs and (legs or {"height", "rise"} & {q.role for q in own} and {
             "length", "long"} & {q.role for q in own}):
         # "has a 60 mm base leg and a 40 mm vertical leg", "a 50 mm tall upright and a 15 mm
         # long base": sizes said of the bracket that are its legs
@@ -68,9 +67,10 @@ def bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
         values, lengths = [], []  # more sizes than legs: which is which is not clear
     if len(values) == 1 and plural:
         values = values * 2  # "legs 40 mm": both of them
+    axes = {q.values[0]: q.axes[0] for q in lengths}  # "runs 60 mm along X"
     for value in values[:2]:
-        out.append(Dim(value, None, span=(value - tolerance(value),
-                                          value + t + tolerance(value))))
+        out.append(Dim(value, axes.get(value), span=(value - tolerance(value),
+                                                     value + t + tolerance(value))))
     for q in lengths:
         q.used = True
     widths = sizes_of(base, "width") + [q for m in legs for q in m.sizes if q.role == "width"] + [
@@ -79,9 +79,10 @@ def bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
     for q in widths[:1]:
         q.used = True
         out.append(Dim(q.values[0], q.axes[0], about=q.about))
-    for m in legs:
-        for q in m.sizes:
-            if q.role == "thick" and not q.used:
+    thick += [q for m in legs for q in m.sizes if q.role == "thick" and q not in thick]
+    if not _material_volume(reading, legs, thick, out, draft):
+        for q in thick:
+            if not q.used:
                 draft.skip(f"'{q.text}'", "material thickness")
                 q.used = True
     if len(out) == 3:
@@ -90,6 +91,31 @@ def bracket_dims(reading: Reading, base: Mention, dims: list[Dim], draft: Draft
         if d.source is not None:
             d.source.used = False
     return out or None
+
+
+def _material_volume(reading: Reading, legs: list[Mention], thick: list[Quantity],
+                     out: list[Dim], draft: Draft) -> bool:
+    """A plain L bracket's thickness does not show in its box but in its volume: two legs
+    of stock width x thickness (legs measured inside or outside), less up to 40 % for its
+    holes or slots, plus a little for a fillet. Anything else added (a gusset, a rib) or an
+    approximate size leaves it unchecked."""
+    leg_dims = [d for d in out if d.span is not None]
+    width = [d for d in out if d.span is None]
+    if len(leg_dims) == 1 and "legs" in reading.words():
+        leg_dims *= 2  # "legs 40 mm": both of them
+    if len(leg_dims) != 2 or len(width) != 1 or \
+            len({q.values[0] for q in thick}) != 1 or any(q.about for q in thick) or \
+            any(d.about for d in out) or not {"l", "angle"} & reading.words():
+        return False
+    if reading.words() & STIFFENERS or [
+            m for m in reading.features("add") if m not in legs and m is not reading.base]:
+        return False
+    t, w = thick[0].values[0], width[0].value
+    run = sum(d.value for d in leg_dims)
+    draft.spec["volume"] = [round(0.6 * w * t * (run - t), 1), round(1.15 * w * t * (run + t), 1)]
+    for q in thick:
+        q.used = True
+    return True
 
 
 def _flat_bracket(reading: Reading, base: Mention, legs: list[Mention], thick: list[Quantity],

@@ -21,7 +21,7 @@ from agent.intent.body import body_kind, inner_diameter
 from agent.intent.draft import Dim, Draft, sizes_of, wall_range
 from agent.intent.fits import counted_openings
 from agent.intent.holes import genus_and_holes
-from agent.intent.profiles import round_body, round_features
+from agent.intent.profiles import adapter_ends, round_body, round_features, torus_cord
 from agent.intent.reading import Mention, Reading
 from agent.intent.size import overall_size
 from agent.intent.vocab import ANNULAR, FASTENERS, MAYBE_ANNULAR, PLAIN, ROUND, ROUNDING, SHAFTS
@@ -71,6 +71,8 @@ def expectations(reading: Reading, text: str) -> Draft:
     genus_and_holes(reading, draft)
     counted_openings(reading, draft)
     round_features(reading, draft)
+    adapter_ends(reading, draft)
+    torus_cord(reading, draft)
     round_body(reading, draft, dims)
     _walls(reading, draft)
     if base is not None and base.kind is not None and _is_head(reading, base):

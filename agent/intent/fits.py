@@ -4,8 +4,17 @@ shaft" (the hole is that size plus a fit), "a tray with 3 compartments" (that ma
 from __future__ import annotations
 
 from agent.intent.draft import Draft, HoleSet, fit_range, screw_range
-from agent.intent.reading import Reading
-from agent.intent.vocab import FASTENERS, HUBS, OPENING_NOUNS, SHAFTS, TAPPED
+from agent.intent.reading import Mention, Reading
+from agent.intent.vocab import (
+    FASTENERS,
+    HELD_ROUND,
+    HUBS,
+    NOMINAL_SIZED,
+    OPENING_NOUNS,
+    SCREW_CARRIERS,
+    SHAFTS,
+    TAPPED,
+)
 
 
 def check_fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Draft) -> None:
@@ -16,6 +25,8 @@ def check_fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Dra
     for m in reading.features("mate"):
         if keyed and m.noun not in FASTENERS:
             continue  # a keyed bore is not round
+        if _screw_carrier(reading, m, draft):
+            continue
         sizes = [q for q in m.sizes if q.role in ("size", "diameter", "od")]
         noun = m.noun
         if m.screw and not sizes and noun in FASTENERS:
@@ -64,6 +75,45 @@ def check_fits(reading: Reading, holes: list[HoleSet], annular: bool, draft: Dra
         q.used = True
         draft.spec.setdefault("holes", []).append(
             {"d": fit_range(q.values[0], about=q.about), "what": f"hole for the {m.phrase}"})
+
+
+def _screw_carrier(reading: Reading, m: Mention, draft: Draft) -> bool:
+    """"a screw tab (M3)", "two bolt ears": a screw named as the carrier's kind goes
+    through it, so each carrier has one hole of that screw's size."""
+    base = reading.base
+    size = m.screw or (base.screw if base is not None else None)
+    carrier = next((c for c in reading.mentions if c.sentence == m.sentence and
+                    c.pos == m.pos + 1 and c.role == "add" and c.noun in SCREW_CARRIERS), None)
+    if m.noun not in FASTENERS or carrier is None or size is None or reading.features("hole"):
+        return False
+    draft.spec.setdefault("holes", []).append(
+        {"d": screw_range(size), "what": f"hole in the {carrier.noun}",
+         "count": carrier.count or 1})
+    return True
+
+
+def held_profiles(reading: Reading, draft: Draft) -> None:
+    """"a cable clip for an 8 mm cable", "a saddle clamp for 3/4 inch pipe (26.7 mm OD)":
+    the clip wraps what it holds, so some cross-section shows a round outline (an arc) that
+    size plus a fit. With several sizes and no OD (a nominal pipe size) none is guessed."""
+    base = reading.base
+    if base is None or base.kind != "clip":
+        return
+    for m in reading.features("mate"):
+        sizes = [q for q in m.sizes if q.role in ("size", "diameter", "od")]
+        bored = any(h.get("what") == f"hole for the {m.phrase}"
+                    for h in draft.spec.get("holes", []))
+        if m.noun not in HELD_ROUND or not sizes or bored:
+            continue
+        od = [q for q in sizes if q.role == "od"]
+        chosen = od or ([] if m.noun in NOMINAL_SIZED else sizes)
+        if len({q.values[0] for q in chosen}) != 1:
+            continue  # several sizes, or a nominal pipe size: not guessed (noted)
+        for q in sizes:
+            q.used = True
+        q = chosen[0]
+        draft.spec.setdefault("profiles", []).append(
+            {"d": fit_range(q.values[0], about=q.about), "what": f"the {m.noun} it holds"})
 
 
 def counted_openings(reading: Reading, draft: Draft) -> None:

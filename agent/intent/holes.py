@@ -15,7 +15,7 @@ from agent.intent.draft import (
     standoff_range,
     tap_range,
 )
-from agent.intent.fits import check_fits
+from agent.intent.fits import check_fits, held_profiles
 from agent.intent.mentions import singular
 from agent.intent.reading import Mention, Reading
 from agent.intent.vocab import (
@@ -88,9 +88,8 @@ def count_from_context(reading: Reading, m: Mention) -> int | None:
     if screws and m.role == "cut":
         return screws[-1].count
     base = reading.base
-    if base is not None and base.count is not None and base.count >= 2 and base.screw and \
-            m.role == "hole":
-        return base.count  # "4x M3 mounting plate"
+    if base is not None and (base.screw_count or 0) >= 2 and m.role == "hole":
+        return base.screw_count  # "4x M3 mounting plate"
     return None
 
 
@@ -347,6 +346,8 @@ def genus_and_holes(reading: Reading, draft: Draft) -> None:
 
 
 def cut_notes(reading: Reading, draft: Draft) -> None:
+    """What the part fits that no check took up (a clip's wrap first), named."""
+    held_profiles(reading, draft)
     for m in reading.features("mate"):
         for q in m.sizes:
             if not q.used:

@@ -210,6 +210,9 @@ def count_before(toks: tuple[Token, ...], k: int, mention: Mention) -> None:
             continue
         if tok.kind == "screw":
             mention.screw = tok.value
+            if j >= 2 and toks[j - 1].text == "x" and toks[j - 2].kind == "num" and \
+                    mention.role != "hole":
+                mention.screw_count = count_word(toks[j - 2])  # "4x M3 mounting plate"
             j -= 1
             continue
         if word in ("x", "by") and j > 0 and toks[j - 1].kind == "num" and not sizes_between:

@@ -30,6 +30,8 @@ NOT_ROUND = frozenset({
     "ridge", "ridged", "grip", "grips", "notch", "notches", "notched", "scalloped", "lobes",
     "lobed", "star", "serrated", "bumps", "textured", "polygon", "polygonal", "octagon",
     "pentagon", "flutes", "spokes", "spoked"})
+# a ring's or tube's "wall" is its own, not one it merges into
+WALLED = frozenset({"ring", "rings", "tube", "sleeve", "sleeves", "collar", "collars"})
 MERGED = frozenset({"corner", "corners", "inside", "inner", "interior", "within", "wall",
                     "walls", "merged", "between", "against", "along", "edge", "edges"})
 
@@ -47,7 +49,8 @@ def round_features(reading: Reading, draft: Draft) -> None:
             continue
         toks = reading.sentences[m.sentence].tokens
         near = {t.text for t in toks[max(0, m.pos - 4) : m.pos + 1]}
-        if (m.words | near) & (NOT_ROUND | MERGED):
+        merged = MERGED - ({"wall", "walls"} if m.noun in WALLED else set())
+        if (m.words | near) & (NOT_ROUND | merged):
             continue
         sizes = [q for q in _sizes(reading, m) if q.role in ("diameter", "od")]
         values = {q.values[0] for q in sizes}
@@ -86,3 +89,40 @@ def round_body(reading: Reading, draft: Draft, dims: list[Dim] | None) -> None:
     entry = {"d": [round(value - tol, 3), round(value + tol, 3)], "what": f"the {base.noun}"}
     if entry not in draft.spec.get("profiles", []):
         draft.spec.setdefault("profiles", []).append(entry)
+
+
+def torus_cord(reading: Reading, draft: Draft) -> None:
+    """A torus given by its outside and inside diameters: a cut through its axis shows the
+    round cord, (OD - ID) / 2 across, which a flat washer of the same box does not."""
+    base = reading.base
+    if base is None or body_kind(reading) != "torus":
+        return
+    od = {q.values[0] for q in base.sizes if q.role == "od"}
+    inner = {q.values[0] for q in base.sizes if q.role == "id"}
+    if len(od) != 1 or len(inner) != 1 or any(q.about for q in base.sizes):
+        return
+    cord = (od.pop() - inner.pop()) / 2
+    if cord > 0:
+        tol = tolerance(cord)
+        draft.spec.setdefault("profiles", []).append(
+            {"d": [round(cord - tol, 3), round(cord + tol, 3)], "what": "the cord"})
+
+
+def adapter_ends(reading: Reading, draft: Draft) -> None:
+    """"a hose adapter 20 to 15 mm": the two ends are round at those sizes, each an outline
+    in some cross-section (outside for a spigot, inside for a socket: either shows)."""
+    base = reading.base
+    if base is None or base.kind != "adapter" or reading.words() & (NOT_ROUND | {"barb",
+                                                                              "barbed"}):
+        return
+    toks = reading.sentences[base.sentence].tokens
+    ends = [q for q in base.sizes if q.role == "size" and q.sentence == base.sentence]
+    if len(ends) != 2 or ends[0].values[0] == ends[1].values[0] or \
+            [t.text for t in toks[ends[0].pos + 1 : ends[0].pos + 2]] != ["to"]:
+        return
+    for q in ends:
+        q.used = True
+        tol = tolerance(q.values[0], q.about)
+        draft.spec.setdefault("profiles", []).append(
+            {"d": [round(q.values[0] - tol, 3), round(q.values[0] + tol, 3)],
+             "what": f"the {q.values[0]:g} mm end"})

@@ -293,7 +293,21 @@ def find_quantities(sentence: Sentence) -> list[Quantity]:
                               sentence.index, k, about=_about(toks, k),
                               overall=_overall(toks, k, end), bare=tok.kind == "num"))
         k += 1
+    _overall_lists(toks, found)
     return found
+
+
+_SIZE_LIST = frozenset({",", "and", "(", ")", "x", "y", "z", "long", "wide", "tall", "high",
+                        "deep", "thick", "in", "along"})
+
+
+def _overall_lists(toks: tuple[Token, ...], found: list[Quantity]) -> None:
+    """"Overall it measures 12 cm long (X), 3 cm wide (Y) and 2 cm tall (Z)": every size of
+    a list that opens as the overall size is overall."""
+    for a, b in zip(found, found[1:], strict=False):
+        if a.overall and not b.overall and b.role in ("length", "width", "height", "thick") \
+                and all(t.text in _SIZE_LIST for t in toks[a.pos + 1 : b.pos]):
+            b.overall = True
 
 
 def _about(toks: tuple[Token, ...], k: int) -> bool:

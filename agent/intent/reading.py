@@ -39,6 +39,7 @@ class Mention:
     sizes: list[Quantity] = field(default_factory=list)
     refers: Mention | None = None  # an earlier mention this one is (coreference)
     screw: float | None = None  # "M3" -> 3.0
+    screw_count: int | None = None  # "4x M3 mounting plate": how many screws it takes
     ordinal: int | None = None  # "a third hole"
     axis: str | None = None  # "a bore runs through the boss along Y"
     shape: str | None = None  # the main body's form when another noun names it ("a disc")

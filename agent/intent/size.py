@@ -188,7 +188,7 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
         bounds = _component_bounds(reading, adds + ([reading.base] if reading.base else []))
         if bounds and bodies == 1 and (adds or any(q.role == "rise" for q in (
                 reading.base.sizes if reading.base else []))):
-            draft.spec["dims"] = bounds
+            draft.spec["dims"] = bounds + _off_the_wall(reading, adds, bounds)
             standing = [m for m in adds if singular(m.noun) in STANDING]
             unused = [q for m in standing for q in m.sizes if not q.used]
             stack = _stack(reading, standing, []) if standing else Stack(None, None)
@@ -285,6 +285,22 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
         if free:
             draft.spec["dims"] = free
     return dims
+
+
+def _off_the_wall(reading: Reading, adds: list[Mention], bounds: list[list[float]]
+                  ) -> list[list[float]]:
+    """"back plate 30 wide x 70 tall, hook sticks out 40 mm from the wall": the plate lies on
+    the wall, so how far the part reaches from it is a third extent, at least that much."""
+    base = reading.base
+    plates = [m for m in adds if singular(m.noun) == "plate" and len(m.sizes) == 2]
+    if base is None or len(bounds) != 2 or len(plates) != 1:
+        return []
+    for q in base.sizes:
+        if q.role == "rise" and not q.used and re.search(
+                r"\bfrom the wall\b", reading.sentences[q.sentence].text):
+            q.used = True
+            return [length_range(q.values[0], about=q.about, lower_only=True)]
+    return []
 
 
 def _raised_text(reading: Reading) -> bool:

@@ -82,6 +82,20 @@ SHAFTS = frozenset({"shaft", "rod", "axle", "pin", "dowel", "bearing", "pipe", "
                     "cable", "cables", "wire", "post", "peg", "bit", "bits", "magnet"})
 
 
+# round things a clip or clamp wraps: its inside is a round outline of their size
+HELD_ROUND = frozenset({"cable", "cables", "wire", "wires", "pipe", "pipes", "tube", "tubes",
+                        "hose", "hoses", "rod", "rods", "dowel", "dowels", "conduit"})
+
+
+# what a screw holds down by ("a screw tab", "bolt ears"): each has a hole for it
+SCREW_CARRIERS = frozenset({"tab", "tabs", "ear", "ears", "lug", "lugs", "flange", "flanges"})
+# a pipe is named by a nominal size, not its outside diameter: only an OD says that
+NOMINAL_SIZED = frozenset({"pipe", "pipes"})
+# what stiffens a bent bracket beyond its two legs, adding material of no stated size
+STIFFENERS = frozenset({"gusset", "gussets", "gusseted", "rib", "ribs", "ribbed", "braced",
+                        "brace", "web", "webs", "flange", "flanges", "lip", "lips"})
+
+
 HUBS = frozenset({"knob", "pulley", "gear", "spacer", "washer", "collar", "hub", "bushing",
                   "wheel", "ring", "tube", "adapter", "holder", "cap"})
 

@@ -69,7 +69,8 @@ def _fraction(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """Lower case with the notations people use folded into words and plain numbers."""
-    t = text.lower()
+    # "Thickness is 3/16 in. Edges are ...": the abbreviation's period also ends the sentence
+    t = re.sub(r"(\d)\s*in\.(?=\s+[A-Z])", r"\1 inch.", text).lower()
     for glyph, fraction in _VULGAR.items():
         t = re.sub(rf"(\d)\s*{glyph}", rf"\1 {fraction}", t).replace(glyph, fraction)
     t = (t.replace("×", " x ").replace("⌀", " diameter ").replace("ø", " diameter ")
