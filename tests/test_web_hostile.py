@@ -384,6 +384,9 @@ def test_the_page_answers_while_the_model_loads(tmp_path: Path) -> None:
             page.wait_for_selector(
                 "#model-status :text('loading the model (replies.jsonl, 1.2 KB)...')")
             assert page.get_attribute("#prompt textarea", "maxlength") == "1200"
+            # the page's load-time render of the Parameters column redraws the layout and
+            # wipes a textbox message shown before it: wait for it as a person would
+            page.wait_for_selector("#parameters :text('top-level values appear here')")
 
             # bad prompts get one line on the textbox; nothing is sent
             page.click("#send")
