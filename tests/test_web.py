@@ -116,6 +116,8 @@ def test_chat_viewer_parameters_download_undo(server: Server, tmp_path: Path) ->
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.goto(server.url)
+        # the load-time render of the Parameters column redraws the layout: let it settle
+        page.wait_for_selector("#parameters :text('top-level values appear here')")
 
         # a whole turn: the chat streams progress, the viewer loads the part's GLB
         page.fill("#prompt textarea", PROMPT)
