@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from agent.backends.base import (
     Backend,
@@ -32,7 +32,8 @@ from agent.budget import Budget, draw
 from agent.candidate import Candidate, JudgeContext, clean_text, judge
 from agent.config import AgentConfig
 from agent.intent import merge_specs, read_request
-from agent.notes import kind_note, language_refusal
+from agent.intent.carry import still_standing, with_standing
+from agent.notes import joined, kind_note, language_refusal, standing_note
 from agent.patch import MAX_REPLY_CHARS, program_from_reply
 from agent.prompts import TRUNCATED, repair_message
 from agent.shortcuts import shortcut
@@ -62,6 +63,11 @@ class TurnContext(JudgeContext, Protocol):
 
     @property
     def is_follow_up(self) -> bool: ...
+
+    @property
+    def previous_failures(self) -> dict[str, Any]:
+        """The current part's failed checks (key -> what it failed to meet); {} if none."""
+        ...
 
 
 def _normalized(program: str | None) -> str:
@@ -176,14 +182,19 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
     expect = read_request(text, session.previous_report, follow_up=session.is_follow_up,
                           previous_program=session.previous_program)
     spec = merge_specs(expect.spec, session.explicit_spec)
+    # what the part before already missed is still asked (agent/intent/carry.py)
+    standing = still_standing(session.previous_failures, spec, expect.kept,
+                              session.previous_report) if session.is_follow_up else {}
     if session.is_follow_up and config.direct_edits:
-        found = yield from shortcut(session, text, spec, config, expect.unchecked)
+        found = yield from shortcut(session, text, spec, config, expect.unchecked, standing)
         if found is not None:  # a one-value edit, or nothing to change: no model needed,
             # not even loaded (agent/backends/lazy.py)
             state.best, stop, note = found
-            yield done_step(state.best, expect, spec, stop, 0, state.grammar,
-                            state.budget.snapshot(), note)
+            yield done_step(state.best, expect, with_standing(spec, standing), stop, 0,
+                            state.grammar, state.budget.snapshot(),
+                            joined(note, standing_note(standing, state.best)))
             return
+    spec = with_standing(spec, standing)
     if session.is_follow_up:  # the model is asked for a change: the same part answers nothing
         spec = {**spec, "changed": True}
     try:  # the first reads of the backend: one built on first use loads here
@@ -241,6 +252,6 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
             yield Step("repair", attempt, {"message": message, "from_attempt": source.attempt,
                                            "from_candidate": source.index,
                                            "failures": list(source.failures)})
-    note = kind_note(expect, state.best)
+    note = joined(kind_note(expect, state.best), standing_note(standing, state.best))
     yield done_step(state.best, expect, spec, stop or "stuck", attempt, state.grammar,
                     state.budget.snapshot(), note)

@@ -30,3 +30,23 @@ def kind_note(expect: Expectations, best: Candidate | None) -> str | None:
     asked = (expect.spec.get("kind") or {}).get("asked", "this kind of part")
     return (f"the model does not seem to know how to make a {asked} (every candidate made "
             f"something else); try a larger model: {LARGER_MODEL}")
+
+
+def standing_note(standing: dict, best: Candidate | None) -> str | None:
+    """Why a follow-up failed checks it did not mention: the earlier request still stands
+    (agent.intent.carry), and the part before missed it too."""
+    if best is None or best.spec_result is None or not standing:
+        return None
+    missed = [k for k in best.spec_result.failed_keys() if k in standing]
+    if not missed:
+        return None
+    return (f"the earlier request still stands and this part misses it, as the part before "
+            f"did: {', '.join(missed)}")
+
+
+def joined(*notes: str | None) -> str | None:
+    """The notes of one turn as one line (None when there are none)."""
+    said = [n for n in notes if n]
+    if len(said) < 2:
+        return said[0] if said else None
+    return "; ".join(n.rstrip(".") for n in said) + "."

@@ -145,6 +145,13 @@ class Session:
         return self.program
 
     @property
+    def previous_failures(self) -> dict[str, Any]:
+        current = self.current
+        if current is None:
+            return {}
+        return {c["key"]: c.get("expected") for c in current.checks if not c.get("passed")}
+
+    @property
     def is_follow_up(self) -> bool:
         return self.current is not None
 

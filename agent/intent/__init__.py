@@ -58,6 +58,8 @@ class Expectations:
     unchecked: list[str] = field(default_factory=list)  # what was stated but is not checked
     language: str = "English"  # the language the request seems to be written in
     kind: str | None = None  # the kind of part asked for (tools.kinds), when known
+    # a follow-up's checks that only keep the part before ("genus", "x", "y", "z")
+    kept: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         return {"spec": self.spec, "unchecked": list(self.unchecked),
@@ -91,7 +93,7 @@ def read_request(text: str, previous: MeshReport | None = None, *, follow_up: bo
     kind = (draft.spec.get("kind") or {}).get("kind")
     if language != "English":
         draft.skip("what the request says", f"it looks like {language}; only English is read")
-    return Expectations(draft.spec, draft.unchecked, language, kind)
+    return Expectations(draft.spec, draft.unchecked, language, kind, frozenset(draft.kept))
 
 
 def infer_spec(text: str, previous: MeshReport | None = None, *, follow_up: bool = False,

@@ -51,6 +51,7 @@ def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
         ranges = _same_size_ranges(prev, norm, round_=shape == "round")
         if shape != "round" and not re.search(r"\d", norm):
             ranges[2] = kept_range(prev.extents[2])  # a new outline, the same thickness
+            draft.kept.add("z")
         stated = re.search(r"(\d*\.?\d+)\s*(mm|cm)?\s*(?:in )?(?:diameter|across|wide)\b|"
                            r"\b(?:diameter|across)\s*(?:of\s*)?(\d*\.?\d+)\s*(mm|cm)?", norm)
         if stated:
@@ -62,6 +63,7 @@ def _kind_change(reading: Reading, norm: str, prev: MeshReport, draft: Draft,
         draft.spec["size_xyz"] = ranges
         if prev.genus is not None:
             draft.spec["genus"] = prev.genus
+            draft.kept.add("genus")
         return True
     if not m or not kinds or not re.search(r"\binstead\b|\binto\b|\brather\b|\bmake it an?\b",
                                           norm):
@@ -137,6 +139,7 @@ def _new_part_sizes(reading: Reading, norm: str, prev: MeshReport, draft: Draft)
     if re.search(r"\bsame holes?\b|\bkeep (?:the )?holes?\b", norm):
         if prev.genus is not None:
             draft.spec["genus"] = prev.genus
+            draft.kept.add("genus")
         draft.spec["keep_holes"] = {"except": []}
 
 
@@ -161,6 +164,7 @@ def _wall_edit(norm: str, prev: MeshReport, previous_program: str | None, draft:
         # "the walls feel flimsy, go to 3 mm": the sentence's one length is the wall's
         value = re.search(r"(\d*\.?\d+)\s*(mm|cm)\b()()", norm)
     draft.spec["size_xyz"] = [kept_range(e) for e in prev.extents]  # replaced if the size changes
+    draft.kept.update("xyz")
     if re.search(r"\bkeep (?:the )?(?:\d+\s*(?:mm)? )?(?:bore|hole|inside|id)\b", norm):
         # thicker walls around the same bore: the outside grows
         round_axes = axes_for("diameter", prev) or (0, 1)
@@ -169,6 +173,7 @@ def _wall_edit(norm: str, prev: MeshReport, previous_program: str | None, draft:
         draft.spec["keep_holes"] = {"except": []}
     if prev.genus is not None:
         draft.spec["genus"] = prev.genus
+        draft.kept.add("genus")
     hollow = re.search(r"\bhollow|\bshell", norm)
     if value:
         number = value.group(1) or value.group(3)
@@ -247,6 +252,7 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
             ranges.append([0.0, BIG])  # thicker legs may lengthen a bracket's sides
         else:
             ranges.append(kept_range(before))
+            draft.kept.add("xyz"[k])
     for q in reading.quantities:
         if q.role not in ("position", "angle"):
             q.used = True
@@ -263,6 +269,7 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
             draft.spec["size_xyz"] = ranges
         if prev.genus is not None and "genus" not in draft.spec and not additive:
             draft.spec["genus"] = prev.genus
+            draft.kept.add("genus")
         _keep_the_rest(changes, hole_edit, prev, norm, draft)
     if edges and not changes:
         draft.spec.setdefault("grow", []).append({"measure": "volume", "max_ratio": 0.9995})

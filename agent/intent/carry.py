@@ -1,0 +1,77 @@
+"""What an earlier request still asks of a follow-up: the checks the current part failed.
+
+A follow-up's checks are read against the current part ("make it taller" keeps its width and
+its holes). When that part already failed a check, say its two holes never appeared, the
+follow-up's "keep the holes" would keep none and the taller part would pass as OK although
+the person's first request still stands. So the checks the current part failed come along:
+
+    turn 1  "a 60 x 30 x 5 plate with two 4 mm holes"   genus 2 failed (the part has none)
+    turn 2  "make it 8 mm thick"   genus 0 (kept) -> genus 2 (still asked); size Z 8 mm
+
+A follow-up that restates something replaces it: a new hole count, a new height or a new
+shape wins over the earlier one. What the follow-up only keeps ("the rest stays") is
+replaced by what was asked before, axis by axis for sizes. Checks relative to an earlier
+part (grow, keep_holes, param, changed) do not come along: their earlier part is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from agent.intent.edit_axes import kept_range
+from tools.mesh import MeshReport
+
+# checks of the part itself, and the checks a follow-up's own keys replace
+_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("size", "size_xyz", "dims"), ("genus", "holes", "openings"), ("volume",), ("wall",),
+    ("shape",), ("kind",), ("profiles",))
+_GROUP = {key: group for group in _GROUPS for key in group}
+
+
+def still_standing(failed: dict[str, Any], spec: dict[str, Any], kept: Iterable[str],
+                   previous: MeshReport | None) -> dict[str, Any]:
+    """The checks of `failed` (key -> what the current part `previous` failed to meet) that
+    a follow-up leaves standing. `spec` is the follow-up's checks and `kept` names those of
+    them that only keep the part ("genus", "x", "y", "z"): there the earlier request's value
+    goes back. Merge the result into `spec` with with_standing."""
+    kept = set(kept)
+    only_kept = previous is not None and "genus" in kept and spec.get("genus") == previous.genus
+    stated = {k for k in spec if not (k == "genus" and only_kept)}
+    if "size_xyz" in spec and kept >= {"x", "y", "z"}:
+        stated.discard("size_xyz")  # "add a hole": every size stays as it is
+    standing: dict[str, Any] = {}
+    for key, expected in failed.items():
+        group = _GROUP.get(key)
+        if group is None:
+            continue
+        if not set(group) & stated:
+            standing[key] = expected
+        elif key == "size_xyz" and previous is not None and "size_xyz" in spec:
+            axes = _kept_axes(spec["size_xyz"], previous.extents, expected, kept)
+            if axes is not None:
+                standing[key] = axes
+    return standing
+
+
+def with_standing(spec: dict[str, Any], standing: dict[str, Any]) -> dict[str, Any]:
+    """`spec` with the standing checks in place. Keeping every hole of a part whose hole
+    count was wrong would keep the wrong holes: keep_holes goes when a hole check stands."""
+    merged = {**spec, **standing}
+    if {"genus", "holes"} & set(standing):
+        merged.pop("keep_holes", None)
+    return merged
+
+
+def _kept_axes(asked: list, had: list[float], wanted: object, kept: set[str]) -> list | None:
+    """The follow-up's sizes with each axis it only keeps set back to the earlier request's
+    range where the part missed it; None when no axis needs it."""
+    if not (isinstance(wanted, list) and len(wanted) == len(asked) == len(had) == 3):
+        return None
+    axes = [list(r) for r in asked]
+    for k, name in enumerate("xyz"):
+        lo, hi = wanted[k]
+        # a later key may have replaced a kept axis: only an untouched one is still a keep
+        if name in kept and list(asked[k]) == kept_range(had[k]) and not lo <= had[k] <= hi:
+            axes[k] = [lo, hi]
+    return axes if axes != [list(r) for r in asked] else None
