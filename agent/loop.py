@@ -48,6 +48,7 @@ from agent.steps import (
     reply_step,
 )
 from tools.errors import ScadAgentError
+from tools.grammar import load_grammar
 
 __all__ = ["Step", "TRUNCATED", "TurnContext", "clean_text", "run_turn"]
 
@@ -72,17 +73,6 @@ class TurnContext(JudgeContext, Protocol):
 
 def _normalized(program: str | None) -> str:
     return re.sub(r"\s+", " ", program or "").strip()
-
-
-def load_program_grammar() -> str:
-    """The OpenSCAD EBNF for constrained decoding, or a clear error saying how to go on."""
-    try:
-        from tools.grammar import load_grammar
-
-        return load_grammar()
-    except (ImportError, AttributeError, OSError) as exc:
-        raise ScadAgentError("the OpenSCAD grammar (tools/grammar) is not available; run "
-                             f"without constrained decoding (--no-grammar): {exc}") from exc
 
 
 @dataclass
@@ -199,7 +189,7 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
         spec = {**spec, "changed": True}
     try:  # the first reads of the backend: one built on first use loads here
         refusal = language_refusal(expect, backend)
-        grammar = load_program_grammar() if config.grammar and backend.constrains else None
+        grammar = load_grammar() if config.grammar and backend.constrains else None
     except BackendError as exc:
         yield error_step(0, exc, "backend", None, state.budget.snapshot())
         return

@@ -38,7 +38,12 @@ def grammar_source(name: str = "openscad") -> str:
     """The bundled grammar file as written (package data next to this module)."""
     if name not in GRAMMARS:
         raise ScadAgentError(f"unknown grammar {name!r}; bundled: {', '.join(GRAMMARS)}")
-    return resources.files(__package__).joinpath(f"{name}.ebnf").read_text(encoding="utf-8")
+    try:
+        return resources.files(__package__).joinpath(f"{name}.ebnf").read_text(
+            encoding="utf-8")
+    except OSError as exc:  # a broken install: say how to go on without it
+        raise ScadAgentError(f"the OpenSCAD grammar (tools/grammar) is not available; run "
+                             f"without constrained decoding (--no-grammar): {exc}") from exc
 
 
 @functools.cache
