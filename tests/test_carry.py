@@ -37,6 +37,11 @@ def test_a_hole_count_the_follow_up_only_keeps_goes_back_to_the_one_asked() -> N
     assert standing({"genus": 2}, "make it a bit wider") == {"genus": 2}
 
 
+def test_a_body_count_the_follow_up_only_keeps_goes_back_to_the_one_asked() -> None:
+    assert standing({"bodies": 1}, "make it 8 mm thick") == {"bodies": 1}
+    assert standing({"bodies": 2}, "make it a sphere instead") == {}  # a new part: one body
+
+
 def test_a_follow_up_that_changes_the_count_or_the_holes_replaces_it() -> None:
     assert standing({"genus": 2}, "add two more holes") == {}  # relative to a wrong count
     assert standing({"genus": 2}, "take out all the holes") == {}

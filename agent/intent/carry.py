@@ -22,10 +22,11 @@ from typing import Any
 from agent.intent.edit_axes import kept_range
 from tools.mesh import MeshReport
 
-# checks of the part itself, and the checks a follow-up's own keys replace
+# checks of the part itself (watertight is asked of every part anyway), and the checks a
+# follow-up's own keys replace
 _GROUPS: tuple[tuple[str, ...], ...] = (
-    ("size", "size_xyz", "dims"), ("genus", "holes", "openings"), ("volume",), ("wall",),
-    ("shape",), ("kind",), ("profiles",))
+    ("size", "size_xyz", "dims"), ("genus", "holes", "openings"), ("bodies",), ("volume",),
+    ("wall",), ("shape",), ("kind",), ("profiles",))
 _GROUP = {key: group for group in _GROUPS for key in group}
 
 
@@ -33,11 +34,12 @@ def still_standing(failed: dict[str, Any], spec: dict[str, Any], kept: Iterable[
                    previous: MeshReport | None) -> dict[str, Any]:
     """The checks of `failed` (key -> what the current part `previous` failed to meet) that
     a follow-up leaves standing. `spec` is the follow-up's checks and `kept` names those of
-    them that only keep the part ("genus", "x", "y", "z"): there the earlier request's value
+    them that only keep the part ("genus", "bodies", "x", "y", "z"): there the earlier value
     goes back. Merge the result into `spec` with with_standing."""
     kept = set(kept)
-    only_kept = previous is not None and "genus" in kept and spec.get("genus") == previous.genus
-    stated = {k for k in spec if not (k == "genus" and only_kept)}
+    counts = {"genus": previous.genus, "bodies": previous.bodies} if previous else {}
+    only_kept = {k for k, had in counts.items() if k in kept and spec.get(k) == had}
+    stated = set(spec) - only_kept
     if "size_xyz" in spec and kept >= {"x", "y", "z"}:
         stated.discard("size_xyz")  # "add a hole": every size stays as it is
     standing: dict[str, Any] = {}

@@ -16,8 +16,8 @@ class Draft:
 
     spec: dict = field(default_factory=lambda: {"watertight": True})
     unchecked: list[str] = field(default_factory=list)
-    # what a follow-up's checks only keep of the part before ("genus", "x", "y", "z"), as
-    # opposed to what the text asks: agent.intent.carry puts an earlier request back there
+    # what a follow-up's checks only keep of the part before ("genus", "bodies", "x", "y",
+    # "z"), not what the text asks: agent.intent.carry puts an earlier request back there
     kept: set[str] = field(default_factory=set)
 
     def skip(self, what: str, why: str = "") -> None:

@@ -209,9 +209,11 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
         draft.skip("what the follow-up changes", "there is no previous part to compare with")
         return draft
     draft.spec["bodies"] = prev.bodies
+    draft.kept.add("bodies")
     if _kind_change(reading, norm, prev, draft, previous_program):
         draft.spec.pop("bodies", None)
         draft.spec["bodies"] = 1
+        draft.kept.discard("bodies")
         _leftover_notes(reading, draft)
         return draft
     walls = _wall_edit(norm, prev, previous_program, draft)
