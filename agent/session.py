@@ -32,6 +32,7 @@ from typing import Any, TextIO
 
 from agent.backends.base import Backend, Message
 from agent.config import AgentConfig, check_prompt
+from agent.intent.carry import failed_checks
 from agent.loop import Step, clean_text, run_turn
 from agent.part_files import own_files, publish_part, render_preview
 from agent.prompts import system_message
@@ -146,10 +147,11 @@ class Session:
 
     @property
     def previous_failures(self) -> dict[str, Any]:
-        current = self.current
-        if current is None:
+        done = self.history()
+        if not done:
             return {}
-        return {c["key"]: c.get("expected") for c in current.checks if not c.get("passed")}
+        before = done[-2].report if len(done) > 1 else None
+        return failed_checks(done[-1].checks, MeshReport.from_dict(before) if before else None)
 
     @property
     def is_follow_up(self) -> bool:

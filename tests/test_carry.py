@@ -12,7 +12,7 @@ from scad_parts import CUSTOMIZER_PLATE, PROGRAMS, part_stl
 from agent.backends.scripted import ScriptedBackend
 from agent.config import AgentConfig
 from agent.intent import read_request
-from agent.intent.carry import still_standing
+from agent.intent.carry import failed_checks, still_standing
 from agent.session import Session
 from tools.mesh import MeshReport, analyze_mesh
 
@@ -74,9 +74,28 @@ def test_checks_against_an_earlier_part_never_come_along() -> None:
     assert standing({"shape": "round"}, "make it square instead") == {}
 
 
-def _session(tmp_path: Path, replies: list[str]) -> tuple[Session, ScriptedBackend]:
+def test_a_failed_growth_comes_along_as_the_size_it_asked_for() -> None:
+    checks = [{"key": "bodies", "passed": True, "expected": 1},
+              {"key": "grow", "passed": False,
+               "expected": [{"axis": "z", "min_ratio": 1.94, "max_ratio": 2.06},
+                            {"measure": "volume", "min_ratio": 1.5}]}]
+    # "twice as thick" on the 5 mm plate: 9.7-10.3 mm from now on; the volume has no size
+    wanted = failed_checks(checks, plate())
+    assert wanted == {"size_xyz": [[0.0, 1e9], [0.0, 1e9], [9.7, 10.3]]}
+    assert failed_checks(checks, None) == {}  # nothing to measure it on: dropped
+    # a size the same turn also missed narrows it
+    checks.append({"key": "size_xyz", "passed": False,
+                   "expected": [[58.8, 61.2], [0.0, 1e9], [0.0, 9.9]]})
+    assert failed_checks(checks, plate())["size_xyz"] == [[58.8, 61.2], [0.0, 1e9], [9.7, 9.9]]
+    # and a later follow-up that keeps the thickness is held to it
+    assert standing(wanted, "make it 80 mm long")["size_xyz"][2] == [9.7, 10.3]
+
+
+def _session(tmp_path: Path, replies: list[str],
+             direct_edits: bool = True) -> tuple[Session, ScriptedBackend]:
     backend = ScriptedBackend(replies)
-    config = AgentConfig(backend="scripted", render=False, max_repairs=0, samples=1)
+    config = AgentConfig(backend="scripted", render=False, max_repairs=0, samples=1,
+                         direct_edits=direct_edits)
     return Session(tmp_path / "s", backend, config), backend
 
 
@@ -123,3 +142,15 @@ def test_a_follow_up_on_a_right_part_carries_nothing(tmp_path: Path, text: str) 
     done = _turn(session, text)
     assert done["status"] == "ok" and not (done["note"] or "").count("earlier request")
     assert session.previous_failures == {}
+
+
+def test_a_change_the_model_did_not_make_is_still_asked_after_the_next_edit(
+        tmp_path: Path) -> None:
+    session, backend = _session(tmp_path, [CUSTOMIZER_PLATE, "thickness = 6;", "width = 80;"],
+                                direct_edits=False)
+    assert _turn(session, "a 60 x 40 plate, 5 mm thick, with four 5 mm holes")["status"] == "ok"
+    assert _failed(_turn(session, "make it twice as thick")) == ["grow"]  # 6 mm, not 10
+    done = _turn(session, "now make it 80 mm long")  # done, and the plate is still not 10 mm
+    assert "width = 80;" in session.program and len(backend.calls) == 3
+    assert _failed(done) == ["size_xyz"] and done["spec"]["size_xyz"][2] == [9.7, 10.3]
+    assert "earlier request still stands" in done["note"]

@@ -11,7 +11,8 @@ the person's first request still stands. So the checks the current part failed c
 A follow-up that restates something replaces it: a new hole count, a new height or a new
 shape wins over the earlier one. What the follow-up only keeps ("the rest stays") is
 replaced by what was asked before, axis by axis for sizes. Checks relative to an earlier
-part (grow, keep_holes, param, changed) do not come along: their earlier part is gone.
+part (keep_holes, param, changed) do not come along: their earlier part is gone; a failed
+growth of a size ("twice as thick") comes along as the size it asked for.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from agent.intent.draft import BIG
 from agent.intent.edit_axes import kept_range
 from tools.mesh import MeshReport
 
@@ -54,6 +56,35 @@ def still_standing(failed: dict[str, Any], spec: dict[str, Any], kept: Iterable[
             if axes is not None:
                 standing[key] = axes
     return standing
+
+
+def failed_checks(checks: list[dict[str, Any]], before: MeshReport | None) -> dict[str, Any]:
+    """A turn's failed checks as key -> what was asked, with a failed growth of a size
+    ("twice as thick") turned into the size it asked for, measured on `before` (the part
+    that turn changed): relative to a part that is gone, it would mean nothing later."""
+    failed = {c["key"]: c.get("expected") for c in checks if not c.get("passed")}
+    grow = failed.pop("grow", None)
+    sizes = _grown_sizes(grow, before) if before is not None and not before.empty else None
+    if sizes is not None:
+        had = failed.get("size_xyz")
+        if isinstance(had, list) and len(had) == 3:
+            sizes = [[max(a[0], b[0]), min(a[1], b[1])] for a, b in zip(sizes, had, strict=True)]
+        failed["size_xyz"] = sizes
+    return failed
+
+
+def _grown_sizes(grow: object, before: MeshReport) -> list[list[float]] | None:
+    entries = grow if isinstance(grow, list) else [grow]
+    sizes = [[0.0, BIG] for _ in range(3)]
+    for entry in entries:
+        axis = entry.get("axis") if isinstance(entry, dict) else None
+        if axis not in ("x", "y", "z"):
+            continue
+        k = "xyz".index(axis)
+        lo, hi = entry.get("min_ratio"), entry.get("max_ratio")
+        was = before.extents[k]
+        sizes[k] = [round(was * lo, 3) if lo else 0.0, round(was * hi, 3) if hi else BIG]
+    return sizes if sizes != [[0.0, BIG]] * 3 else None
 
 
 def with_standing(spec: dict[str, Any], standing: dict[str, Any]) -> dict[str, Any]:
