@@ -173,8 +173,8 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
                           previous_program=session.previous_program)
     spec = merge_specs(expect.spec, session.explicit_spec)
     # what the part before already missed is still asked (agent/intent/carry.py)
-    standing = still_standing(session.previous_failures, spec, expect.kept,
-                              session.previous_report) if session.is_follow_up else {}
+    standing = {} if not session.is_follow_up else still_standing(
+        session.previous_failures, spec, expect.kept, session.previous_report, expect.shift)
     if session.is_follow_up and config.direct_edits:
         found = yield from shortcut(session, text, spec, config, expect.unchecked, standing)
         if found is not None:  # a one-value edit, or nothing to change: no model needed,

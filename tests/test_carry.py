@@ -29,7 +29,7 @@ def plate() -> MeshReport:
 
 def standing(failed: dict, follow_up: str) -> dict:
     asked = read_request(follow_up, plate(), follow_up=True, previous_program=PROGRAMS["plate4"])
-    return still_standing(failed, asked.spec, asked.kept, plate())
+    return still_standing(failed, asked.spec, asked.kept, plate(), asked.shift)
 
 
 def test_a_hole_count_the_follow_up_only_keeps_goes_back_to_the_one_asked() -> None:
@@ -42,9 +42,16 @@ def test_a_body_count_the_follow_up_only_keeps_goes_back_to_the_one_asked() -> N
     assert standing({"bodies": 2}, "make it a sphere instead") == {}  # a new part: one body
 
 
+def test_a_count_the_follow_up_moves_moves_from_the_one_asked() -> None:
+    # the plate has 4 holes where 2 were asked: "two more" means 4, "one fewer" 1
+    assert standing({"genus": 2}, "add two more holes") == {"genus": 4}
+    assert standing({"genus": 2}, "remove one of the holes") == {"genus": 1}
+    assert standing({"genus": 6}, "add a third hole") == {"genus": 7}
+
+
 def test_a_follow_up_that_changes_the_count_or_the_holes_replaces_it() -> None:
-    assert standing({"genus": 2}, "add two more holes") == {}  # relative to a wrong count
     assert standing({"genus": 2}, "take out all the holes") == {}
+    assert standing({"genus": 2}, "use six holes instead") == {}
     holes = [{"d": [3.8, 4.6], "count": 2}]
     assert standing({"holes": holes}, "make it 8 mm thick") == {"holes": holes}
     assert standing({"holes": holes}, "make the holes 6 mm") == {}
@@ -154,3 +161,15 @@ def test_a_change_the_model_did_not_make_is_still_asked_after_the_next_edit(
     assert "width = 80;" in session.program and len(backend.calls) == 3
     assert _failed(done) == ["size_xyz"] and done["spec"]["size_xyz"][2] == [9.7, 10.3]
     assert "earlier request still stands" in done["note"]
+
+
+def test_holes_added_to_a_wrong_count_are_counted_from_the_one_asked(tmp_path: Path) -> None:
+    five = CUSTOMIZER_PLATE.replace(
+        "    for (x", "    translate([width / 2, depth / 2, -1]) cylinder(d = hole_d, h = 20);\n"
+        "    for (x")
+    session, _ = _session(tmp_path, [CUSTOMIZER_PLATE, five])
+    first = _turn(session, "a 60 x 40 plate, 5 mm thick, with two 5 mm holes")
+    assert first["status"] == "failed_checks"  # four holes
+    done = _turn(session, "add one more 5 mm hole in the middle")
+    assert done["report"]["genus"] == 5 and done["spec"]["genus"] == 3  # two asked, plus one
+    assert done["status"] == "failed_checks" and "genus" in _failed(done)

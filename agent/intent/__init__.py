@@ -60,6 +60,7 @@ class Expectations:
     kind: str | None = None  # the kind of part asked for (tools.kinds), when known
     # a follow-up's checks that only keep the part before ("genus", "x", "y", "z")
     kept: frozenset[str] = frozenset()
+    shift: dict[str, int] = field(default_factory=dict)  # a count it moves ("two more holes")
 
     def to_dict(self) -> dict[str, Any]:
         return {"spec": self.spec, "unchecked": list(self.unchecked),
@@ -93,7 +94,8 @@ def read_request(text: str, previous: MeshReport | None = None, *, follow_up: bo
     kind = (draft.spec.get("kind") or {}).get("kind")
     if language != "English":
         draft.skip("what the request says", f"it looks like {language}; only English is read")
-    return Expectations(draft.spec, draft.unchecked, language, kind, frozenset(draft.kept))
+    return Expectations(draft.spec, draft.unchecked, language, kind, frozenset(draft.kept),
+                        dict(draft.shift))
 
 
 def infer_spec(text: str, previous: MeshReport | None = None, *, follow_up: bool = False,

@@ -10,7 +10,8 @@ the person's first request still stands. So the checks the current part failed c
 
 A follow-up that restates something replaces it: a new hole count, a new height or a new
 shape wins over the earlier one. What the follow-up only keeps ("the rest stays") is
-replaced by what was asked before, axis by axis for sizes. Checks relative to an earlier
+replaced by what was asked before, axis by axis for sizes; a count it moves ("two more
+holes") moves from what was asked before. Checks relative to an earlier
 part (keep_holes, param, changed) do not come along: their earlier part is gone; a failed
 growth of a size ("twice as thick") comes along as the size it asked for.
 """
@@ -33,12 +34,15 @@ _GROUP = {key: group for group in _GROUPS for key in group}
 
 
 def still_standing(failed: dict[str, Any], spec: dict[str, Any], kept: Iterable[str],
-                   previous: MeshReport | None) -> dict[str, Any]:
+                   previous: MeshReport | None,
+                   shift: dict[str, int] | None = None) -> dict[str, Any]:
     """The checks of `failed` (key -> what the current part `previous` failed to meet) that
     a follow-up leaves standing. `spec` is the follow-up's checks and `kept` names those of
     them that only keep the part ("genus", "bodies", "x", "y", "z"): there the earlier value
-    goes back. Merge the result into `spec` with with_standing."""
+    goes back; `shift` the counts it moves ("two more holes": genus +2), moved from the
+    earlier value instead. Merge the result into `spec` with with_standing."""
     kept = set(kept)
+    moved = _moved_count(failed.get("genus"), spec.get("genus"), previous, (shift or {}))
     counts = {"genus": previous.genus, "bodies": previous.bodies} if previous else {}
     only_kept = {k for k, had in counts.items() if k in kept and spec.get(k) == had}
     stated = set(spec) - only_kept
@@ -51,6 +55,8 @@ def still_standing(failed: dict[str, Any], spec: dict[str, Any], kept: Iterable[
             continue
         if not set(group) & stated:
             standing[key] = expected
+        elif key == "genus" and moved is not None:
+            standing[key] = moved
         elif key == "size_xyz" and previous is not None and "size_xyz" in spec:
             axes = _kept_axes(spec["size_xyz"], previous.extents, expected, kept)
             if axes is not None:
@@ -85,6 +91,17 @@ def _grown_sizes(grow: object, before: MeshReport) -> list[list[float]] | None:
         was = before.extents[k]
         sizes[k] = [round(was * lo, 3) if lo else 0.0, round(was * hi, 3) if hi else BIG]
     return sizes if sizes != [[0.0, BIG]] * 3 else None
+
+
+def _moved_count(wanted: object, asked: object, previous: MeshReport | None,
+                 shift: dict[str, int]) -> int | None:
+    """"Add two more holes" to a part that has 3 of the 4 asked: 6, not 5."""
+    by = shift.get("genus")
+    if by is None or previous is None or previous.genus is None or not isinstance(wanted, int):
+        return None
+    if asked != previous.genus + by or wanted == previous.genus:
+        return None
+    return max(0, wanted + by)
 
 
 def with_standing(spec: dict[str, Any], standing: dict[str, Any]) -> dict[str, Any]:

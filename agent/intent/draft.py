@@ -19,6 +19,8 @@ class Draft:
     # what a follow-up's checks only keep of the part before ("genus", "bodies", "x", "y",
     # "z"), not what the text asks: agent.intent.carry puts an earlier request back there
     kept: set[str] = field(default_factory=set)
+    # a count a follow-up moves by a number ("two more holes": {"genus": 2})
+    shift: dict[str, int] = field(default_factory=dict)
 
     def skip(self, what: str, why: str = "") -> None:
         note = f"{what} ({why})" if why else what

@@ -74,6 +74,7 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
             return "remove_all"
         if genus is not None:
             draft.spec["genus"] = genus - removed
+            draft.shift["genus"] = -removed
         else:
             draft.skip("how many holes remain", "the previous part's count is unknown")
         return "count"
@@ -88,6 +89,7 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
             draft.spec["genus"] = count
         elif genus is not None:
             draft.spec["genus"] = genus + count * multiplier
+            draft.shift["genus"] = count * multiplier
         else:
             draft.skip("how many holes the part has now", "the previous part's count is unknown")
         for q in first.sizes:
@@ -161,6 +163,7 @@ def read_hole_edit(reading: Reading, norm: str, prev: MeshReport, draft: Draft) 
     sized = _hole_size(reading, norm, prev, draft) if counted != "remove_all" else None
     if "genus" not in draft.spec and sized and prev.genus is not None:
         draft.spec["genus"] = prev.genus
+        draft.kept.add("genus")
     if counted and sized:
         return "size" if sized in ("size", "swap") else counted
     return counted or sized
