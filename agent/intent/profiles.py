@@ -11,7 +11,7 @@ several different diameters (a taper).
 from __future__ import annotations
 
 from agent.intent.body import body_kind
-from agent.intent.draft import Dim, Draft, tolerance
+from agent.intent.draft import Dim, Draft, length_range
 from agent.intent.reading import Mention, Quantity, Reading
 
 ROUND_PIECES = frozenset({
@@ -56,15 +56,9 @@ def round_features(reading: Reading, draft: Draft) -> None:
         values = {q.values[0] for q in sizes}
         if len(values) != 1:
             continue  # none stated, or a taper: which end is which is not checked
-        q = sizes[0]
-        value = q.values[0]
-        tol = tolerance(value, q.about)
         for s in sizes:
             s.used = True
-        entry = {"d": [round(value - tol, 3), round(value + tol, 3)],
-                 "what": f"the {m.noun}"}
-        if entry not in draft.spec.get("profiles", []):
-            draft.spec.setdefault("profiles", []).append(entry)
+        _add_profile(draft, sizes[0].values[0], f"the {m.noun}", about=sizes[0].about)
 
 
 # round bodies drawn as a prism of a circle: every slice across the axis shows the diameter.
@@ -84,11 +78,7 @@ def round_body(reading: Reading, draft: Draft, dims: list[Dim] | None) -> None:
     diameters = {d.value for d in dims if d.round_}
     if len(diameters) != 1 or sum(d.round_ for d in dims) != 2 or any(d.about for d in dims):
         return
-    value = diameters.pop()
-    tol = tolerance(value)
-    entry = {"d": [round(value - tol, 3), round(value + tol, 3)], "what": f"the {base.noun}"}
-    if entry not in draft.spec.get("profiles", []):
-        draft.spec.setdefault("profiles", []).append(entry)
+    _add_profile(draft, diameters.pop(), f"the {base.noun}")
 
 
 def torus_cord(reading: Reading, draft: Draft) -> None:
@@ -103,9 +93,7 @@ def torus_cord(reading: Reading, draft: Draft) -> None:
         return
     cord = (od.pop() - inner.pop()) / 2
     if cord > 0:
-        tol = tolerance(cord)
-        draft.spec.setdefault("profiles", []).append(
-            {"d": [round(cord - tol, 3), round(cord + tol, 3)], "what": "the cord"})
+        _add_profile(draft, cord, "the cord")
 
 
 def adapter_ends(reading: Reading, draft: Draft) -> None:
@@ -122,7 +110,11 @@ def adapter_ends(reading: Reading, draft: Draft) -> None:
         return
     for q in ends:
         q.used = True
-        tol = tolerance(q.values[0], q.about)
-        draft.spec.setdefault("profiles", []).append(
-            {"d": [round(q.values[0] - tol, 3), round(q.values[0] + tol, 3)],
-             "what": f"the {q.values[0]:g} mm end"})
+        _add_profile(draft, q.values[0], f"the {q.values[0]:g} mm end", about=q.about)
+
+
+def _add_profile(draft: Draft, diameter: float, what: str, *, about: bool = False) -> None:
+    """A round outline of a stated diameter, once."""
+    entry = {"d": length_range(diameter, about=about), "what": what}
+    if entry not in draft.spec.get("profiles", []):
+        draft.spec.setdefault("profiles", []).append(entry)
