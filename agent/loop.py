@@ -175,16 +175,17 @@ def run_turn(session: TurnContext, backend: Backend, text: str,
     # what the part before already missed is still asked (agent/intent/carry.py)
     standing = {} if not session.is_follow_up else still_standing(
         session.previous_failures, spec, expect.kept, session.previous_report, expect.shift)
+    checked = with_standing(spec, standing)
     if session.is_follow_up and config.direct_edits:
         found = yield from shortcut(session, text, spec, config, expect.unchecked, standing)
         if found is not None:  # a one-value edit, or nothing to change: no model needed,
             # not even loaded (agent/backends/lazy.py)
             state.best, stop, note = found
-            yield done_step(state.best, expect, with_standing(spec, standing), stop, 0,
-                            state.grammar, state.budget.snapshot(),
+            yield done_step(state.best, expect, checked, stop, 0, state.grammar,
+                            state.budget.snapshot(),
                             joined(note, standing_note(standing, state.best)))
             return
-    spec = with_standing(spec, standing)
+    spec = checked
     if session.is_follow_up:  # the model is asked for a change: the same part answers nothing
         spec = {**spec, "changed": True}
     try:  # the first reads of the backend: one built on first use loads here

@@ -41,6 +41,7 @@ def shortcut(ctx: JudgeContext, text: str, spec: dict, config: AgentConfig,
     follow-up asks is kept even when it fails there too (the model is not asked to redo the
     earlier request for a one-value change)."""
     standing = standing or {}
+    checked = with_standing(spec, standing)
     previous = ctx.previous_program
     report = ctx.previous_report
     if not previous or report is None:
@@ -49,8 +50,7 @@ def shortcut(ctx: JudgeContext, text: str, spec: dict, config: AgentConfig,
     there = already_there(text, report)
     met = None if there else already_met(spec, report, previous, text, unchecked)
     if there or met:
-        kept = {k: v for k, v in with_standing(spec, standing).items()
-                if not (there and k in _COUNT_KEYS)}
+        kept = {k: v for k, v in checked.items() if not (there and k in _COUNT_KEYS)}
         c = yield from _judged(ctx, previous, "unchanged: the part already meets this", kept,
                                limits)
         if _does_what_was_asked(c, standing):
@@ -61,7 +61,7 @@ def shortcut(ctx: JudgeContext, text: str, spec: dict, config: AgentConfig,
         return None
     c = yield from _judged(ctx, apply_patch(previous, plan.patch),
                            f"direct edit: {plan.name} {plan.old:g} -> {plan.new:g}",
-                           with_standing(spec, standing), limits, plan.patch.text())
+                           checked, limits, plan.patch.text())
     return (c, "direct", plan.note()) if _does_what_was_asked(c, standing) else None
 
 

@@ -11,9 +11,9 @@ the person's first request still stands. So the checks the current part failed c
 A follow-up that restates something replaces it: a new hole count, a new height or a new
 shape wins over the earlier one. What the follow-up only keeps ("the rest stays") is
 replaced by what was asked before, axis by axis for sizes; a count it moves ("two more
-holes") moves from what was asked before. Checks relative to an earlier
-part (keep_holes, param, changed) do not come along: their earlier part is gone; a failed
-growth of a size ("twice as thick") comes along as the size it asked for.
+holes") moves from what was asked before. Checks relative to an earlier part (keep_holes,
+param, changed) do not come along: their earlier part is gone; a failed growth of a size
+("twice as thick") comes along as the size it asked for.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ def still_standing(failed: dict[str, Any], spec: dict[str, Any], kept: Iterable[
     goes back; `shift` the counts it moves ("two more holes": genus +2), moved from the
     earlier value instead. Merge the result into `spec` with with_standing."""
     kept = set(kept)
-    moved = _moved_count(failed.get("genus"), spec.get("genus"), previous, (shift or {}))
     counts = {"genus": previous.genus, "bodies": previous.bodies} if previous else {}
     only_kept = {k for k, had in counts.items() if k in kept and spec.get(k) == had}
     stated = set(spec) - only_kept
@@ -55,7 +54,8 @@ def still_standing(failed: dict[str, Any], spec: dict[str, Any], kept: Iterable[
             continue
         if not set(group) & stated:
             standing[key] = expected
-        elif key == "genus" and moved is not None:
+        elif key == "genus" and (moved := _moved_count(expected, spec.get("genus"), previous,
+                                                      shift or {})) is not None:
             standing[key] = moved
         elif key == "size_xyz" and previous is not None and "size_xyz" in spec:
             axes = _kept_axes(spec["size_xyz"], previous.extents, expected, kept)
@@ -118,10 +118,11 @@ def _kept_axes(asked: list, had: list[float], wanted: object, kept: set[str]) ->
     range where the part missed it; None when no axis needs it."""
     if not (isinstance(wanted, list) and len(wanted) == len(asked) == len(had) == 3):
         return None
+    asked = [list(r) for r in asked]
     axes = [list(r) for r in asked]
     for k, name in enumerate("xyz"):
         lo, hi = wanted[k]
         # a later key may have replaced a kept axis: only an untouched one is still a keep
-        if name in kept and list(asked[k]) == kept_range(had[k]) and not lo <= had[k] <= hi:
+        if name in kept and asked[k] == kept_range(had[k]) and not lo <= had[k] <= hi:
             axes[k] = [lo, hi]
-    return axes if axes != [list(r) for r in asked] else None
+    return axes if axes != asked else None
