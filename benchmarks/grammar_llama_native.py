@@ -12,8 +12,9 @@ llama-cpp-python's sdist leaves out) once per prompt and row, greedy, rows alter
 by round, and reads llama.cpp's own perf print: cost per token = (sampling + eval ms) / eval
 runs; ratio = a row's cost / the free row's cost, in the same run.
 
-Rows: free; the llama shape (tools.grammar.for_llama_cpp: what the openai and llamacpp
-backends send); the grammar as loaded (the xgrammar shape); a trivial grammar (the floor).
+Rows: free, then the sampler rows of benchmarks/grammar_llamacpp.py: the grammar as loaded
+(the xgrammar shape), the llama shape (tools.grammar.for_llama_cpp: what the openai and
+llamacpp backends send), and a trivial grammar (the floor).
 Prompts are the first public-suite prompts (speed only: replies are not scored) with the
 agent's system message: SmolLM2 through the GGUF's chat template (-cnv -st), a bare-program
 model like scad-tiny through its own template (--template DIR, applied here) as raw text.
@@ -31,21 +32,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PUBLIC_SUITE = Path(__file__).resolve().parents[2] / "shared" / "evals" / "public.jsonl"
-TRIVIAL = "root ::= [^\\x00]*"
+from grammar import PUBLIC_SUITE  # noqa: E402  (benchmarks/grammar.py: the suite's path)
+
 _SAMPLING = re.compile(r"sampling time =\s*([\d.]+) ms")
 _EVAL = re.compile(r":\s+eval time =\s*([\d.]+) ms /\s*(\d+) runs")
 
 
 def grammars(fenced: bool) -> dict[str, str | None]:
-    from agent.backends.constrained import wrap_program_grammar
-    from tools.grammar import for_llama_cpp, load_grammar, to_gbnf
+    """The rows: no grammar, then the GBNF texts benchmarks/grammar_llamacpp.py compares."""
+    from grammar_llamacpp import sampler_grammars
 
-    def reply(ebnf: str) -> str:
-        return to_gbnf(wrap_program_grammar(ebnf, fenced=fenced))
-
-    return {"free": None, "llama shape (sent)": reply(for_llama_cpp(load_grammar())),
-            "grammar as loaded": reply(load_grammar()), "trivial grammar (floor)": TRIVIAL}
+    return {"free": None, **sampler_grammars(fenced, None)}
 
 
 def per_token_ms(stderr: str) -> tuple[float, int]:
@@ -87,11 +84,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
 
-    import json
+    from evals.suite import load_suite
 
-    prompts = [json.loads(line)["prompt"] for line in
-               PUBLIC_SUITE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    prompts = prompts[: args.prompts]
+    prompts = [c.prompt for c in load_suite(PUBLIC_SUITE)][: args.prompts]
     with tempfile.TemporaryDirectory(prefix="llama-native-") as tmp:
         files: dict[str, Path | None] = {}
         for i, (row, gbnf) in enumerate(grammars(fenced=not args.bare).items()):
