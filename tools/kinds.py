@@ -21,7 +21,7 @@ KINDS: dict[str, tuple[str, ...]] = {
             "planter", "vase", "tumbler", "beaker"),
     "flange": ("flange", "pipe flange"),
     "plate": ("plate", "mounting plate", "base plate", "baseplate", "panel", "tile", "slab",
-              "sheet", "board", "shim"),
+              "sheet", "board", "shim", "slat", "strip", "shelf"),
     "box": ("box", "enclosure", "case", "container", "tray", "parts tray", "bin",
             "organizer", "organiser", "drawer"),
     "lid": ("lid", "cover", "cap", "end cap"),
@@ -48,7 +48,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "pyramid": ("pyramid",),
     "prism": ("prism", "hex prism", "hexagonal prism", "triangular prism", "hex bar"),
     "stand": ("stand", "phone stand", "tablet stand", "holder", "phone holder", "cradle",
-              "dock"),
+              "dock", "rack"),
+    "wedge": ("wedge", "door wedge", "door stop", "doorstop"),
     "tag": ("tag", "key tag", "keychain", "key chain", "key fob", "fob", "nameplate",
             "name plate", "sign", "label"),
     "comb": ("comb", "cable comb"),
@@ -74,7 +75,7 @@ FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"bracket", "stand", "hook", "clip", "handle", "channel", "plate", "hinge",
                "comb", "spool holder"}),
     frozenset({"box", "cup", "stand", "lid"}),
-    frozenset({"prism", "block"}),
+    frozenset({"prism", "block", "wedge"}),
     frozenset({"grill", "plate", "lid"}),
 )
 

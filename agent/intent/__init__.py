@@ -85,7 +85,7 @@ def read_request(text: str, previous: MeshReport | None = None, *, follow_up: bo
                  previous_program: str | None = None) -> Expectations:
     """The checks for `text`: a new part, or (follow_up) an edit of the part whose mesh
     report is `previous` and whose program is `previous_program`."""
-    reading = read(text)
+    reading = read(text, unnamed=not follow_up)
     language = language_of(text)
     if follow_up:
         draft = edit.expectations(reading, text, previous, previous_program)

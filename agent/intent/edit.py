@@ -269,7 +269,8 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
             draft.spec["size_xyz"] = ranges
         elif any(r != [0.0, BIG] for r in ranges) and "size_xyz" not in draft.spec:
             draft.spec["size_xyz"] = ranges
-        if prev.genus is not None and "genus" not in draft.spec and not additive:
+        if prev.genus is not None and "genus" not in draft.spec and not additive and \
+                hole_edit != "count":  # a count edit sets the genus or says it cannot
             draft.spec["genus"] = prev.genus
             draft.kept.add("genus")
         _keep_the_rest(changes, hole_edit, prev, norm, draft)

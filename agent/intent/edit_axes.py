@@ -165,6 +165,13 @@ def read_changes(norm: str, prev: MeshReport, draft: Draft,
         target = m.group(4)
         name = NOUN_AXES.get(target) or UP_WORDS.get(target) or "all"
         add(name, "ratio", factor or 1.0, m.group(0))
+    # "cut the height in half", "reduce the width by half"
+    for m in re.finditer(r"\b(?:(?:cut|chop|reduce|shrink|drop|take|bring)\s+(?:down\s+)?"
+                         r"(?:the\s+|its\s+)?(height|width|length|thickness|depth|diameter|"
+                         r"size)(?:\s+down)?\s+(?:in|by)\s+half|(height|width|length|"
+                         r"thickness|depth|diameter|size)\s+in\s+half)\b", norm):
+        target = m.group(1) or m.group(2)
+        add(NOUN_AXES.get(target) or "all", "ratio", 0.5, m.group(0))
     for m in re.finditer(r"\b(\d*\.?\d+)\s*%\s*(taller|wider|longer|thicker|deeper|bigger|"
                          r"larger|shorter|narrower|thinner|smaller)\b", norm):
         pct = float(m.group(1)) / 100

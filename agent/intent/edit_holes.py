@@ -61,6 +61,18 @@ def _hole_count(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> 
             "is", "are", "will be", "enough", "plenty", "fine"))
         draft.spec["genus"] = _number(word)
         return "count"
+    row = re.search(r"\b(second|third|fourth|another|one more|an extra|extra) row\b", norm)
+    if row and add and not remove and genus:
+        # "add a second row of holes": as many again as a row of the part before has
+        ordinal = {"second": 2, "third": 3, "fourth": 4}.get(row.group(1))
+        if ordinal is None or genus % (ordinal - 1):
+            draft.skip("how many holes the new row has", "the rows of the part before are "
+                       "not known")
+            return "count"
+        per_row = genus // (ordinal - 1)
+        draft.spec["genus"] = genus + per_row
+        draft.shift["genus"] = per_row
+        return "count"
     if first is None:
         return None
     if first.negated or (remove and not add):

@@ -191,6 +191,9 @@ def mark_mates(sentence: Sentence, found: list[Mention]) -> list[Mention]:
         if owner >= 2 and toks[owner].text == "s" and toks[owner - 1].text == "'" and \
                 toks[owner - 2].text in MATE_NOUNS and m.role in ("add", "base", "cut"):
             m.role = "mate"  # "the motor's pilot boss": the motor's, not the part's
+        if owner >= 0 and toks[owner].text in ("my", "our", "your", "his", "her", "their") \
+                and m.role in ("add", "base"):
+            m.role = "mate"  # "my shelf sags ...": a thing the person owns, not the part
         if m.role:
             kept.append(m)
     return kept

@@ -25,6 +25,7 @@ import re
 from agent.intent.lexicon import (
     ACCEPTS,
     HEAD_FEATURES,
+    MATE_WORDS,
     MODIFIERS,
     ORDER_WORDS,
     PLACE_WORDS,
@@ -44,7 +45,7 @@ from agent.intent.mentions import (
 )
 from agent.intent.quantities import find_quantities
 from agent.intent.reading import Mention, Quantity, Reading
-from agent.intent.words import Sentence, Token, sentences
+from agent.intent.words import Sentence, Token, quote, sentences
 
 
 def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
@@ -57,6 +58,8 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
         last += 2
     # before the noun: "a 5 mm hole", "a 60 x 40 mm plate", "two 10 mm thick fins"
     for m in in_sentence:
+        if m.noun in ("it", "them"):
+            continue  # "12 mm dia through it": a pronoun is never sized in front
         if m.role == "surface" and (m.pos + 1 < len(toks) and kind_at(toks, m.pos + 1)):
             continue  # "a 3 mm thick corner plate": corner names the plate
         if m.role == "surface" and not (
@@ -74,7 +77,8 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
             or t.kind in ("len", "num", "screw"))]
         # one free word is an adjective before a thing the part fits: "a 6 mm potentiometer
         # shaft", "an 8 mm linear rod"
-        allowed = 1 if m.role == "mate" and all(t.kind == "word" for t in unknown) else 0
+        allowed = 1 if m.role == "mate" and all(
+            t.kind == "word" and t.text not in MATE_WORDS for t in unknown) else 0
         if last < first_word_of(m, toks) <= last + 4 and len(unknown) <= allowed:
             m.root().sizes.append(_band(m, q))
             return
@@ -332,8 +336,49 @@ def _carrier(base: Mention | None, mentions: list[Mention],
     return base
 
 
-def read(text: str) -> Reading:
-    """The part a request describes, as mentions with their counts and quantities."""
+# a word that ends the opening noun phrase
+STOP_AFTER_HEAD = frozenset({"with", "for", "that", "which", "to", "of", "in", "on", "at",
+                             "from", "by", "and", "or", "is", "are", "has", "x"})
+# words that open a request or describe a part without naming it: never its head noun
+_NOT_HEADS = frozenset({
+    "make", "me", "need", "want", "print", "design", "create", "give", "model", "please",
+    "i", "we", "my", "our", "some", "simple", "small", "little", "big", "large", "new",
+    "thick", "thin", "long", "wide", "tall", "high", "deep", "round", "square", "flat",
+    "rectangular", "solid", "hollow", "just", "quick", "basic", "custom", "printable"})
+
+
+def _unnamed_base(sentence: Sentence, mentions: list[Mention]) -> Mention | None:
+    """The main body when the request names it with a noun no kind covers ("door wedge 120
+    long, 30 wide", "rectangular base 100 (X) by 60 (Y)"): the last word of the words that
+    open the request, when sizes follow right after it. Its kind stays unknown, so no kind
+    or shape is checked, only the sizes it is given."""
+    toks = sentence.tokens
+    k = 0
+    while k < len(toks) and toks[k].kind == "word" and toks[k].text not in STOP_AFTER_HEAD:
+        k += 1
+    if k == 0 or k >= len(toks) or not (
+            toks[k].kind in ("num", "len") or toks[k].text in (",", ":", "with", "-")):
+        return None
+    head = toks[k - 1]
+    if head.text in _NOT_HEADS or len(head.text) < 3 or any(
+            m.sentence == sentence.index and m.pos < k and m.role not in ("ref", "surface")
+            for m in mentions):
+        return None
+    first = next((j for j in range(k) if toks[j].text not in ("a", "an", "the", "one")), k - 1)
+    existing = next((m for m in mentions if m.sentence == sentence.index and m.pos == k - 1),
+                    None)
+    if existing is not None:
+        mentions.remove(existing)
+    base = Mention(head.text, "base", None, sentence.index, k - 1, quote(sentence, first, k - 1))
+    mentions.insert(0, base)
+    mentions.sort(key=lambda m: (m.sentence, m.pos))
+    return base
+
+
+def read(text: str, *, unnamed: bool = True) -> Reading:
+    """The part a request describes, as mentions with their counts and quantities; with
+    `unnamed`, a main body no kind names is taken from the request's opening words (a
+    follow-up's opening words are rarely a noun: "hmm, back to 40 mm tall")."""
     sents = sentences(text)
     mentions: list[Mention] = []
     quantities: list[Quantity] = []
@@ -370,6 +415,8 @@ def read(text: str) -> Reading:
         base = next((m for m in mentions if m.role == "add" and m.kind is not None), None)
         if base is not None:
             base.role = "base"
+    if base is None and sents and unnamed:
+        base = _unnamed_base(sents[0], mentions)
     _link(mentions, base, {s.index: s for s in sents})
     _claim_screws(sents, mentions, base)
     for sentence in sents:

@@ -130,6 +130,10 @@ def _role_before(toks: tuple[Token, ...], k: int, adjacent: bool = False) -> str
     word = toks[j].text
     if word in ("thickness",) and j >= 1 and toks[j - 1].text in ("wall", "walls"):
         return "wall"
+    shell = ("wall", "walls", "floor", "base", "bottom", "sides")
+    if word in shell and j >= 2 and toks[j - 1].text in ("and", "&") and \
+            toks[j - 2].text in shell and "wall" in (word[:4], toks[j - 2].text[:4]):
+        return "wall"  # "walls and floor 2.5 mm": the shell's thickness
     if word in ("diameter", "radius") and j >= 1 and toks[j - 1].text in ("outside", "outer",
                                                                         "inside", "inner"):
         outer = toks[j - 1].text in ("outside", "outer")

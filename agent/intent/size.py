@@ -215,7 +215,7 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
     if dims:
         dims = [d for d in dims if d.source is None or groups.get(d.source.role) not in replaced]
     stack = _stack(reading, adds, dims or []) if adds else Stack(None, 0.0)
-    if dims and body_kind(reading) not in EXACT:
+    if dims and body_kind(reading) not in EXACT and not _named_as_box(reading):
         # a hook, a clip, a stand: what is stated is a piece of it, the rest reaches further
         stack = Stack(None, None, known=False)
         draft.skip("overall size", f"a {reading.base.noun if reading.base else 'part'} reaches "
@@ -285,6 +285,17 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
         if free:
             draft.spec["dims"] = free
     return dims
+
+
+def _named_as_box(reading: Reading) -> bool:
+    """A main body no kind names, given two or more box sizes ("rectangular footing 90 by
+    50, 6 mm thick", "bit caddy 90 x 25 x 15"): what is stated is the body itself."""
+    base = reading.base
+    if base is None or base.kind is not None:
+        return False
+    boxy = [q for q in base.sizes if q.role in ("length", "width", "height", "thick", "depth",
+                                                "pair", "triple")]
+    return len(boxy) >= 2 or any(q.role in ("pair", "triple") for q in boxy)
 
 
 def _off_the_wall(reading: Reading, adds: list[Mention], bounds: list[list[float]]

@@ -67,7 +67,7 @@ BRACES = frozenset({"rib", "ribs", "gusset", "gussets", "web", "webs", "fillet",
 
 EXACT = BOXY | ROUND | frozenset({"sphere", "hemisphere", "cone", "torus", "prism", "bracket",
                                   "cylinder", "block", "plate", "tube", "funnel", "spool",
-                                  "pyramid", "star", "heart"})
+                                  "pyramid", "star", "heart", "wedge"})
 
 
 SIMPLE = frozenset({"cube", "block", "plate", "box", "cylinder", "sphere", "hemisphere",

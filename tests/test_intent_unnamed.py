@@ -1,0 +1,82 @@
+"""Requests the reader used to leave unchecked: a main body no kind names ("rectangular
+footing 90 by 50"), a shell's thickness said of its walls and floor, a hole size followed by
+what the holes hold, a pronoun after a size, and follow-ups that halve an axis or add a row
+of holes. Sizes are tested by what they accept, as in test_intent.py."""
+
+from __future__ import annotations
+
+import pytest
+from test_intent import PLATE, accepts, edit, part  # tests/ is on sys.path under pytest
+
+from agent.intent import infer_spec, read_request
+from tools.spec import check_spec
+
+
+@pytest.mark.parametrize(("text", "right", "wrong"), [
+    ("rectangular footing 90 (X) by 50 (Y), 6 mm thick", (90, 50, 6),
+     [(120, 50, 6), (50, 90, 6), (90, 50, 9)]),
+    ("bit caddy 90 x 25 x 15", (90, 25, 15), [(90, 25, 25), (70, 25, 15)]),
+    ("door wedge 120 long, 30 wide, 25 mm high at the thick end", (120, 30, 25),
+     [(150, 30, 25), (120, 30, 15)]),
+    ("tray divider slat, 180 long, 45 tall, 3 thick", (180, 3, 45), [(180, 6, 45)]),
+])
+def test_a_body_named_by_any_noun_is_sized(text: str, right: tuple, wrong: list) -> None:
+    spec = infer_spec(text)
+    assert accepts(spec, right)
+    for extents in wrong:
+        assert not accepts(spec, extents), extents
+
+
+def test_an_unnamed_body_is_not_guessed_a_kind_and_follow_ups_name_none() -> None:
+    assert "kind" not in infer_spec("rectangular footing 90 (X) by 50 (Y), 6 mm thick")
+    # a follow-up's opening words are not a part: "hmm" is not a body 40 mm tall
+    assert "hmm" not in " ".join(read_request("hmm, back to 40 mm tall", PLATE,
+                                              follow_up=True).unchecked)
+
+
+def test_a_thing_the_person_owns_is_not_the_part() -> None:
+    expectations = read_request("my shelf sags. need a round spacer, 12 mm OD, 8 mm tall")
+    assert accepts(expectations.spec, (12, 12, 8))
+    assert not accepts(expectations.spec, (12, 12, 16))
+    assert not any("shelf" in note for note in expectations.unchecked)
+
+
+@pytest.mark.parametrize("text", ["storage bin 90 x 60 x 40, walls and floor 2.5 mm",
+                                  "storage bin 90 x 60 x 40, floor and walls 2.5 mm"])
+def test_walls_and_floor_give_the_wall_thickness(text: str) -> None:
+    spec = infer_spec(text)
+    assert spec["wall"][0] <= 2.5 <= spec["wall"][1]
+    assert spec["wall"][1] < 4
+
+
+@pytest.mark.parametrize("text", [
+    "bit holder block 80 x 30 x 20 with 7 holes 6.5 mm dia for hex bits",
+    "brush rack 200 x 40 x 8, 7 holes 6.5 mm dia through it for the handles"])
+def test_a_hole_size_before_what_the_holes_hold_is_the_holes(text: str) -> None:
+    expectations = read_request(text)
+    assert any(h["d"][0] <= 6.5 <= h["d"][1] and h.get("count") == 7
+               for h in expectations.spec["holes"])
+    assert not any("6.5" in note for note in expectations.unchecked)
+
+
+RISER = part((80.0, 50.0, 40.0), volume=160000.0)
+
+
+@pytest.mark.parametrize("text", ["cut the height in half", "reduce the height by half",
+                                  "height in half please"])
+def test_cutting_an_axis_in_half(text: str) -> None:
+    spec = edit(text, RISER)
+    assert accepts(spec, (80, 50, 20), RISER)
+    for wrong in [(80, 50, 40), (80, 50, 30), (40, 50, 40)]:
+        assert not accepts(spec, wrong, RISER), wrong
+
+
+def test_a_second_row_adds_as_many_holes_as_a_row() -> None:
+    assert edit("add a second row of holes under the first")["genus"] == 8  # PLATE has 4
+    three = edit("add a third row of holes")
+    assert three["genus"] == 6
+    unknown = read_request("add another row of holes", PLATE, follow_up=True)
+    assert "genus" not in unknown.spec
+    assert any("new row" in note for note in unknown.unchecked)
+    assert check_spec({"genus": edit("add a second row of holes")["genus"]},
+                      part((60.0, 40.0, 5.0), genus=8)).passed
