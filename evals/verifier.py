@@ -29,7 +29,6 @@ fail them (a pass is a miss). Cases live in YAML files under evals/verifier/:
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import sys
 from collections.abc import Iterable
@@ -37,6 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from tools.params import set_expressions
+from tools.scad_text import scad_literal
 
 SUITE_DIR = Path(__file__).resolve().parent / "verifier"
 STYLES = ("one-liner", "maker", "engineering", "edit")
@@ -73,29 +75,18 @@ class VerifierCase:
 
 
 def override(program: str, values: dict[str, object]) -> str:
-    """`program` with the top-level assignments `name = ...;` replaced by the given values
-    (the first unindented assignment of each name)."""
-    out = program
-    for name, value in values.items():
-        literal = _literal(value)
-        pattern = re.compile(rf"^({re.escape(name)}\s*=\s*)([^;]*)(;)", re.MULTILINE)
-        out, count = pattern.subn(lambda m, lit=literal: m.group(1) + lit + m.group(3), out,
-                                  count=1)
-        if count == 0:
-            raise VerifierSuiteError(f"no top-level assignment {name!r} to override")
-    return out
-
-
-def _literal(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return value  # an expression, written as is ("width * 2")
-    if isinstance(value, list):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
-    raise VerifierSuiteError(f"cannot write {value!r} as OpenSCAD")
+    """`program` with the top-level assignments of the given names set to the values, in
+    place (tools.params.set_expressions). A string value is an expression written as is
+    ("width * 2"); any other value is written as an OpenSCAD literal."""
+    try:
+        expressions = {name: value if isinstance(value, str) else scad_literal(value)
+                       for name, value in values.items()}
+        return set_expressions(program, expressions)
+    except ValueError as exc:
+        raise VerifierSuiteError(f"cannot write a value as OpenSCAD: {exc}") from None
+    except KeyError as exc:  # set_expressions names every missing one, comma-separated
+        names = ", ".join(repr(name) for name in str(exc.args[0]).split(", "))
+        raise VerifierSuiteError(f"no top-level assignment {names} to override") from None
 
 
 def _case(raw: object, source: str) -> VerifierCase:
@@ -325,13 +316,20 @@ def _run(paths: list[Path], cache: Path, verbose: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    usage = "usage: python -m evals.verifier validate|run [-v] [FILE.yaml ...]"
+    if {"-h", "--help"} & set(argv):
+        print(usage)
+        return 0
     if not argv or argv[0] not in ("validate", "run"):
-        print("usage: python -m evals.verifier validate|run [-v] [FILE.yaml ...]",
-              file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     cache = Path("out/verifier-cache")
     verbose = "-v" in argv
     files = [Path(p) for p in argv[1:] if p != "-v"]
+    missing = [str(p) for p in files if not p.is_file()]
+    if missing:
+        print(f"error: not a suite file: {', '.join(missing)}\n{usage}", file=sys.stderr)
+        return 2
     if argv[0] == "run":
         return _run(files, cache, verbose)
     return _validate(files, cache)

@@ -35,12 +35,12 @@ def plate_with_holes(holes: int) -> str:
             f"    translate([p[0] + 3.5, p[1] + 3.5, -1]) cylinder(d = 3.2, h = 5, $fn = 24); }}")
 
 
-def test_a_count_written_before_a_screw_size_counts_the_holes(passes) -> None:
-    prompt = ("4x M3 mounting plate for a raspberry pi sized board 85x56, 3mm thick, holes on "
-              "the usual 58x49 pattern")
-    assert read_request(prompt).spec["holes"][0]["count"] == 4
-    assert passes(prompt, plate_with_holes(4))
-    assert not passes(prompt, plate_with_holes(3))
+PI_PLATE = ("4x M3 mounting plate for a raspberry pi sized board 85x56, 3mm thick, holes on "
+            "the usual 58x49 pattern")
+
+
+def test_a_count_written_before_a_screw_size_counts_the_holes() -> None:
+    assert read_request(PI_PLATE).spec["holes"][0]["count"] == 4
 
 
 def spacer(thick: float) -> str:
@@ -48,25 +48,17 @@ def spacer(thick: float) -> str:
             f"  translate([0, 0, -1]) cylinder(d = 10.4, h = {thick} + 2, $fn = 32); }}")
 
 
-def test_an_inch_abbreviation_ends_its_sentence(passes) -> None:
-    prompt = ("Spacer washer for a lawnmower wheel. The outside diameter is 1 inch and the bore "
-              "is 0.41 in. Thickness is 3/16 in. Edges are left square.")
-    assert read_request(prompt).unchecked == []
-    assert passes(prompt, spacer(4.76))
-    assert not passes(prompt, spacer(9.5))
+INCH_SPACER = ("Spacer washer for a lawnmower wheel. The outside diameter is 1 inch and the "
+               "bore is 0.41 in. Thickness is 3/16 in. Edges are left square.")
+
+
+def test_an_inch_abbreviation_ends_its_sentence() -> None:
+    assert read_request(INCH_SPACER).unchecked == []
 
 
 def channel(lying: bool) -> str:
     body = ("difference() { cube([120, 30, 20]); translate([-1, 3, 3]) cube([122, 24, 20]); }")
     return f"rotate([90, 0, 0]) {body}" if lying else body
-
-
-def test_every_size_of_an_overall_list_is_overall(passes) -> None:
-    prompt = ("A U-channel that guides a rail. Overall it measures 12 cm long (X), 3 cm wide "
-              "(Y) and 2 cm tall (Z), with the open side facing up. The base and both side "
-              "walls are 3 mm thick.")
-    assert passes(prompt, channel(lying=False))
-    assert not passes(prompt, channel(lying=True))
 
 
 def l_bracket(thick: float, gusset: bool = False) -> str:
@@ -79,16 +71,14 @@ def l_bracket(thick: float, gusset: bool = False) -> str:
             f"cylinder(d = 4.5, h = {thick} + 2, $fn = 20); }}")
 
 
-def test_the_thickness_of_a_plain_l_bracket_shows_in_its_volume(passes) -> None:
-    prompt = "L bracket 3mm thick with 2 holes each leg (M4), legs 40mm, 20mm wide"
-    assert "volume" in read_request(prompt).spec
-    assert passes(prompt, l_bracket(3))
-    assert not passes(prompt, l_bracket(6))
-    assert not passes(prompt, l_bracket(1.5))
+L_BRACKET = "L bracket 3mm thick with 2 holes each leg (M4), legs 40mm, 20mm wide"
+L_BRACKET_GUSSET = "L bracket 3mm thick with a gusset, legs 40mm, 20mm wide"
+
+
+def test_the_thickness_of_a_plain_l_bracket_shows_in_its_volume() -> None:
+    assert "volume" in read_request(L_BRACKET).spec
     # a gusset adds an amount not stated: the thickness is left unchecked, and named
-    prompt = "L bracket 3mm thick with a gusset, legs 40mm, 20mm wide"
-    assert "'3 mm thick' (material thickness)" in read_request(prompt).unchecked
-    assert passes(prompt, l_bracket(3, gusset=True))
+    assert "'3 mm thick' (material thickness)" in read_request(L_BRACKET_GUSSET).unchecked
 
 
 def test_legs_given_along_axes_pin_the_extents() -> None:
@@ -101,6 +91,13 @@ def test_legs_given_along_axes_pin_the_extents() -> None:
     assert xlo <= 60 <= xhi and zlo <= 50 <= zhi and not zlo <= 70 <= zhi
 
 
+def test_round_profiles_are_read_only_from_a_plain_outside_size() -> None:
+    # a nominal pipe size and no OD: which size the clip wraps is not guessed
+    assert "profiles" not in read_request("saddle clamp for 3/4 inch pipe, 20mm wide").spec
+    # a barbed end is no plain round section
+    assert "profiles" not in read_request("barbed hose adapter 20 to 15mm").spec
+
+
 def clip(channel: float, screw_hole: bool = False) -> str:
     r = channel / 2 + 2
     screw = f"translate([{r} + 7, 5, -1]) cylinder(d = 3.3, h = 5, $fn = 20);" \
@@ -111,34 +108,11 @@ def clip(channel: float, screw_hole: bool = False) -> str:
             f"$fn = 64);\n  translate([-3, -1, {r}]) cube([6, 12, {r} + 1]); {screw} }}")
 
 
-def test_a_screw_tab_has_a_hole_for_its_screw(passes) -> None:
-    prompt = "snap in cable clip for an 8mm cable with a screw tab (M3), about 10mm wide"
-    assert passes(prompt, clip(8.4, screw_hole=True))
-    assert not passes(prompt, clip(8.4))
-
-
-def test_a_clip_wraps_the_size_it_holds(passes) -> None:
-    prompt = "snap in cable clip for an 8mm cable with a screw tab, about 10mm wide"
-    assert passes(prompt, clip(8.4))
-    assert not passes(prompt, clip(16))
-    # a nominal pipe size and no OD: which size the clip wraps is not guessed
-    assert "profiles" not in read_request("saddle clamp for 3/4 inch pipe, 20mm wide").spec
-
-
 def reducer(big: float, small: float) -> str:
     return (f"difference() {{ union() {{ cylinder(d = {big}, h = 25, $fn = 64); "
             f"translate([0, 0, 25]) cylinder(d1 = {big}, d2 = {small}, h = 8, $fn = 64); "
             f"translate([0, 0, 33]) cylinder(d = {small}, h = 25, $fn = 64); }}\n"
             f"  translate([0, 0, -1]) cylinder(d = 8, h = 60, $fn = 32); }}")
-
-
-def test_an_adapter_from_one_size_to_another_has_both_ends(passes) -> None:
-    prompt = ("hose adapter 20 to 15mm - the two ends go inside the hoses, ~25mm long each, "
-              "hole all the way through")
-    assert passes(prompt, reducer(20, 15))
-    assert not passes(prompt, reducer(20, 10))
-    assert not passes(prompt, reducer(26, 15))
-    assert "profiles" not in read_request("barbed hose adapter 20 to 15mm").spec
 
 
 def hook(reach: float) -> str:
@@ -148,21 +122,9 @@ def hook(reach: float) -> str:
             f"cylinder(d = 4.4, h = 10, $fn = 20); }}")
 
 
-def test_how_far_a_part_reaches_from_the_wall_is_an_extent(passes) -> None:
-    prompt = ("wall hook with two screw holes for 4mm screws. back plate 30 wide x 70 tall, "
-              "hook sticks out 40mm from the wall")
-    assert passes(prompt, hook(40))
-    assert not passes(prompt, hook(25))
-
-
-def test_a_torus_shows_its_round_cord(passes) -> None:
-    prompt = ("This is an O-ring. It is a torus: the cord is 5 mm in diameter. The ring lies "
-              "flat. Its outside diameter comes to 45 mm and its inside diameter to 35 mm.")
-    torus = "rotate_extrude($fn = 64) translate([20, 0]) circle(d = 5, $fn = 24);"
-    washer = ("difference() { cylinder(d = 45, h = 5, $fn = 64); "
-              "translate([0, 0, -1]) cylinder(d = 35, h = 7, $fn = 64); }")
-    assert passes(prompt, torus)
-    assert not passes(prompt, washer)
+TORUS = "rotate_extrude($fn = 64) translate([20, 0]) circle(d = 5, $fn = 24);"
+WASHER = ("difference() { cylinder(d = 45, h = 5, $fn = 64); "
+          "translate([0, 0, -1]) cylinder(d = 35, h = 7, $fn = 64); }")
 
 
 def lid(lip: float) -> str:
@@ -171,9 +133,43 @@ def lid(lip: float) -> str:
             f"translate([0, 0, -1]) cylinder(d = {lip} - 4, h = 9, $fn = 64); }} }}")
 
 
-def test_the_wall_of_a_ring_is_its_own(passes) -> None:
-    prompt = ("Push-on lid for a jar. The lid top is a disc 80 mm in diameter and 3 mm thick. "
-              "Under it, a locating lip ring 74 mm outside diameter with a 2 mm wall hangs 8 mm "
-              "below the disc.")
-    assert passes(prompt, lid(74))
-    assert not passes(prompt, lid(60))
+# (prompt, the right part, wrong parts): each case is named for the reading rule it tests
+TOLD_APART = [
+    pytest.param(PI_PLATE, plate_with_holes(4), [plate_with_holes(3)],
+                 id="a-count-written-before-a-screw-size-counts-the-holes"),
+    pytest.param(INCH_SPACER, spacer(4.76), [spacer(9.5)],
+                 id="an-inch-abbreviation-ends-its-sentence"),
+    pytest.param("A U-channel that guides a rail. Overall it measures 12 cm long (X), 3 cm wide "
+                 "(Y) and 2 cm tall (Z), with the open side facing up. The base and both side "
+                 "walls are 3 mm thick.", channel(lying=False), [channel(lying=True)],
+                 id="every-size-of-an-overall-list-is-overall"),
+    pytest.param(L_BRACKET, l_bracket(3), [l_bracket(6), l_bracket(1.5)],
+                 id="the-thickness-of-a-plain-l-bracket-shows-in-its-volume"),
+    pytest.param(L_BRACKET_GUSSET, l_bracket(3, gusset=True), [],
+                 id="a-gusset-leaves-the-thickness-unchecked"),
+    pytest.param("snap in cable clip for an 8mm cable with a screw tab (M3), about 10mm wide",
+                 clip(8.4, screw_hole=True), [clip(8.4)],
+                 id="a-screw-tab-has-a-hole-for-its-screw"),
+    pytest.param("snap in cable clip for an 8mm cable with a screw tab, about 10mm wide",
+                 clip(8.4), [clip(16)], id="a-clip-wraps-the-size-it-holds"),
+    pytest.param("hose adapter 20 to 15mm - the two ends go inside the hoses, ~25mm long each, "
+                 "hole all the way through", reducer(20, 15), [reducer(20, 10), reducer(26, 15)],
+                 id="an-adapter-from-one-size-to-another-has-both-ends"),
+    pytest.param("wall hook with two screw holes for 4mm screws. back plate 30 wide x 70 tall, "
+                 "hook sticks out 40mm from the wall", hook(40), [hook(25)],
+                 id="how-far-a-part-reaches-from-the-wall-is-an-extent"),
+    pytest.param("This is an O-ring. It is a torus: the cord is 5 mm in diameter. The ring lies "
+                 "flat. Its outside diameter comes to 45 mm and its inside diameter to 35 mm.",
+                 TORUS, [WASHER], id="a-torus-shows-its-round-cord"),
+    pytest.param("Push-on lid for a jar. The lid top is a disc 80 mm in diameter and 3 mm thick. "
+                 "Under it, a locating lip ring 74 mm outside diameter with a 2 mm wall hangs 8 "
+                 "mm below the disc.", lid(74), [lid(60)], id="the-wall-of-a-ring-is-its-own"),
+]
+
+
+@pytest.mark.parametrize(("prompt", "right", "wrong"), TOLD_APART)
+def test_the_right_part_passes_and_each_wrong_one_fails(
+        passes, prompt: str, right: str, wrong: list[str]) -> None:
+    assert passes(prompt, right)
+    for program in wrong:
+        assert not passes(prompt, program), program

@@ -34,16 +34,9 @@ pytest.importorskip("textual_image")
 
 from textual.pilot import Pilot  # noqa: E402
 
+from tui import widgets  # noqa: E402
 from tui.app import ScadAgentApp  # noqa: E402
 from tui.cli import app as tui_cli  # noqa: E402
-from tui.widgets import (  # noqa: E402
-    ChecksTable,
-    Conversation,
-    PartPreview,
-    PathDialog,
-    ProgramView,
-    TurnProgress,
-)
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (140, 44)
@@ -101,28 +94,28 @@ def test_turn_follow_up_undo_and_redo(tmp_path: Path) -> None:
 
     async def script(pilot: Pilot) -> None:
         await send(pilot, PROMPT)
-        log = app.query_one(Conversation).lines_text()
+        log = app.query_one(widgets.Conversation).lines_text()
         assert f"you {PROMPT}" in log and "attempt 1 of 4" in log and "part OK" in log
-        assert app.query_one(ProgramView).program == PLATE
-        rows = app.query_one(ChecksTable).rows_text()
+        assert app.query_one(widgets.ProgramView).program == PLATE
+        rows = app.query_one(widgets.ChecksTable).rows_text()
         verdicts = {r[0]: r[1] for r in rows}
         assert verdicts == {"watertight": "pass", "genus": "pass", "bodies": "pass",
                             "size": "pass", "holes": "pass", "kind": "pass"}
         assert ["size", "pass", "60 x 40 x 5"] in [r[:3] for r in rows]
-        assert app.query_one(PartPreview).has_image
-        assert app.query_one(PartPreview).caption == "60.0 x 40.0 x 5.0 mm"
+        assert app.query_one(widgets.PartPreview).has_image
+        assert app.query_one(widgets.PartPreview).caption == "60.0 x 40.0 x 5.0 mm"
         assert saved_turns(app.session)[0]["status"] == "ok"
 
         await send(pilot, "make it twice as thick")
-        assert app.query_one(ProgramView).program == TALL_PLATE
+        assert app.query_one(widgets.ProgramView).program == TALL_PLATE
         assert app.session.current.index == 2
-        assert app.query_one(PartPreview).caption == "60.0 x 40.0 x 10.0 mm"
+        assert app.query_one(widgets.PartPreview).caption == "60.0 x 40.0 x 10.0 mm"
 
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert app.query_one(ProgramView).program == PLATE
-        assert app.query_one(PartPreview).caption == "60.0 x 40.0 x 5.0 mm"
-        assert "undone: back to turn 1" in app.query_one(Conversation).lines_text()
+        assert app.query_one(widgets.ProgramView).program == PLATE
+        assert app.query_one(widgets.PartPreview).caption == "60.0 x 40.0 x 5.0 mm"
+        assert "undone: back to turn 1" in app.query_one(widgets.Conversation).lines_text()
         assert saved_turns(app.session)[1]["undone"] is True
 
         # redo re-sends the last prompt, on top of the part it was meant to change
@@ -131,7 +124,7 @@ def test_turn_follow_up_undo_and_redo(tmp_path: Path) -> None:
         # (by the model or by a direct edit of the one value: either way, of turn 1's part)
         assert [t.text for t in app.session.turns] == [
             PROMPT, "make it twice as thick", "make it twice as thick"]
-        assert app.query_one(ProgramView).program == TALL_PLATE
+        assert app.query_one(widgets.ProgramView).program == TALL_PLATE
         assert [t.index for t in app.session.history()] == [1, 3]
 
     run(app, script)
@@ -143,7 +136,7 @@ def test_export_stl_3mf_scad(tmp_path: Path) -> None:
     async def export(pilot: Pilot, target: str) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, PathDialog)
+        assert isinstance(app.screen, widgets.PathDialog)
         app.screen.query_one("#path-input").value = target
         await pilot.press("enter")
         await pilot.pause()
@@ -174,11 +167,11 @@ def test_markup_in_model_text_and_diagnostics_is_shown_escaped(tmp_path: Path) -
 
     async def script(pilot: Pilot) -> None:
         await send(pilot, PROMPT)
-        log = app.query_one(Conversation).lines_text()
+        log = app.query_one(widgets.Conversation).lines_text()
         assert chatty in log  # the reply, verbatim
         assert "[/bold] boom [b]" in log  # OpenSCAD's assertion message, verbatim
         assert "part OK after 2 repairs" in log
-        assert app.query_one(ProgramView).program == PLATE
+        assert app.query_one(widgets.ProgramView).program == PLATE
 
     run(app, script)
 
@@ -225,8 +218,8 @@ def test_open_a_saved_session_and_switch_the_backend(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert app.session.path == saved.path
-        assert f"you {PROMPT}" in app.query_one(Conversation).lines_text()
-        assert app.query_one(ProgramView).program == PLATE
+        assert f"you {PROMPT}" in app.query_one(widgets.Conversation).lines_text()
+        assert app.query_one(widgets.ProgramView).program == PLATE
 
         await pilot.press("ctrl+b")
         await pilot.pause()
@@ -236,14 +229,14 @@ def test_open_a_saved_session_and_switch_the_backend(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.sub_title == "scripted: replies.jsonl"
         await send(pilot, "make it twice as thick")
-        assert app.query_one(ProgramView).program == TALL_PLATE
+        assert app.query_one(widgets.ProgramView).program == TALL_PLATE
         assert [t.index for t in Session.load(saved.path).history()] == [1, 2]
 
     run(app, script)
 
 
 def status(app: ScadAgentApp) -> str:
-    return app.query_one(TurnProgress).status_text
+    return app.query_one(widgets.TurnProgress).status_text
 
 
 def test_splash_while_the_model_loads_then_a_waiting_request_is_sent(tmp_path: Path) -> None:
@@ -263,14 +256,14 @@ def test_splash_while_the_model_loads_then_a_waiting_request_is_sent(tmp_path: P
         assert status(app) == "loading the model (scad-tiny, 11 MB)..."
         assert app.sub_title == "loading scad-tiny, 11 MB"
         assert "loading the model (scad-tiny, 11 MB)..." in \
-            app.query_one(Conversation).lines_text()
+            app.query_one(widgets.Conversation).lines_text()
         prompt = app.query_one("#prompt")
         prompt.value = PROMPT
         await pilot.press("enter")
         await pilot.pause()
         # kept, not lost and not sent: the model is not there yet
         assert prompt.value == "" and app.pending == PROMPT
-        assert "then sending: " + PROMPT in app.query_one(Conversation).lines_text()
+        assert "then sending: " + PROMPT in app.query_one(widgets.Conversation).lines_text()
         assert session.backend is None and session.turns == []
         prompt.value = "a second request"
         await pilot.press("enter")
@@ -283,9 +276,9 @@ def test_splash_while_the_model_loads_then_a_waiting_request_is_sent(tmp_path: P
         assert app.loading is None and app.sub_title == "scripted"
         assert [t.text for t in session.turns] == [PROMPT]
         assert "part OK" in status(app)
-        log = app.query_one(Conversation).lines_text()
+        log = app.query_one(widgets.Conversation).lines_text()
         assert f"you {PROMPT}" in log and "part OK after 0 repairs" in log
-        assert app.query_one(ProgramView).program == PLATE
+        assert app.query_one(widgets.ProgramView).program == PLATE
 
     run(app, script)
 
@@ -310,7 +303,7 @@ def test_a_model_that_fails_to_load_says_why_in_one_line(tmp_path: Path) -> None
         await settle(pilot)
         assert status(app).startswith("the model did not load: cannot read scripted replies")
         assert str(missing) in status(app) and "\n" not in status(app)
-        log = app.query_one(Conversation).lines_text().splitlines()
+        log = app.query_one(widgets.Conversation).lines_text().splitlines()
         assert sum(line.startswith("  x the model did not load") for line in log) == 1
         assert "ctrl+q quits" in log[-2]
         # the waiting request is back in the prompt, unsent; the app still answers keys
@@ -332,7 +325,7 @@ def test_a_long_turn_shows_a_line_per_candidate_and_per_repair(tmp_path: Path) -
 
     async def script(pilot: Pilot) -> None:
         await send(pilot, PROMPT)
-        log = app.query_one(Conversation).lines_text().splitlines()
+        log = app.query_one(widgets.Conversation).lines_text().splitlines()
         turn = log[log.index(f"you {PROMPT}") + 1:]
         assert turn[0] == "  - attempt 1 of 3: asking the model (3 samples)"
         first = turn[1:turn.index("  - repairing the program from attempt 1")]
@@ -364,12 +357,12 @@ def test_a_part_that_cannot_reach_out_is_said_in_one_line(tmp_path: Path) -> Non
     async def script(pilot: Pilot) -> None:
         await send(pilot, PROMPT)
         assert session.publish_error and str(blocked) in session.publish_error
-        log = app.query_one(Conversation).lines_text().splitlines()
+        log = app.query_one(widgets.Conversation).lines_text().splitlines()
         errors = [line for line in log if line.startswith("  x error: cannot copy the part")]
         assert len(errors) == 1
         assert status(app) == f"error: {session.publish_error}"
         # the part itself is there: shown, and kept in the session folder
-        assert app.query_one(ProgramView).program == PLATE
+        assert app.query_one(widgets.ProgramView).program == PLATE
         assert (session.directory / "turn-1" / "part.stl").is_file()
 
     run(app, script)

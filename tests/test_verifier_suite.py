@@ -70,3 +70,13 @@ def test_suite_format_errors_are_clear(tmp_path: Path) -> None:
                    "      program: cube(2);\n")
     with pytest.raises(VerifierSuiteError, match="no top-level assignment 'size'"):
         load_cases([bad])
+
+
+def test_the_command_line_says_what_is_wrong(capsys: pytest.CaptureFixture[str]) -> None:
+    from evals.verifier import main
+
+    assert main(["run", "--help"]) == 0
+    assert "usage:" in capsys.readouterr().out
+    assert main(["run", "no-such-suite.yaml"]) == 2
+    assert "not a suite file: no-such-suite.yaml" in capsys.readouterr().err
+    assert main(["grade"]) == 2

@@ -37,6 +37,7 @@ from agent.backends.base import (
     OutOfTime,
     Reply,
     empty_usage,
+    usage_of,
 )
 from agent.backends.common import config_from, program_grammar, sampling_plan, unfence
 from tools.errors import ScadAgentError, require
@@ -345,8 +346,7 @@ class HFBackend:
             replies.append(Reply(text, reason, processor is not None,
                                  prompt_tokens=prompt_len if index == 0 else 0,
                                  completion_tokens=len(new)))
-        self.last_usage = {"prompt_tokens": prompt_len,
-                           "completion_tokens": sum(r.completion_tokens for r in replies)}
+        self.last_usage = usage_of(replies)
         return plan.fill(replies, n)
 
     def _room(self, prompt_len: int, max_tokens: int) -> int:

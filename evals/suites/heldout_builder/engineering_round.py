@@ -5,6 +5,16 @@ from .part import FN, Part, hole, metric
 
 P = "engineering"
 
+
+def stepped(name: str, first: tuple[float, float], second: tuple[float, float],
+            bore: tuple[float, float]) -> str:
+    """Two coaxial cylinders (diameter, height) standing on z = 0, bored from below."""
+    return (f"// {name}\n" + FN + "difference() {\n"
+            f"  union() {{ cylinder(d = {first[0]}, h = {first[1]}); "
+            f"cylinder(d = {second[0]}, h = {second[1]}); }}\n"
+            f"  translate([0, 0, -1]) cylinder(d = {bore[0]}, h = {bore[1]});\n}}\n")
+
+
 PARTS = [
     Part(
         "eng-hub-flange-six-bolts", P,
@@ -22,8 +32,7 @@ PARTS = [
         "Replacement bushing for a wheel axle. 1. The sleeve has an outside diameter of 16 mm "
         "and the whole part is 20 mm long. 2. The bore is 10 mm. 3. At one end there is a "
         "collar 22 mm across and 3 mm thick (part of the 20 mm length).",
-        "// bushing\n" + FN + "difference() {\n  union() { cylinder(d = 16, h = 20); "
-        "cylinder(d = 22, h = 3); }\n  translate([0, 0, -1]) cylinder(d = 10, h = 22);\n}\n",
+        stepped("bushing", (16, 20), (22, 3), bore=(10, 22)),
         size=(22, 22, 20), holes=(hole(10, 1),), genus=1, volume=True,
         kind=("bushing", "spacer")),
     Part(
@@ -62,8 +71,7 @@ PARTS = [
         "15 mm tall. 2. On top sits a smaller cylinder 20 mm in diameter and 5 mm tall, "
         "making the knob 20 mm tall. 3. From the bottom, a blind hole 6 mm in diameter and 12 "
         "mm deep takes the shaft; it does not come out at the top.",
-        "// knob\n" + FN + "difference() {\n  union() { cylinder(d = 30, h = 15); "
-        "cylinder(d = 20, h = 20); }\n  translate([0, 0, -1]) cylinder(d = 6, h = 13);\n}\n",
+        stepped("knob", (30, 15), (20, 20), bore=(6, 13)),
         size=(30, 30, 20), holes=(hole(6, 1),), genus=0, kind=("knob", "knob")),
     Part(
         "eng-pipe-cap-vented", P,
@@ -113,8 +121,7 @@ PARTS = [
         "Reducer between two hoses. 1. It is a tube 40 mm long. 2. The first 20 mm have an "
         "outside diameter of 25 mm, the other 20 mm an outside diameter of 19 mm. 3. A 15 mm "
         "bore runs straight through the whole length.",
-        "// reducer\n" + FN + "difference() {\n  union() { cylinder(d = 25, h = 20); "
-        "cylinder(d = 19, h = 40); }\n  translate([0, 0, -1]) cylinder(d = 15, h = 42);\n}\n",
+        stepped("reducer", (25, 20), (19, 40), bore=(15, 42)),
         size=(40, 25, 25), holes=(hole(15, 1),), genus=1, volume=True,
         kind=("reducer", "adapter")),
     Part(
