@@ -80,3 +80,17 @@ def test_a_second_row_adds_as_many_holes_as_a_row() -> None:
     assert any("new row" in note for note in unknown.unchecked)
     assert check_spec({"genus": edit("add a second row of holes")["genus"]},
                       part((60.0, 40.0, 5.0), genus=8)).passed
+
+
+def test_across_corners_sizes_the_hexagon_not_its_corners() -> None:
+    spec = infer_spec("hex bar 30mm across corners 50 long, standing upright")
+    assert accepts(spec, (30.0, 26.0, 50.0))
+    assert not accepts(spec, (34.6, 30.0, 50.0))  # 30 across flats
+
+
+def test_how_far_a_knob_sticks_out_is_its_height() -> None:
+    expectations = read_request("replacement knob for a dresser drawer. round, 32mm dia, "
+                                "sticks out 24mm, with a blind hole in the back, 12mm deep")
+    assert accepts(expectations.spec, (32.0, 32.0, 24.0))
+    assert not accepts(expectations.spec, (32.0, 32.0, 36.0))
+    assert not any("24 mm" in note for note in expectations.unchecked)

@@ -58,8 +58,9 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
         last += 2
     # before the noun: "a 5 mm hole", "a 60 x 40 mm plate", "two 10 mm thick fins"
     for m in in_sentence:
-        if m.noun in ("it", "them"):
-            continue  # "12 mm dia through it": a pronoun is never sized in front
+        if m.noun in ("it", "them") or (m.role == "surface" and m.pos > 0 and
+                                        toks[m.pos - 1].text == "across"):
+            continue  # "12 mm dia through it", "30 mm across corners": not sized in front
         if m.role == "surface" and (m.pos + 1 < len(toks) and kind_at(toks, m.pos + 1)):
             continue  # "a 3 mm thick corner plate": corner names the plate
         if m.role == "surface" and not (
@@ -89,7 +90,7 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
                     key=lambda m: -m.pos)
     if not before and base is not None and q.role in (
             "pair", "triple", "length", "width", "height", "thick", "diameter", "od", "flats",
-            "corners", "across", "side", "radius", "id", "wall"):
+            "corners", "across", "side", "radius", "id", "wall", "rise"):
         base.sizes.append(q)  # "Key tag. 50 x 25 x 3 mm, rounded corners, ..."
         return
     for prepositions in (False, True):

@@ -279,9 +279,9 @@ def find_quantities(sentence: Sentence) -> list[Quantity]:
             continue
         if role is None:
             role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
-        if role == "position" and k > 0 and (toks[k - 1].text in RISE_WORDS or (
+        if role in ("position", "size") and k > 0 and (toks[k - 1].text in RISE_WORDS or (
                 k > 1 and toks[k - 1].text == "out" and toks[k - 2].text in RISE_WORDS)):
-            role = "rise"  # "hangs 8 mm below the disc": how far it reaches
+            role = "rise"  # "hangs 8 mm below the disc", "sticks out 24 mm": how far it reaches
         elif _position_context(toks, k, end) and role in ("size", "hole_size", None):
             role = "position" if role not in ("angle",) else role
             if k > 0 and toks[k - 1].text in RISE_WORDS or (
