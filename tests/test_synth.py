@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 from agent.prompts import check_failures, system_message
 from finetune.data_cli import app
 from finetune.synth.families import FAMILIES
+from finetune.synth.family import Shape
 from finetune.synth.generate import SynthConfig, make_record, run
 from finetune.synth.records import create_record, edit_record
 from finetune.synth.repair import BREAKERS, repair_record
+from finetune.synth.scad import revolve
 from finetune.synth.verify import assistant_programs, compile_and_check, verify_record
 from finetune.synth.words import Words, article, fix_articles, fmt
 
@@ -319,6 +321,19 @@ def test_sorted_size_ranges_that_overlap_are_merged() -> None:
     assert size[0] == size[1] == size[2]
     plate = FAMILIES["plate"].spec(FAMILIES["plate"].defaults())["size"]
     assert plate == [[78.8, 81.2], [49.25, 50.75], [2.6, 3.4]]
+
+
+def test_revolve_writes_the_profile_a_line_of_points_at_a_time() -> None:
+    text = revolve("[1, 0], [5, 0]", "[5, 2], [1, 2]")
+    assert text == ("rotate_extrude()\n"
+                    "    polygon([[1, 0], [5, 0],\n"
+                    "             [5, 2], [1, 2]]);")
+
+
+def test_upright_shapes_are_as_wide_as_deep() -> None:
+    shape = Shape.upright(30.0, 8.0, genus=1, volume=100.0)
+    assert shape == Shape((30.0, 30.0, 8.0), genus=1, volume=100.0)
+    assert FAMILIES["pulley"].shape(FAMILIES["pulley"].defaults()).extents == (30.0, 30.0, 10.0)
 
 
 def test_words_helpers() -> None:

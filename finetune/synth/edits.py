@@ -58,6 +58,9 @@ ORDINALS = ("zeroth first second third fourth fifth sixth seventh eighth ninth t
             "twelfth").split()
 LENGTH = Dimension("length", "x", "long", "longer", "shorter", "length")
 WIDTH = Dimension("width", "y", "wide", "wider", "narrower", "width")
+# round parts lying flat (pulley, spool, ring) and parts standing up (standoff, hex prism)
+WIDTH_Z = Dimension("width", "z", "wide", "wider", "narrower", "width")
+LENGTH_Z = Dimension("length", "z", "long", "longer", "shorter", "length")
 
 
 def round_half(value: float) -> float:
@@ -238,9 +241,8 @@ def restore(v: Values, dim: Dimension, earlier: float, w: Words, *, original: bo
 
 def bigger_holes(v: Values, w: Words, noun: str = "holes") -> Edit | None:
     """'make the holes bigger' (next screw up) or 'use M5 holes' / '6 mm holes'."""
-    screw = v.get("screw")
     return _other_holes(
-        v, w, screw and bigger_screw(screw),
+        v, w, bigger_screw,
         lambda new: [f"make the {noun} bigger", f"bigger {noun} please",
                      f"use {new} {noun} instead", f"change the {noun} to {new}",
                      f"make the {noun} fit {new} screws", f"{new} {noun} instead",
@@ -253,9 +255,8 @@ def bigger_holes(v: Values, w: Words, noun: str = "holes") -> Edit | None:
 
 def smaller_holes(v: Values, w: Words, noun: str = "holes") -> Edit | None:
     """'smaller holes' (next screw down) or an exact smaller diameter."""
-    screw = v.get("screw")
     return _other_holes(
-        v, w, screw and smaller_screw(screw),
+        v, w, smaller_screw,
         lambda new: [f"make the {noun} smaller", f"smaller {noun} please",
                      f"use {new} {noun} instead", f"the {noun} should fit {new} screws",
                      f"switch the {noun} to {new}"],
@@ -265,12 +266,13 @@ def smaller_holes(v: Values, w: Words, noun: str = "holes") -> Edit | None:
                    f"reduce the hole diameter to {w.mm(d)}"])
 
 
-def _other_holes(v: Values, w: Words, screw: str | None,
+def _other_holes(v: Values, w: Words, next_screw: Callable[[str], str | None],
                  for_screw: Callable[[str], list[str]], steps: Sequence[float],
                  for_diameter: Callable[[float], list[str]]) -> Edit | None:
-    """Holes for the next screw size `screw` (half the time, where there is one) or an exact
-    diameter one of `steps` away; None where that would be under 1.5 mm. The requests are
-    worded only once the new size is drawn: the wording draws from `w` too."""
+    """Holes for the screw size `next_screw` gives (half the time, where there is one) or an
+    exact diameter one of `steps` away; None where that would be under 1.5 mm. The requests
+    are worded only once the new size is drawn: the wording draws from `w` too."""
+    screw = v.get("screw") and next_screw(v["screw"])
     out = dict(v)
     if screw and w.chance(0.5):
         out["screw"], out["hole_d"] = screw, CLEARANCE[screw]

@@ -31,6 +31,12 @@ class Shape:
     # explicit [lo, hi] per axis where the extent is not one number (gear tips, clip gaps)
     ranges: tuple[tuple[float, float], tuple[float, float], tuple[float, float]] | None = None
 
+    @classmethod
+    def upright(cls, across: float, height: float, **kw: Any) -> Shape:
+        """A part as wide as it is deep (round, hexagonal or square in plan): `across` along
+        x and y, `height` along z."""
+        return cls((across, across, height), **kw)
+
 
 @dataclass
 class Part:

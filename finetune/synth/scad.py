@@ -12,8 +12,9 @@ so they pass both faces. The small model learns one consistent style far faster 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from finetune.synth.words import fmt
 from tools.scad_text import string_literal
@@ -102,10 +103,23 @@ def render(title: str, params: Sequence[Param], body: str, fn: int | None = 48) 
     return "\n".join(lines) + "\n"
 
 
+def revolve(*lines: str) -> str:
+    """A closed profile turned about Z (its x is the radius). `lines` hold the polygon's
+    points, a few to a line, as the program shows them."""
+    return "rotate_extrude()\n    polygon([" + ",\n             ".join(lines) + "]);"
+
+
 def indent(text: str, levels: int = 1) -> str:
     pad = INDENT * levels
     return "\n".join(pad + line if line else line for line in text.strip("\n").splitlines())
 
 
-def hole_comment(screw: str | None) -> str | None:
-    return f"{screw} clearance" if screw else None
+def as_params(v: Mapping[str, Any], *names: str) -> list[Param]:
+    """The named design values as parameters of the same names, without notes."""
+    return [Param(name, v[name]) for name in names]
+
+
+def hole_param(v: Mapping[str, Any]) -> Param:
+    """The screw-hole diameter, with the screw it clears as its note (none for a bare size)."""
+    screw = v["screw"]
+    return Param("hole_d", v["hole_d"], f"{screw} clearance" if screw else None)

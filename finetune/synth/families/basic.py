@@ -8,7 +8,7 @@ from random import Random
 from finetune.synth import edits
 from finetune.synth.edits import HEIGHT, LENGTH, WIDTH, Dimension
 from finetune.synth.family import Edit, Family, Shape, Values, step
-from finetune.synth.scad import Param
+from finetune.synth.scad import Param, as_params
 from finetune.synth.words import Clause, Words, fmt
 
 
@@ -111,8 +111,7 @@ class Block(Family):
             v["hole_d"] == 0 or v["hole_d"] < min(v["length"], v["width"]) - 4)
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("length", v["length"]), Param("width", v["width"]),
-              Param("height", v["height"])]
+        ps = as_params(v, "length", "width", "height")
         if v["corner_r"]:
             ps.append(Param("corner_r", v["corner_r"]))
         return ps + hole_and_wall_params(v)
@@ -242,7 +241,7 @@ class Cylinder(Family):
         return v["hole_d"] == 0 or v["hole_d"] <= v["diameter"] - 3
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("diameter", v["diameter"]), Param("height", v["height"]),
+        return [*as_params(v, "diameter", "height"),
                 *hole_and_wall_params(v)]
 
     def body(self, v: Values) -> str:
@@ -269,7 +268,7 @@ class Cylinder(Family):
         volume = area * v["height"]
         if v["wall"]:
             volume -= polygon_area(d - 2 * v["wall"], n) * (v["height"] - v["wall"])
-        return Shape((d, d, v["height"]), genus=1 if v["hole_d"] else 0, volume=volume)
+        return Shape.upright(d, v["height"], genus=1 if v["hole_d"] else 0, volume=volume)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         d, h = v["diameter"], v["height"]
@@ -352,8 +351,8 @@ class Sphere(Family):
     def shape(self, v: Values) -> Shape:
         d = v["diameter"]
         # the 48-segment sphere is a little smaller than the true one
-        return Shape((d, d, d * 0.998), genus=0, volume=math.pi / 6 * d**3 * 0.985,
-                     volume_tol=0.05)
+        return Shape.upright(d, d * 0.998, genus=0, volume=math.pi / 6 * d**3 * 0.985,
+                             volume_tol=0.05)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         noun = w.pick(["sphere", "sphere", "ball", "solid sphere", "round ball", "solid ball"])

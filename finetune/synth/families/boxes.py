@@ -8,7 +8,7 @@ from finetune.synth import edits
 from finetune.synth.edits import HEIGHT, LENGTH, WIDTH
 from finetune.synth.families.basic import size_clause
 from finetune.synth.family import Edit, Family, Shape, Values, step
-from finetune.synth.scad import Param
+from finetune.synth.scad import Param, as_params
 from finetune.synth.words import Clause, Words
 
 BOX_CUT = (
@@ -76,8 +76,7 @@ class OpenBox(Family):
             "bottom"] + 3
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"]), Param("width", v["width"]),
-                Param("height", v["height"]), Param("wall", v["wall"]),
+        return [*as_params(v, "length", "width", "height", "wall"),
                 Param("bottom", v["bottom"], "floor thickness")]
 
     def body(self, v: Values) -> str:
@@ -129,8 +128,7 @@ class Enclosure(Family):
         return min(v["length"], v["width"]) >= 4 * v["wall"] + 10 and v["height"] >= 10
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"]), Param("width", v["width"]),
-                Param("height", v["height"]), Param("wall", v["wall"]),
+        return [*as_params(v, "length", "width", "height", "wall"),
                 Param("lip", 3, "lid lip depth"), Param("fit", 0.3, "lid clearance"),
                 Param("gap", 10, "lid is printed beside the box")]
 

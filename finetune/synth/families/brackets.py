@@ -9,7 +9,7 @@ from finetune.synth.edits import HEIGHT, LENGTH, Dimension
 from finetune.synth.families.basic import polygon_area
 from finetune.synth.families.flat import HOLE_NOUNS, hole_size_words, holes_np, sample_hole
 from finetune.synth.family import Edit, Family, Shape, Values, step
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param
 from finetune.synth.words import Clause, Words, fmt
 
 LEG_THICKNESS = Dimension("thickness", None, "thick", "thicker", "thinner", "thickness")
@@ -64,13 +64,13 @@ class LBracket(Family):
     def params(self, v: Values) -> list[Param]:
         ps = [Param("length", v["length"], "base leg"),
               Param("height", v["height"], "upright leg"),
-              Param("width", v["width"]), Param("thickness", v["thickness"])]
+              *as_params(v, "width", "thickness")]
         # a leg without holes has no count at all: `for (i = [1 : 0])` would run backwards
         if v["base_holes"]:
             ps.append(Param("base_holes", v["base_holes"]))
         if v["wall_holes"]:
             ps.append(Param("wall_holes", v["wall_holes"]))
-        return ps + [Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+        return ps + [hole_param(v)]
 
     def body(self, v: Values) -> str:
         lines = ["difference() {", "    union() {",

@@ -12,7 +12,7 @@ from finetune.synth.families.basic import polygon_area
 from finetune.synth.families.boxes import wall_clause
 from finetune.synth.families.flat import holes_np, sample_hole
 from finetune.synth.family import Edit, Family, Shape, Values, step
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param
 from finetune.synth.words import Clause, Words
 
 COS30 = math.cos(math.radians(30))
@@ -42,7 +42,7 @@ class PencilCup(Family):
     def params(self, v: Values) -> list[Param]:
         size = Param("flats", v["size"], "across the flats") if v["hex"] else \
             Param("diameter", v["size"])
-        return [size, Param("height", v["height"]), Param("wall", v["wall"]),
+        return [size, *as_params(v, "height", "wall"),
                 Param("bottom", v["bottom"], "floor thickness")]
 
     def body(self, v: Values) -> str:
@@ -65,7 +65,7 @@ class PencilCup(Family):
             vol = polygon_area(outer, 6) * H - polygon_area(inner, 6) * (H - b)
             return Shape((outer, S, H), genus=0, volume=vol, volume_tol=0.02)
         vol = polygon_area(S, 64) * H - polygon_area(S - 2 * t, 64) * (H - b)
-        return Shape((S, S, H), genus=0, volume=vol, volume_tol=0.02)
+        return Shape.upright(S, H, genus=0, volume=vol, volume_tol=0.02)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         s = w.mm(v["size"])
@@ -119,9 +119,8 @@ class PartsTray(Family):
         return v["cols"] * v["rows"] >= 2 and min(self.cell(v)) >= 12
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"]), Param("width", v["width"]),
-                Param("height", v["height"]), Param("wall", v["wall"]),
-                Param("floor", v["floor"]), Param("cols", v["cols"], "compartments along X"),
+        return [*as_params(v, "length", "width", "height", "wall", "floor"),
+                Param("cols", v["cols"], "compartments along X"),
                 Param("rows", v["rows"], "compartments along Y")]
 
     def body(self, v: Values) -> str:
@@ -196,9 +195,9 @@ class SpoolHolder(Family):
 
     def params(self, v: Values) -> list[Param]:
         return [Param("width", v["width"]), Param("height", v["height"], "wall plate"),
-                Param("thickness", v["thickness"]), Param("arm_d", v["arm_d"]),
+                *as_params(v, "thickness", "arm_d"),
                 Param("arm", v["arm"], "arm length"), Param("lip", v["lip"], "end stop"),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+                hole_param(v)]
 
     def body(self, v: Values) -> str:
         return ("difference() {\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from random import Random
 
 from finetune.synth import edits
-from finetune.synth.edits import HEIGHT, Dimension
+from finetune.synth.edits import HEIGHT, WIDTH_Z, Dimension
 from finetune.synth.families.basic import polygon_area
 from finetune.synth.families.boxes import shell_wall_clause
 from finetune.synth.families.flat import HOLE_NOUNS, hole_size_words, sample_hole
@@ -13,7 +13,7 @@ from finetune.synth.families.mech import bore_words
 from finetune.synth.families.round import height_clause
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.hardware import CLEARANCE
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param, revolve
 from finetune.synth.words import Clause, Words, fmt
 
 
@@ -43,7 +43,7 @@ class Handle(Family):
 
     def params(self, v: Values) -> list[Param]:
         return [Param("spacing", v["spacing"], "between the screw holes"),
-                Param("height", v["height"]), Param("grip_d", v["grip_d"]),
+                *as_params(v, "height", "grip_d"),
                 Param("pilot_d", v["pilot_d"], f"pilot hole for {v['screw']} screws"),
                 Param("hole_depth", v["hole_depth"])]
 
@@ -103,8 +103,8 @@ class EndCap(Family):
         return v["height"] >= v["top"] + 4
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("inner_d", v["inner_d"], "fits over the tube"), Param("wall", v["wall"]),
-                Param("height", v["height"]), Param("top", v["top"], "closed end thickness")]
+        return [Param("inner_d", v["inner_d"], "fits over the tube"),
+                *as_params(v, "wall", "height"), Param("top", v["top"], "closed end thickness")]
 
     def body(self, v: Values) -> str:
         return ("difference() {\n"
@@ -117,7 +117,7 @@ class EndCap(Family):
         n = self.fn or 64
         vol = polygon_area(od, n) * v["height"] - polygon_area(v["inner_d"], n) * (
             v["height"] - v["top"])
-        return Shape((od, od, v["height"]), genus=0, volume=vol, volume_tol=0.02)
+        return Shape.upright(od, v["height"], genus=0, volume=vol, volume_tol=0.02)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         d = w.mm(v["inner_d"], cm=False)
@@ -158,20 +158,18 @@ class PipeAdapter(Family):
     def params(self, v: Values) -> list[Param]:
         return [Param("d1", v["d1"], "outer diameter, big end"),
                 Param("d2", v["d2"], "outer diameter, small end"),
-                Param("len1", v["len1"]), Param("len2", v["len2"]),
+                *as_params(v, "len1", "len2"),
                 Param("taper", v["taper"], "length of the cone between"),
                 Param("wall", v["wall"])]
 
     def body(self, v: Values) -> str:
-        return ("top = len1 + taper + len2;\n"
-                "rotate_extrude()\n"
-                "    polygon([[d1 / 2 - wall, 0], [d1 / 2, 0], [d1 / 2, len1],\n"
-                "             [d2 / 2, len1 + taper], [d2 / 2, top], [d2 / 2 - wall, top],\n"
-                "             [d2 / 2 - wall, len1 + taper], [d1 / 2 - wall, len1]]);")
+        return "top = len1 + taper + len2;\n" + revolve(
+            "[d1 / 2 - wall, 0], [d1 / 2, 0], [d1 / 2, len1]",
+            "[d2 / 2, len1 + taper], [d2 / 2, top], [d2 / 2 - wall, top]",
+            "[d2 / 2 - wall, len1 + taper], [d1 / 2 - wall, len1]")
 
     def shape(self, v: Values) -> Shape:
-        d = v["d1"]
-        return Shape((d, d, v["len1"] + v["taper"] + v["len2"]), genus=1)
+        return Shape.upright(v["d1"], v["len1"] + v["taper"] + v["len2"], genus=1)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         a, b = w.mm(v["d1"]), w.mm(v["d2"])
@@ -218,10 +216,8 @@ class HingeLeaf(Family):
                 and v["length"] / (v["holes"] + 1) >= d + 2 and k - v["pin_d"] >= 2.5)
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"], "along the pin"), Param("width", v["width"]),
-                Param("thickness", v["thickness"]), Param("knuckle_d", v["knuckle_d"]),
-                Param("pin_d", v["pin_d"]), Param("holes", v["holes"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+        return [Param("length", v["length"], "along the pin"),
+                *as_params(v, "width", "thickness", "knuckle_d", "pin_d", "holes"), hole_param(v)]
 
     def body(self, v: Values) -> str:
         return ("difference() {\n"
@@ -293,20 +289,16 @@ class Spool(Family):
                 and v["width"] > 2 * v["flange_t"] + 3)
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("flange_d", v["flange_d"]), Param("core_d", v["core_d"]),
-                Param("width", v["width"], "overall"), Param("flange_t", v["flange_t"]),
-                Param("bore", v["bore"])]
+        return [*as_params(v, "flange_d", "core_d"),
+                Param("width", v["width"], "overall"), *as_params(v, "flange_t", "bore")]
 
     def body(self, v: Values) -> str:
-        return ("rotate_extrude()\n"
-                "    polygon([[bore / 2, 0], [flange_d / 2, 0], [flange_d / 2, flange_t],\n"
-                "             [core_d / 2, flange_t], [core_d / 2, width - flange_t],\n"
-                "             [flange_d / 2, width - flange_t], [flange_d / 2, width],"
-                " [bore / 2, width]]);")
+        return revolve("[bore / 2, 0], [flange_d / 2, 0], [flange_d / 2, flange_t]",
+                       "[core_d / 2, flange_t], [core_d / 2, width - flange_t]",
+                       "[flange_d / 2, width - flange_t], [flange_d / 2, width], [bore / 2, width]")
 
     def shape(self, v: Values) -> Shape:
-        fd = v["flange_d"]
-        return Shape((fd, fd, v["width"]), genus=1)
+        return Shape.upright(v["flange_d"], v["width"], genus=1)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         clauses = [Clause(adj=[f"{w.mm(v['flange_d'])} across", f"{w.mm(v['flange_d'])} in "
@@ -322,4 +314,4 @@ class Spool(Family):
             clauses.append(bore_words(w, v["bore"]))
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
-    resizable = ((Dimension("width", "z", "wide", "wider", "narrower", "width"), 10, 80),)
+    resizable = ((WIDTH_Z, 10, 80),)

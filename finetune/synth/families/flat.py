@@ -10,7 +10,7 @@ from finetune.synth.edits import LENGTH, PLATE_THICKNESS, THICKNESS, WIDTH
 from finetune.synth.families.basic import polygon_area, rounded_rect_area, slab_code
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.hardware import CLEARANCE
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param
 from finetune.synth.words import Clause, Words, fmt
 
 
@@ -119,23 +119,22 @@ class Plate(Family):
         return rows < 2 or (W - 2 * inset) / (rows - 1) >= d + 2
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("length", v["length"]), Param("width", v["width"]),
-              Param("thickness", v["thickness"])]
+        ps = as_params(v, "length", "width", "thickness")
         if v["corner_r"]:
             ps.append(Param("corner_r", v["corner_r"]))
         pattern = v["pattern"]
         if pattern == "none":
             return ps
         if pattern == "slot":
-            return ps + [Param("slot_len", v["slot_len"]), Param("slot_w", v["slot_w"])]
-        ps.append(Param("hole_d", v["hole_d"], hole_comment(v["screw"])))
+            return ps + as_params(v, "slot_len", "slot_w")
+        ps.append(hole_param(v))
         if pattern == "center":
             return ps
         ps.append(Param("inset", self.inset(v), "hole centre to edge"))
         if pattern == "row":
             ps.append(Param("holes", v["cols"]))
         if pattern == "grid":
-            ps += [Param("cols", v["cols"]), Param("rows", v["rows"])]
+            ps += as_params(v, "cols", "rows")
         return ps
 
     def body(self, v: Values) -> str:
@@ -293,9 +292,7 @@ class Bar(Family):
         return W >= d + 4 and n >= 2 and (L - W) / (n - 1) >= d + 2 and L >= 2 * W
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"]), Param("width", v["width"]),
-                Param("thickness", v["thickness"]), Param("holes", v["holes"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+        return [*as_params(v, "length", "width", "thickness", "holes"), hole_param(v)]
 
     def body(self, v: Values) -> str:
         if v["rounded"]:

@@ -6,12 +6,12 @@ import math
 from random import Random
 
 from finetune.synth import edits
-from finetune.synth.edits import Dimension
+from finetune.synth.edits import LENGTH, THICKNESS
 from finetune.synth.families.basic import polygon_area
 from finetune.synth.families.flat import HOLE_NOUNS, hole_size_words, holes_np, sample_hole
 from finetune.synth.families.makers import HOLE
 from finetune.synth.family import Edit, Family, Shape, Values, step
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param
 from finetune.synth.words import Clause, Words, fmt
 
 SIGN_WORDS = ("OFFICE", "GARAGE", "KITCHEN", "EXIT", "PUSH", "PULL", "HELLO", "LAB", "SHED",
@@ -49,13 +49,11 @@ class Sign(Family):
                 and (v["raised"] or v["thickness"] >= 2.5))
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("length", v["length"]), Param("width", v["width"]),
-              Param("thickness", v["thickness"]), Param("label", v["label"]),
-              Param("text_size", v["text_size"])]
+        ps = as_params(v, "length", "width", "thickness", "label", "text_size")
         ps.append(Param("text_h", 1.5 if v["raised"] else 1,
                         "raised letters" if v["raised"] else "engraving depth"))
         if v["holes"]:
-            ps.append(Param("hole_d", v["hole_d"], hole_comment(v["screw"])))
+            ps.append(hole_param(v))
         return ps
 
     def body(self, v: Values) -> str:
@@ -134,8 +132,7 @@ class Tag(Family):
         return v["width"] >= v["hole_d"] + 8 and 2 * v["corner_r"] < v["width"] - 2
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"]), Param("width", v["width"]),
-                Param("thickness", v["thickness"]), Param("corner_r", v["corner_r"]),
+        return [*as_params(v, "length", "width", "thickness", "corner_r"),
                 Param("hole_d", v["hole_d"], "key ring hole")]
 
     def body(self, v: Values) -> str:
@@ -164,7 +161,7 @@ class Tag(Family):
                                   f"a {w.mm(v['corner_r'])} corner radius"]))
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
-    resizable = ((Dimension("length", "x", "long", "longer", "shorter", "length"), 30, 100),)
+    resizable = ((LENGTH, 30, 100),)
 
 
 class TBracket(Family):
@@ -195,8 +192,7 @@ class TBracket(Family):
 
     def params(self, v: Values) -> list[Param]:
         return [Param("length", v["length"], "top bar"), Param("height", v["height"], "overall"),
-                Param("width", v["width"]), Param("thickness", v["thickness"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+                *as_params(v, "width", "thickness"), hole_param(v)]
 
     def body(self, v: Values) -> str:
         points = ["[width / 2, height - width / 2]", "[length - width / 2, height - width / 2]",
@@ -238,8 +234,7 @@ class TBracket(Family):
                                            "hole" in said)]))
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.6))
 
-    resizable = ((Dimension("thickness", "z", "thick", "thicker", "thinner", "thickness"),
-                  1.5, 8),)
+    resizable = ((THICKNESS, 1.5, 8),)
 
 
 class CornerBrace(Family):
@@ -269,9 +264,8 @@ class CornerBrace(Family):
         return 2 * v["holes"] + (1 if v["corner_hole"] else 0)
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"]), Param("width", v["width"]),
-                Param("thickness", v["thickness"]), Param("holes", v["holes"], "per arm"),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+        return [*as_params(v, "length", "width", "thickness"),
+                Param("holes", v["holes"], "per arm"), hole_param(v)]
 
     def body(self, v: Values) -> str:
         lines = ["step = (length - width) / holes;",
@@ -289,7 +283,7 @@ class CornerBrace(Family):
     def shape(self, v: Values) -> Shape:
         L, W, t = v["length"], v["width"], v["thickness"]
         vol = (2 * L * W - W * W - self.count(v) * polygon_area(v["hole_d"], self.fn or 32)) * t
-        return Shape((L, L, t), genus=self.count(v), volume=vol, volume_tol=0.02)
+        return Shape.upright(L, t, genus=self.count(v), volume=vol, volume_tol=0.02)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         clauses: list[Clause] = []

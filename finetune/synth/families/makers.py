@@ -7,12 +7,12 @@ import math
 from random import Random
 
 from finetune.synth import edits
-from finetune.synth.edits import HEIGHT, Dimension
+from finetune.synth.edits import HEIGHT, WIDTH_Z, Dimension
 from finetune.synth.families.basic import polygon_area
 from finetune.synth.families.boxes import shell_wall_clause
 from finetune.synth.families.flat import holes_np, sample_hole
 from finetune.synth.family import Edit, Family, Shape, Values, step
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param
 from finetune.synth.words import Clause, Words, fmt
 
 HOLE = "cylinder(d = hole_d, h = thickness + 2);"
@@ -47,8 +47,7 @@ class WallHook(Family):
         return [Param("width", v["width"]), Param("height", v["height"], "back plate"),
                 Param("depth", v["depth"], "how far the hook sticks out"),
                 Param("thickness", v["thickness"]), Param("tip", v["tip"], "height of the lip"),
-                Param("holes", v["holes"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+                Param("holes", v["holes"]), hole_param(v)]
 
     def body(self, v: Values) -> str:
         return ("difference() {\n"
@@ -132,10 +131,9 @@ class Clip(Family):
         return wing >= v["hole_d"] + 3 and v["width"] >= v["hole_d"] + 3
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("pipe_d", v["pipe_d"]), Param("wall", v["wall"]), Param("width", v["width"])]
+        ps = as_params(v, "pipe_d", "wall", "width")
         if v["base"]:
-            ps += [Param("base", v["base"], "foot length"),
-                   Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+            ps += [Param("base", v["base"], "foot length"), hole_param(v)]
         return ps
 
     def body(self, v: Values) -> str:
@@ -184,7 +182,7 @@ class Clip(Family):
                 f"{w.mm(v['base'])} wide foot"]))
         return w.compose(noun, clauses, keep_order=w.chance(0.6))
 
-    resizable = ((Dimension("width", "z", "wide", "wider", "narrower", "width"), 6, 30),)
+    resizable = ((WIDTH_Z, 6, 30),)
 
 
 class CableComb(Family):
@@ -213,11 +211,9 @@ class CableComb(Family):
                 and v["slot_len"] >= 5)
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("length", v["length"]), Param("depth", v["depth"]),
-                Param("thickness", v["thickness"]), Param("slots", v["slots"]),
+        return [*as_params(v, "length", "depth", "thickness", "slots"),
                 Param("slot_w", v["slot_w"], "cable slot width"),
-                Param("slot_len", v["slot_len"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+                Param("slot_len", v["slot_len"]), hole_param(v)]
 
     def body(self, v: Values) -> str:
         return ("difference() {\n"
@@ -279,7 +275,7 @@ class PhoneStand(Family):
                 and v["rest_y"] >= v["thickness"] + 8 and v["lip"] > v["thickness"] + 2)
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("width", v["width"]), Param("depth", v["depth"]),
+        return [*as_params(v, "width", "depth"),
                 Param("height", v["height"], "back rest"),
                 Param("angle", v["angle"], "lean back, degrees"),
                 Param("thickness", v["thickness"]), Param("lip", v["lip"], "front lip height"),

@@ -6,11 +6,11 @@ import math
 from random import Random
 
 from finetune.synth import edits
-from finetune.synth.edits import Dimension
+from finetune.synth.edits import HEIGHT, THICKNESS, WIDTH_Z
 from finetune.synth.families.flat import holes_np, sample_hole
 from finetune.synth.families.round import height_clause
 from finetune.synth.family import Edit, Family, Shape, Values, step
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param, revolve
 from finetune.synth.words import Clause, Words
 
 BORE_CUT = "    translate([0, 0, -1]) cylinder(d = bore, h = {h} + 2);"
@@ -51,8 +51,7 @@ class Gear(Family):
         return 0.8 <= m <= 4 and v["bore"] <= root - 6
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("teeth", v["teeth"]), Param("outer_d", v["outer_d"]),
-                Param("thickness", v["thickness"]), Param("bore", v["bore"])]
+        return as_params(v, "teeth", "outer_d", "thickness", "bore")
 
     def body(self, v: Values) -> str:
         return ("mod = outer_d / (teeth + 2);\n"
@@ -70,9 +69,9 @@ class Gear(Family):
     def shape(self, v: Values) -> Shape:
         od, z = v["outer_d"], v["teeth"]
         lo = od * math.cos(math.pi / z) - 0.5  # odd tooth counts put a gap opposite a tip
-        return Shape((od, od, v["thickness"]), genus=1,
-                     ranges=((lo, od + 0.5), (lo, od + 0.5),
-                             (v["thickness"] - 0.2, v["thickness"] + 0.2)))
+        return Shape.upright(od, v["thickness"], genus=1,
+                             ranges=((lo, od + 0.5), (lo, od + 0.5),
+                                     (v["thickness"] - 0.2, v["thickness"] + 0.2)))
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         teeth = Clause(np=[f"{v['teeth']} teeth", f"{w.number(v['teeth'])} teeth"],
@@ -90,8 +89,7 @@ class Gear(Family):
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = [edits.resize(v, Dimension("thickness", "z", "thick", "thicker", "thinner",
-                                         "thickness"), w, 2, 20)]
+        out = [edits.resize(v, THICKNESS, w, 2, 20)]
         new = v["bore"] + w.rng.choice([1, 2, 3])
         n = dict(v, bore=new)
         if self.valid(n):
@@ -122,18 +120,16 @@ class Pulley(Family):
                 and v["width"] >= 2 * v["groove"] * 0.5 + 3)
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("outer_d", v["outer_d"]), Param("width", v["width"]),
+        return [*as_params(v, "outer_d", "width"),
                 Param("groove", v["groove"], "depth of the V groove"), Param("bore", v["bore"])]
 
     def body(self, v: Values) -> str:
-        return ("rotate_extrude()\n"
-                "    polygon([[bore / 2, 0], [outer_d / 2, 0], [outer_d / 2, 1],\n"
-                "             [outer_d / 2 - groove, width / 2], [outer_d / 2, width - 1],\n"
-                "             [outer_d / 2, width], [bore / 2, width]]);")
+        return revolve("[bore / 2, 0], [outer_d / 2, 0], [outer_d / 2, 1]",
+                       "[outer_d / 2 - groove, width / 2], [outer_d / 2, width - 1]",
+                       "[outer_d / 2, width], [bore / 2, width]")
 
     def shape(self, v: Values) -> Shape:
-        od = v["outer_d"]
-        return Shape((od, od, v["width"]), genus=1)
+        return Shape.upright(v["outer_d"], v["width"], genus=1)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         clauses = [w.diameter(v["outer_d"]),
@@ -145,7 +141,7 @@ class Pulley(Family):
             clauses.append(bore_words(w, v["bore"]))
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
-    resizable = ((Dimension("width", "z", "wide", "wider", "narrower", "width"), 5, 30),)
+    resizable = ((WIDTH_Z, 5, 30),)
 
 
 class Flange(Family):
@@ -181,12 +177,10 @@ class Flange(Family):
                 and (not v["hub_d"] or v["hub_d"] >= v["bore"] + 5))
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("flange_d", v["flange_d"]), Param("thickness", v["thickness"]),
-              Param("bore", v["bore"])]
+        ps = as_params(v, "flange_d", "thickness", "bore")
         if v["hub_d"]:
             ps += [Param("hub_d", v["hub_d"]), Param("hub_h", v["hub_h"], "total height")]
-        ps += [Param("holes", v["holes"]), Param("bolt_circle", v["bolt_circle"]),
-               Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+        ps += [*as_params(v, "holes", "bolt_circle"), hole_param(v)]
         return ps
 
     def body(self, v: Values) -> str:
@@ -204,8 +198,8 @@ class Flange(Family):
                 "            cylinder(d = hole_d, h = thickness + 2);\n}")
 
     def shape(self, v: Values) -> Shape:
-        fd = v["flange_d"]
-        return Shape((fd, fd, max(v["thickness"], v["hub_h"])), genus=v["holes"] + 1)
+        return Shape.upright(v["flange_d"], max(v["thickness"], v["hub_h"]),
+                                     genus=v["holes"] + 1)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         bc = w.mm(v["bolt_circle"])
@@ -259,8 +253,7 @@ class Knob(Family):
                 and (not v["grips"] or math.pi * v["knob_d"] / v["grips"] >= 5))
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("knob_d", v["knob_d"]), Param("height", v["height"]),
-              Param("shaft_d", v["shaft_d"]), Param("shaft_depth", v["shaft_depth"])]
+        ps = as_params(v, "knob_d", "height", "shaft_d", "shaft_depth")
         if v["grips"]:
             ps.append(Param("grips", v["grips"], "finger grooves"))
         return ps
@@ -283,9 +276,9 @@ class Knob(Family):
 
     def shape(self, v: Values) -> Shape:
         d = v["knob_d"]
-        return Shape((d, d, v["height"]), genus=0,
-                     ranges=((d - 3.2, d + 0.4), (d - 3.2, d + 0.4),
-                             (v["height"] - 0.3, v["height"] + 0.3)))
+        return Shape.upright(d, v["height"], genus=0,
+                             ranges=((d - 3.2, d + 0.4), (d - 3.2, d + 0.4),
+                                     (v["height"] - 0.3, v["height"] + 0.3)))
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         s = w.mm(v["shaft_d"], cm=False)
@@ -304,4 +297,4 @@ class Knob(Family):
             clauses.append(Clause(adj=["with a smooth rim", "smooth"], np=["no grip grooves"]))
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
-    resizable = ((Dimension("height", "z", "tall", "taller", "shorter", "height"), 8, 40),)
+    resizable = ((HEIGHT, 8, 40),)

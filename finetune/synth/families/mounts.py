@@ -11,7 +11,7 @@ from finetune.synth.edits import Dimension
 from finetune.synth.families.flat import holes_np, sample_hole
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.hardware import CLEARANCE
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param
 from finetune.synth.words import Clause, Words, fmt
 
 # fan size -> distance between its mounting holes (centre to centre, along a side), and the
@@ -68,7 +68,7 @@ class FanGrill(Family):
 
     def params(self, v: Values) -> list[Param]:
         ps = [Param("fan", v["fan"], "fan size"), Param("spacing", v["spacing"], "hole spacing"),
-              Param("hole_d", v["hole_d"], hole_comment(v["screw"])),
+              hole_param(v),
               Param("thickness", v["thickness"]), Param("bar", v["bar"], "guard bar width")]
         if v["style"] == "rings":
             return ps + [Param("rings", v["rings"]), Param("spokes", v["spokes"], "bars across")]
@@ -103,8 +103,7 @@ class FanGrill(Family):
         return v["bars"] + 1
 
     def shape(self, v: Values) -> Shape:
-        f = float(v["fan"])
-        return Shape((f, f, v["thickness"]), genus=4 + self.openings(v))
+        return Shape.upright(float(v["fan"]), v["thickness"], genus=4 + self.openings(v))
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         fan = f"{v['fan']} mm" if w.chance(0.6) else f"{v['fan']}mm"
@@ -184,10 +183,9 @@ class StandoffGrid(Family):
         return (v["pitch_x"] * (v["cols"] - 1) + grow, v["pitch_y"] * (v["rows"] - 1) + grow)
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("pitch_x", v["pitch_x"], "hole spacing"), Param("pitch_y", v["pitch_y"]),
-                Param("cols", v["cols"]), Param("rows", v["rows"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"])),
-                Param("standoff_d", v["standoff_d"]), Param("standoff_h", v["standoff_h"]),
+        return [Param("pitch_x", v["pitch_x"], "hole spacing"),
+                *as_params(v, "pitch_y", "cols", "rows"), hole_param(v),
+                *as_params(v, "standoff_d", "standoff_h"),
                 Param("thickness", v["thickness"], "base plate"),
                 Param("margin", v["margin"], "plate beyond the standoffs")]
 
@@ -258,9 +256,8 @@ class CableClip(Family):
         return v["tab"] >= v["hole_d"] + 4 and v["width"] >= v["hole_d"] + 3
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("cable_d", v["cable_d"]), Param("wall", v["wall"]),
-                Param("width", v["width"]), Param("tab", v["tab"], "screw tab length"),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"]))]
+        return [*as_params(v, "cable_d", "wall", "width"),
+                Param("tab", v["tab"], "screw tab length"), hole_param(v)]
 
     def body(self, v: Values) -> str:
         return "\n".join([

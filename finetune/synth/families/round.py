@@ -7,11 +7,11 @@ from random import Random
 from typing import ClassVar
 
 from finetune.synth import edits
-from finetune.synth.edits import Dimension
+from finetune.synth.edits import LENGTH_Z, THICKNESS, WIDTH_Z, Dimension
 from finetune.synth.families.basic import polygon_area
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.hardware import CLEARANCE, HEX_NUT, NOMINAL
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param
 from finetune.synth.words import Clause, Words, fmt
 
 TUBE_BODY = (
@@ -68,7 +68,7 @@ class _BoredDisc(Family):
 
     def params(self, v: Values) -> list[Param]:
         return [Param("outer_d", v["outer_d"]),
-                Param("hole_d", v["hole_d"], hole_comment(v["screw"])),
+                hole_param(v),
                 Param(self.axial, v[self.axial])]
 
     def body(self, v: Values) -> str:
@@ -76,7 +76,7 @@ class _BoredDisc(Family):
 
     def shape(self, v: Values) -> Shape:
         od, h = v["outer_d"], v[self.axial]
-        return Shape((od, od, h), genus=1, volume=annulus(od, v["hole_d"], self.fn or 48) * h)
+        return Shape.upright(od, h, genus=1, volume=annulus(od, v["hole_d"], self.fn or 48) * h)
 
 
 class Spacer(_BoredDisc):
@@ -180,7 +180,7 @@ class Standoff(Spacer):
         fd = v["flange_d"]
         vol = annulus(v["outer_d"], v["hole_d"], n) * (v["length"] - 2) + annulus(
             fd, v["hole_d"], n) * 2
-        return Shape((fd, fd, v["length"]), genus=1, volume=vol)
+        return Shape.upright(fd, v["length"], genus=1, volume=vol)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         clauses: list[Clause] = []
@@ -242,8 +242,7 @@ class Washer(_BoredDisc):
         return w.compose(noun, clauses)
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        return [edits.resize(v, Dimension("thickness", "z", "thick", "thicker", "thinner",
-                                          "thickness"), w, 0.5, 6),
+        return [edits.resize(v, THICKNESS, w, 0.5, 6),
                 edits.resize(v, Dimension("outer_d", None, "wide", "wider", "narrower",
                                           "outer diameter"), w, v["hole_d"] + 4, 60)]
 
@@ -252,7 +251,6 @@ class HexNut(Family):
     name = "hex_nut"
     title = "Hex nut"
     fn = 48
-    groups = {}
 
     def defaults(self) -> Values:
         return {"screw": "M5", "across_flats": 8.0, "thickness": 4.7, "hole_d": 5.0,
@@ -272,8 +270,7 @@ class HexNut(Family):
         return v["hole_d"] <= v["across_flats"] - 2.5 and v["thickness"] >= 1.5
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("across_flats", v["across_flats"]), Param("thickness", v["thickness"]),
-                Param("hole_d", v["hole_d"])]
+        return as_params(v, "across_flats", "thickness", "hole_d")
 
     def body(self, v: Values) -> str:
         return ("difference() {\n"
@@ -309,15 +306,13 @@ class HexNut(Family):
         return w.compose(noun, clauses, keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        return [edits.resize(v, Dimension("thickness", "z", "thick", "thicker", "thinner",
-                                          "thickness"), w, 2, v["across_flats"])]
+        return [edits.resize(v, THICKNESS, w, 2, v["across_flats"])]
 
 
 class Tube(Family):
     name = "tube"
     title = "Tube"
     fn = 64
-    groups = {}
     NOUNS = ("tube", "tube", "pipe", "hollow cylinder", "pipe section", "round tube",
              "hollow tube", "piece of pipe", "tube section", "hollow rod")
 
@@ -346,8 +341,8 @@ class Tube(Family):
 
     def shape(self, v: Values) -> Shape:
         od = v["outer_d"]
-        return Shape((od, od, v["length"]), genus=1,
-                     volume=annulus(od, self.inner(v), self.fn or 64) * v["length"])
+        return Shape.upright(od, v["length"], genus=1,
+                             volume=annulus(od, self.inner(v), self.fn or 64) * v["length"])
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         if v["by_wall"]:
@@ -362,8 +357,7 @@ class Tube(Family):
         return w.compose(w.pick(self.NOUNS), clauses, keep_order=w.chance(0.5))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        out = [edits.resize(v, Dimension("length", "z", "long", "longer", "shorter", "length"),
-                            w, 5, 250)]
+        out = [edits.resize(v, LENGTH_Z, w, 5, 250)]
         if v["by_wall"]:
             out += self.valid_edits(edits.walls(v, w, hi=min(10.0, v["outer_d"] / 3)))
         return out
@@ -373,7 +367,6 @@ class Ring(Family):
     name = "ring"
     title = "Ring"
     fn = 64
-    groups = {}
     NOUNS = ("ring", "ring", "ring", "band", "round band", "finger ring", "plain ring",
              "flat ring")
 
@@ -392,8 +385,7 @@ class Ring(Family):
         if v["by_band"]:
             return [Param("inner_d", v["inner_d"]), Param("band", v["band"], "radial thickness"),
                     Param("width", v["width"])]
-        return [Param("outer_d", self.outer(v)), Param("inner_d", v["inner_d"]),
-                Param("width", v["width"])]
+        return [Param("outer_d", self.outer(v)), *as_params(v, "inner_d", "width")]
 
     def body(self, v: Values) -> str:
         outer = "inner_d + 2 * band" if v["by_band"] else "outer_d"
@@ -401,8 +393,8 @@ class Ring(Family):
 
     def shape(self, v: Values) -> Shape:
         od = self.outer(v)
-        return Shape((od, od, v["width"]), genus=1,
-                     volume=annulus(od, v["inner_d"], self.fn or 64) * v["width"])
+        return Shape.upright(od, v["width"], genus=1,
+                             volume=annulus(od, v["inner_d"], self.fn or 64) * v["width"])
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         i = w.mm(v["inner_d"], cm=False)
@@ -422,4 +414,4 @@ class Ring(Family):
             second = od_clause(w, self.outer(v))
         return w.compose(w.pick(self.NOUNS), [inner, second, width], keep_order=w.chance(0.5))
 
-    resizable = ((Dimension("width", "z", "wide", "wider", "narrower", "width"), 2, 25),)
+    resizable = ((WIDTH_Z, 2, 25),)

@@ -6,12 +6,12 @@ import math
 from random import Random
 
 from finetune.synth import edits
-from finetune.synth.edits import HEIGHT, Dimension
+from finetune.synth.edits import HEIGHT, LENGTH, LENGTH_Z, Dimension
 from finetune.synth.families.basic import polygon_area
 from finetune.synth.families.boxes import shell_wall_clause
 from finetune.synth.family import Edit, Family, Shape, Values, step
 from finetune.synth.hardware import CLEARANCE
-from finetune.synth.scad import Param, hole_comment
+from finetune.synth.scad import Param, as_params, hole_param, revolve
 from finetune.synth.words import Clause, Words, fmt
 
 # a 2D profile in the XY plane turned so that it extrudes along +X, profile X -> Y, Y -> Z
@@ -22,7 +22,6 @@ class Prism(Family):
     name = "prism"
     title = "Triangular prism"
     fn = None
-    groups = {}
     NOUNS = ("triangular prism", "triangular prism", "prism", "triangle prism",
              "equilateral prism", "triangular bar", "three-sided prism")
 
@@ -57,8 +56,7 @@ class Prism(Family):
         return w.compose(w.pick(self.NOUNS), [length, side], keep_order=w.chance(0.6))
 
     def edits(self, v: Values, w: Words) -> list[Edit]:
-        return [edits.resize(v, Dimension("length", "x", "long", "longer", "shorter",
-                                          "length"), w, 10, 200)]
+        return [edits.resize(v, LENGTH, w, 10, 200)]
 
 
 class Wedge(Family):
@@ -108,7 +106,6 @@ class Cone(Family):
     name = "cone"
     title = "Cone"
     fn = 64
-    groups = {}
     NOUNS = ("cone", "cone", "solid cone")
     FRUSTUM = ("truncated cone", "frustum", "tapered cylinder", "cone frustum", "conical block")
 
@@ -121,8 +118,7 @@ class Cone(Family):
         return {"base_d": base, "top_d": top, "height": step(rng, 5, 100)}
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("base_d", v["base_d"]), Param("top_d", v["top_d"]),
-                Param("height", v["height"])]
+        return as_params(v, "base_d", "top_d", "height")
 
     def body(self, v: Values) -> str:
         return "cylinder(d1 = base_d, d2 = top_d, h = height);"
@@ -131,7 +127,7 @@ class Cone(Family):
         D, d, h = v["base_d"], v["top_d"], v["height"]
         k = polygon_area(1, self.fn or 64) / (math.pi / 4)
         vol = math.pi * h / 12 * (D * D + D * d + d * d) * k
-        return Shape((D, D, h), genus=0, volume=vol, volume_tol=0.02)
+        return Shape.upright(D, h, genus=0, volume=vol, volume_tol=0.02)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         base = w.diameter(v["base_d"])
@@ -174,20 +170,15 @@ class Funnel(Family):
         return v["spout_d"] >= 2 * v["wall"] + 3 and v["top_d"] >= v["spout_d"] + 10
 
     def params(self, v: Values) -> list[Param]:
-        return [Param("top_d", v["top_d"]), Param("spout_d", v["spout_d"]),
-                Param("cone_h", v["cone_h"]), Param("spout_h", v["spout_h"]),
-                Param("wall", v["wall"])]
+        return as_params(v, "top_d", "spout_d", "cone_h", "spout_h", "wall")
 
     def body(self, v: Values) -> str:
-        return ("rotate_extrude()\n"
-                "    polygon([[spout_d / 2 - wall, 0], [spout_d / 2, 0], [spout_d / 2, spout_h],\n"
-                "             [top_d / 2, spout_h + cone_h],"
-                " [top_d / 2 - wall, spout_h + cone_h],\n"
-                "             [spout_d / 2 - wall, spout_h]]);")
+        return revolve("[spout_d / 2 - wall, 0], [spout_d / 2, 0], [spout_d / 2, spout_h]",
+                       "[top_d / 2, spout_h + cone_h], [top_d / 2 - wall, spout_h + cone_h]",
+                       "[spout_d / 2 - wall, spout_h]")
 
     def shape(self, v: Values) -> Shape:
-        d = v["top_d"]
-        return Shape((d, d, v["spout_h"] + v["cone_h"]), genus=1)
+        return Shape.upright(v["top_d"], v["spout_h"] + v["cone_h"], genus=1)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         top, spout = w.mm(v["top_d"]), w.mm(v["spout_d"])
@@ -217,7 +208,6 @@ class Dome(Family):
     name = "dome"
     title = "Dome"
     fn = 48
-    groups = {}
     NOUNS = ("hemisphere", "half sphere", "dome", "half-sphere", "solid dome", "half ball")
 
     def defaults(self) -> Values:
@@ -239,10 +229,10 @@ class Dome(Family):
 
     def shape(self, v: Values) -> Shape:
         d = v["diameter"]
-        return Shape((d, d, d / 2), genus=0, volume=math.pi / 12 * d**3 * 0.985,
-                     volume_tol=0.05, ranges=((d * 0.99 - 0.3, d + 0.4), (d * 0.99 - 0.3,
-                                                                          d + 0.4),
-                                              (d / 2 * 0.99 - 0.3, d / 2 + 0.3)))
+        return Shape.upright(d, d / 2, genus=0, volume=math.pi / 12 * d**3 * 0.985,
+                             volume_tol=0.05,
+                             ranges=((d * 0.99 - 0.3, d + 0.4), (d * 0.99 - 0.3, d + 0.4),
+                                     (d / 2 * 0.99 - 0.3, d / 2 + 0.3)))
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         d = v["diameter"]
@@ -285,8 +275,8 @@ class Cup(Family):
             v["drain_d"] <= v["outer_d"] / 3)
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("outer_d", v["outer_d"]), Param("height", v["height"]),
-              Param("wall", v["wall"]), Param("bottom", v["bottom"], "floor thickness")]
+        ps = [*as_params(v, "outer_d", "height", "wall"),
+              Param("bottom", v["bottom"], "floor thickness")]
         if v["drain_d"]:
             ps.append(Param("drain_d", v["drain_d"], "drainage hole"))
         return ps
@@ -304,7 +294,7 @@ class Cup(Family):
         n = self.fn or 64
         vol = polygon_area(D, n) * H - polygon_area(D - 2 * t, n) * (H - b)
         vol -= polygon_area(v["drain_d"], n) * b if v["drain_d"] else 0
-        return Shape((D, D, H), genus=1 if v["drain_d"] else 0, volume=vol, volume_tol=0.02)
+        return Shape.upright(D, H, genus=1 if v["drain_d"] else 0, volume=vol, volume_tol=0.02)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         noun = w.pick(self.PLANTER if v["drain_d"] and w.chance(0.7) else self.NOUNS)
@@ -338,7 +328,6 @@ class Torus(Family):
     name = "torus"
     title = "Torus"
     fn = 48
-    groups = {}
     NOUNS = ("torus", "torus", "donut", "doughnut", "ring torus", "round ring", "o-ring shape")
 
     def defaults(self) -> Values:
@@ -361,7 +350,7 @@ class Torus(Family):
     def shape(self, v: Values) -> Shape:
         od, td = v["outer_d"], v["tube_d"]
         vol = 2 * math.pi**2 * ((od - td) / 2) * (td / 2) ** 2 * 0.995
-        return Shape((od, od, td), genus=1, volume=vol, volume_tol=0.04)
+        return Shape.upright(od, td, genus=1, volume=vol, volume_tol=0.04)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         od, td = w.mm(v["outer_d"]), w.mm(v["tube_d"])
@@ -384,7 +373,6 @@ class Pyramid(Family):
     name = "pyramid"
     title = "Pyramid"
     fn = None
-    groups = {}
     NOUNS = ("pyramid", "square pyramid", "square-based pyramid", "pyramid",
              "four-sided pyramid")
 
@@ -403,7 +391,7 @@ class Pyramid(Family):
 
     def shape(self, v: Values) -> Shape:
         b, h = v["base"], v["height"]
-        return Shape((b, b, h), genus=0, volume=b * b * h / 3, volume_tol=0.02)
+        return Shape.upright(b, h, genus=0, volume=b * b * h / 3, volume_tol=0.02)
 
     def describe(self, v: Values, said: frozenset[str], w: Words) -> str:
         b, h = w.mm(v["base"]), w.mm(v["height"])
@@ -415,14 +403,13 @@ class Pyramid(Family):
                         lead=[f"{h} tall"])
         return w.compose(w.pick(self.NOUNS), [base, height], keep_order=w.chance(0.6))
 
-    resizable = ((Dimension("height", "z", "tall", "taller", "shorter", "height"), 5, 150),)
+    resizable = ((HEIGHT, 5, 150),)
 
 
 class HexPrism(Family):
     name = "hex_prism"
     title = "Hexagonal prism"
     fn = 48
-    groups = {}
     NOUNS = ("hexagonal prism", "hex prism", "hex bar", "hexagonal rod", "hexagonal block",
              "six-sided prism", "hex column")
     HOLLOW = ("hex standoff", "hexagonal spacer", "hex spacer", "hexagonal standoff",
@@ -444,9 +431,9 @@ class HexPrism(Family):
         return not v["hole_d"] or v["hole_d"] <= v["across_flats"] - 2.5
 
     def params(self, v: Values) -> list[Param]:
-        ps = [Param("across_flats", v["across_flats"]), Param("length", v["length"])]
+        ps = as_params(v, "across_flats", "length")
         if v["hole_d"]:
-            ps.append(Param("hole_d", v["hole_d"], hole_comment(v["screw"])))
+            ps.append(hole_param(v))
         return ps
 
     def body(self, v: Values) -> str:
@@ -478,4 +465,4 @@ class HexPrism(Family):
             noun = w.pick(self.NOUNS)
         return w.compose(noun, clauses, keep_order=w.chance(0.6))
 
-    resizable = ((Dimension("length", "z", "long", "longer", "shorter", "length"), 5, 150),)
+    resizable = ((LENGTH_Z, 5, 150),)
