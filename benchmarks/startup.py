@@ -6,7 +6,8 @@ The command is stopped as soon as its first line arrives: the model load and the
 that follow are not part of this measure (benchmarks/generation.py covers them).
 
     python benchmarks/startup.py                  # the bundled model, 5 runs each
-    python benchmarks/startup.py --runs 10 --args "--help"
+    python benchmarks/startup.py --runs 10 --args=--help   # (= : the value starts with -)
+    python benchmarks/startup.py --against /tmp/old-checkout   # another tree, runs interleaved
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def first_stderr_line(argv: list[str], cwd: Path) -> tuple[float, str]:
-    """Seconds until the process writes its first stderr line (or exits), and that line."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+def first_stderr_line(argv: list[str], cwd: Path, root: Path = ROOT) -> tuple[float, str]:
+    """Seconds until the process writes its first stderr line (or exits), and that line, with
+    the code of the checkout `root`."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(root)}
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, start_new_session=True)
@@ -52,12 +54,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--args", default='"bracket with two M3 holes"',
                         help="the scad-agent arguments, as one shell-quoted string")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="another checkout (say, a copy of the last commit) to time too; "
+                             "its runs alternate with this one's, so both meet the same load")
     args = parser.parse_args()
     command = [sys.executable, "-m", "agent.cli", *shlex.split(args.args)]
     with tempfile.TemporaryDirectory(prefix="scad-startup-") as tmp:
         work = Path(tmp)
         baseline = [timed_exit([sys.executable, "-c", "pass"], work) for _ in range(args.runs)]
-        firsts = [first_stderr_line(command, work) for _ in range(args.runs)]
+        firsts, others = [], []
+        for _ in range(args.runs):
+            firsts.append(first_stderr_line(command, work))
+            if args.against is not None:
+                others.append(first_stderr_line(command, work, args.against.resolve()))
     base = statistics.median(baseline)
     first = statistics.median(t for t, _ in firsts)
     print(f"command: scad-agent {args.args}")
@@ -66,6 +75,10 @@ def main() -> None:
     print(f"first stderr line:         median {first:.3f} s "
           f"(min {min(t for t, _ in firsts):.3f}, max {max(t for t, _ in firsts):.3f})")
     print(f"ratio to the baseline: {first / base:.1f}x")
+    if others:
+        other = statistics.median(t for t, _ in others)
+        print(f"{args.against}: first line {others[0][1]!r}, median {other:.3f} s, "
+              f"{other / base:.1f}x the baseline; this tree takes {first / other:.2f}x its time")
     print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
 

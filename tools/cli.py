@@ -20,8 +20,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tools.compile_result import Limits  # not tools.openscad: only a compile needs the sandbox
 from tools.errors import ScadAgentError
-from tools.openscad import Limits
 
 if TYPE_CHECKING:  # trimesh (through tools.mesh) loads only in the command that checks a mesh
     from tools.mesh import MeshReport

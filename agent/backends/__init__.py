@@ -7,13 +7,13 @@ import importlib
 
 from agent.backends.base import Backend, BackendError
 
-# name -> (module, class). Classes take keyword config only.
-BACKENDS: dict[str, tuple[str, str]] = {
-    "hf": ("agent.backends.hf", "HFBackend"),
-    "openai": ("agent.backends.openai", "OpenAIBackend"),
-    "vllm": ("agent.backends.vllm", "VLLMBackend"),
-    "llamacpp": ("agent.backends.llamacpp", "LlamaCppBackend"),
-    "scripted": ("agent.backends.scripted", "ScriptedBackend"),
+# name -> "module:Class", written as a Python entry point is. Classes take keyword config only.
+BACKENDS: dict[str, str] = {
+    "hf": "agent.backends.hf:HFBackend",
+    "openai": "agent.backends.openai:OpenAIBackend",
+    "vllm": "agent.backends.vllm:VLLMBackend",
+    "llamacpp": "agent.backends.llamacpp:LlamaCppBackend",
+    "scripted": "agent.backends.scripted:ScriptedBackend",
 }
 
 __all__ = ["BACKENDS", "Backend", "BackendError", "get_backend"]
@@ -22,7 +22,7 @@ __all__ = ["BACKENDS", "Backend", "BackendError", "get_backend"]
 def get_backend(name: str, **config: object) -> Backend:
     """Build the backend called `name` with keyword `config` (see each class for its keys)."""
     try:
-        module_name, class_name = BACKENDS[name]
+        module_name, _, class_name = BACKENDS[name].partition(":")
     except KeyError:
         known = ", ".join(sorted(BACKENDS))
         raise BackendError(f"unknown backend {name!r}; choose one of: {known}") from None
