@@ -116,8 +116,6 @@ def test_chat_viewer_parameters_download_undo(server: Server, tmp_path: Path) ->
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.goto(server.url)
-        # the load-time render of the Parameters column redraws the layout: let it settle
-        page.wait_for_selector("#parameters :text('top-level values appear here')")
 
         # a whole turn: the chat streams progress, the viewer loads the part's GLB
         page.fill("#prompt textarea", PROMPT)
@@ -129,6 +127,8 @@ def test_chat_viewer_parameters_download_undo(server: Server, tmp_path: Path) ->
         page.wait_for_selector("#chat :text('part OK after 0 repairs')")
         page.wait_for_selector("#part-summary :text('4 through-hole(s)')")
         page.wait_for_selector("#part-size :text('60.0 x 40.0 x 5.0 mm')")
+        page.wait_for_selector("#param-width")  # the program's values replace the hint
+        assert not page.is_visible("#params-hint")
         assert "width = 60;" in page.inner_text("#program")
 
         # files need the login; paths outside the session's directory are refused

@@ -114,7 +114,7 @@ class Client:
 
     def file_urls(self) -> list[str]:
         """The viewer's GLB and the STL, 3MF and SCAD download buttons' files."""
-        viewer, *_, stl, threemf, scad, _params = self.part
+        viewer, *_, stl, threemf, scad, _params, _hint = self.part
         return [viewer["url"], *(button["value"]["url"] for button in (stl, threemf, scad))]
 
 
@@ -384,9 +384,6 @@ def test_the_page_answers_while_the_model_loads(tmp_path: Path) -> None:
             page.wait_for_selector(
                 "#model-status :text('loading the model (replies.jsonl, 1.2 KB)...')")
             assert page.get_attribute("#prompt textarea", "maxlength") == "1200"
-            # the page's load-time render of the Parameters column redraws the layout and
-            # wipes a textbox message shown before it: wait for it as a person would
-            page.wait_for_selector("#parameters :text('top-level values appear here')")
 
             # bad prompts get one line on the textbox; nothing is sent
             page.click("#send")
@@ -418,3 +415,39 @@ def test_the_page_answers_while_the_model_loads(tmp_path: Path) -> None:
             loaded.set()
             browser.close()
     assert [call["messages"][-1]["content"] for call in model.backend.calls] == [PROMPT]
+
+
+@pytest.mark.slow
+def test_a_refused_prompt_stays_said_when_sent_as_the_page_opens(tmp_path: Path) -> None:
+    """A person who clicks Send at once, before the page has finished starting, reads the
+    one-line refusal and it stays. In Gradio 6.31 any event that ends after the refusal
+    hides it, so a page opened once the model is ready runs no event of its own at load
+    (it used to run two: the Parameters render and the model status)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from test_web import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
+
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium")
+    model = Model(PLATE)
+    loader = ModelLoader(lambda: model.backend)  # loads in the background, as on the command
+    with serve(tmp_path, loader) as server, playwright_api.sync_playwright() as p:
+        # the server says the model is ready in the config of every page opened from now on
+        wait_until(lambda: "loading the model" not in httpx.get(server.url + "/config").text)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for _ in range(3):  # the old race was lost often, not every time
+                page = browser.new_page(viewport={"width": 1440, "height": 1080})
+                page.set_default_timeout(WAIT_MS)
+                page.goto(server.url)
+                page.click("#send")  # as soon as the button can be clicked
+                message = page.locator(f"#prompt :text('{rule('')}')")
+                message.wait_for()
+                for _ in range(20):  # still there two seconds on: polled, not timed
+                    page.wait_for_timeout(100)
+                    assert message.is_visible(), "the refusal was wiped from the page"
+                assert page.is_visible("#parameters :text('top-level values appear here')")
+                assert not page.is_visible("#model-status")
+                page.close()
+        finally:
+            browser.close()
+    assert model.backend.calls == []

@@ -4,7 +4,10 @@ downloads on the right. Every browser session has its own agent Session (web.sta
 The page answers at once: the model loads in a background thread (web.state.ModelLoader); the
 page says so meanwhile, in the TUI's words ("loading the model (scad-tiny, 11 MB)...",
 agent.model_label), and a turn sent then waits for it. Under the viewer, the part's size
-(tools.render.dimension_caption), as under the TUI's preview and in the PNG.
+(tools.render.dimension_caption), as under the TUI's preview and in the PNG. A page opened
+once the model is ready runs no event at load (its status is in its config, the Parameters
+column starts static): in Gradio 6.31 an event that ends after a prompt's refusal hides the
+refusal, and people click Send in the first second.
 
 What a careless or hostile client meets, before any work is done:
 - prompts: an empty one or one over AgentConfig.max_prompt_chars (agent.config.check_prompt)
@@ -27,6 +30,7 @@ password), system fonts instead of Google Fonts.
 """
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,7 +176,8 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
                 web.version += 1
                 version = web.version
             params = [p.to_dict() for p in view.params] if view is not None else []
-            values.append({"version": version, "params": params})
+            values += [{"version": version, "params": params},
+                       gr.Markdown(visible=not params)]
         return values
 
     def load_failure() -> ProgressLine:
@@ -199,7 +204,8 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
         gr.Markdown("### scad-agent · describe a part; follow-ups change it")
         status = gr.Markdown(model_status(), elem_id="model-status",
                              visible=bool(model_status()))
-        status_timer = gr.Timer(1.0, active=False)
+        # a page opened while the model loads asks for news every second until it is ready
+        status_timer = gr.Timer(1.0, active=model.state == "loading")
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=380):
                 chatbot = gr.Chatbot(label="Conversation", elem_id="chat", height=540,
@@ -229,9 +235,14 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
                     with gr.Column(scale=1, min_width=240, elem_id="parameters"):
                         gr.Markdown("**Parameters** (recompile without the model)")
                         params_state = gr.State({"version": 0, "params": []})
+                        # Static, shown or hidden with the part: a gr.render run at page
+                        # load would redraw the layout and wipe a message a person may
+                        # already have got under the prompt box. The controls are drawn
+                        # only when the parameters change.
+                        params_hint = gr.Markdown("*The program's top-level values appear "
+                                                  "here.*", elem_id="params-hint")
 
-                        @gr.render(inputs=[params_state], triggers=[demo.load,
-                                                                    params_state.change])
+                        @gr.render(inputs=[params_state], triggers=[params_state.change])
                         def parameter_controls(state: dict) -> None:
                             render_controls(state)
 
@@ -245,6 +256,7 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
 
         downloads = [stl_button, threemf_button, scad_button]
         part = [viewer, part_size, code, checks, summary, *downloads]
+        params_outputs = [params_state, params_hint]  # what rebuild_params adds to part
 
         # ------------------------------------------------------------ a model turn
         def check_send(text: str, history: list[dict], web: WebSession | None) -> list:
@@ -308,19 +320,17 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
             trigger(send, [prompt, chatbot, session_state], [prompt, chatbot, session_state],
                     validator=check_send, concurrency_limit=settings.turn_concurrency,
                     concurrency_id="turn", show_progress="minimal", api_name=name,
-                    ).success(show_part, [session_state], [*part, params_state],
+                    ).success(show_part, [session_state], [*part, *params_outputs],
                               concurrency_id="part", api_name=f"{name}_part",
                               concurrency_limit=settings.compile_concurrency)
 
-        demo.load(show_status, None, [status, status_timer], api_visibility="private",
-                  concurrency_id="status", concurrency_limit=4)
         status_timer.tick(show_status, None, [status, status_timer], api_visibility="private",
                           concurrency_id="status", concurrency_limit=4,
                           show_progress="hidden")
 
         # ------------------------------------------------------------ undo
         def on_undo(history: list[dict], web: WebSession | None) -> list:
-            count = 2 + len(part) + 1
+            count = 2 + len(part) + len(params_outputs)
             if web is None or web.session.current is None:
                 gr.Warning("Nothing to undo.")
                 return [gr.skip()] * count
@@ -336,7 +346,7 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
             return [history, web, *part_outputs(web, rebuild_params=True)]
 
         undo_button.click(on_undo, [chatbot, session_state],
-                          [chatbot, session_state, *part, params_state], api_name="undo",
+                          [chatbot, session_state, *part, *params_outputs], api_name="undo",
                           concurrency_id="part",
                           concurrency_limit=settings.compile_concurrency)
 
@@ -345,8 +355,7 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
             """Runs inside gr.render, in the Parameters column: one control per knob."""
             params = [Param.from_dict(p) for p in (state or {}).get("params", [])]
             if not params:
-                gr.Markdown("*The program's top-level values appear here.*")
-                return
+                return  # params_hint says so
             controls = [control(gr, p) for p in params]
 
             def on_change(history: list[dict], web: WebSession | None, *values: Any) -> list:
@@ -382,6 +391,19 @@ def build_demo(settings: WebSettings):  # -> gr.Blocks
 
     demo.queue(max_size=settings.max_queue,
                default_concurrency_limit=settings.compile_concurrency, api_open=False)
+
+    def status_into_config() -> None:
+        # Pages opened once the model is ready get the last word on it in the page's config.
+        # Not a load-time event (nor a load-time gr.render): in Gradio 6.31 any event that
+        # ends after a prompt's refusal hides the refusal, and people click Send at once.
+        model.wait()
+        text = model_status()
+        # before the config: launch(), if it runs now, builds its own from these attributes
+        status.value, status.visible, status_timer.active = text, bool(text), False
+        demo.config = demo.get_config_file()
+
+    if model.state == "loading":
+        threading.Thread(target=status_into_config, name="web-status", daemon=True).start()
     return demo
 
 
