@@ -94,3 +94,12 @@ def test_how_far_a_knob_sticks_out_is_its_height() -> None:
     assert accepts(expectations.spec, (32.0, 32.0, 24.0))
     assert not accepts(expectations.spec, (32.0, 32.0, 36.0))
     assert not any("24 mm" in note for note in expectations.unchecked)
+
+
+def test_sections_told_apart_by_order_are_each_checked() -> None:
+    spec = infer_spec("Stepped pin standing upright on Z. The bottom section is 12 mm diameter "
+                      "and 20 mm long, the middle section 8 mm diameter and 15 mm long, and the "
+                      "top section 5 mm diameter and 10 mm long, so the pin is 45 mm overall.")
+    assert sorted(round(sum(p["d"]) / 2) for p in spec["profiles"]) == [5, 8, 12]
+    assert accepts(spec, (12.0, 12.0, 45.0))
+    assert not accepts(spec, (45.0, 12.0, 12.0))  # lying along X

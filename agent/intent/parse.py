@@ -209,7 +209,8 @@ def _link(mentions: list[Mention], base: Mention | None,
                 m.refers = match
         elif m.role in ("add", "cut") and m.definite:
             earlier = [e for e in seen if e.role == m.role and
-                       singular(e.noun) == singular(m.noun)]
+                       singular(e.noun) == singular(m.noun) and
+                       not _told_apart(e, m, sentence_of[m.sentence])]
             if earlier:
                 m.refers = earlier[-1]
         seen.append(m)

@@ -268,6 +268,9 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
         rng = length_range(q.values[0], about=q.about)
         axis = q.axes[0] or ("z" if q.role in ("height", "thick") and (
             stack.axis == "z" or q.role == "height") else None)
+        if axis is None and q.role == "length" and body_kind(reading) in ROUND | {
+                "cylinder", "pin"}:
+            axis = orientation(reading)  # "a stepped pin standing on Z ... 45 mm overall"
         if q.role in ("diameter", "od"):
             free.extend([length_range(q.values[0], round_=True)] * 2)
             continue
