@@ -156,6 +156,7 @@ def test_real_engine_generates_with_grammar_and_adapter(
     assert len(replies) == 3 and usage_of(replies)["completion_tokens"] > 0
     batch = backend.generate_batch([MESSAGES, MESSAGES], n=2, temperature=1.0, max_tokens=8)
     assert [len(b) for b in batch] == [2, 2]
+    assert backend.last_usage == usage_of([r for b in batch for r in b])  # the whole batch
     constrained = backend.generate(MESSAGES, n=2, temperature=1.0, max_tokens=40,
                                    grammar='root ::= "cube(" [1-9] [0-9]? ");"')
     assert all(re.fullmatch(r"cube\([1-9][0-9]?\);", r.text) for r in constrained), constrained

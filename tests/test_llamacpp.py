@@ -97,6 +97,16 @@ def test_in_process_reply_is_constrained_and_counted(local: Any) -> None:
 
 
 @needs_llama
+def test_in_process_last_usage_is_the_last_call_decoded_once(local: Any) -> None:
+    # greedy n=3 decodes one reply: its two copies cost nothing, so the call costs that one
+    replies = local.generate(MESSAGES, n=3, max_tokens=6)
+    assert len(replies) == 3 and replies[0].completion_tokens == 6
+    assert local.last_usage == {"prompt_tokens": replies[0].prompt_tokens,
+                                "completion_tokens": 6}
+    assert replies[0].prompt_tokens > 0
+
+
+@needs_llama
 def test_in_process_cut_at_max_tokens_is_length(local: Any) -> None:
     reply = local.generate(MESSAGES, grammar=load_grammar(), max_tokens=6)[0]
     assert reply.finish_reason == "length" and reply.truncated

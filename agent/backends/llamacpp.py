@@ -25,7 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.backends.base import STOP, TIME, BackendError, ContextOverflow, Message, Reply
+from agent.backends.base import (
+    STOP,
+    TIME,
+    BackendError,
+    ContextOverflow,
+    Message,
+    Reply,
+    empty_usage,
+    usage_of,
+)
 from agent.backends.common import config_from, program_grammar, sampling_plan, unfence
 from tools.errors import require
 from tools.grammar import for_llama_cpp, to_gbnf
@@ -161,7 +170,7 @@ class LlamaCppBackend:
         self.model = path.name
         self._lock = threading.Lock()
         self._draws = 0
-        self.last_usage = {"prompt_tokens": 0, "completion_tokens": 0}
+        self.last_usage: dict[str, int] = empty_usage()  # for benchmarks/ scripts
         self.last_refusals = 0   # grammar refusals in the last call (benchmarks, tests)
 
     def gbnf(self, grammar: str) -> str:
@@ -194,8 +203,8 @@ class LlamaCppBackend:
                 finally:
                     guard.close()
                 self.last_refusals += guard.refusals
-        self.last_usage = {"prompt_tokens": sum(r.prompt_tokens for r in replies),
-                           "completion_tokens": sum(r.completion_tokens for r in replies)}
+        # the draws only: plan.fill's copies of a greedy reply cost nothing
+        self.last_usage = usage_of(replies)
         return plan.fill(replies, n)
 
     def _one(self, messages: list[Message], guard: GrammarGuard, max_tokens: int,

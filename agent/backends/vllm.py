@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.backends.base import BackendError, Message, Reply, empty_usage
+from agent.backends.base import BackendError, Message, Reply, empty_usage, usage_of
 from agent.backends.common import (
     SamplingPlan,
     config_from,
@@ -215,7 +215,6 @@ class VLLMBackend:
             raise BackendError(f"vLLM generation failed: {exc}") from exc
         got = collect(outputs, constrained=ebnf is not None,
                       unfenced=ebnf is not None and self.config.fenced_grammar)
-        flat = [reply for replies in got for reply in replies]
-        self.last_usage = {"prompt_tokens": sum(r.prompt_tokens for r in flat),
-                           "completion_tokens": sum(r.completion_tokens for r in flat)}
+        # every conversation's draws, before plan.fill copies a greedy reply n times
+        self.last_usage = usage_of([reply for replies in got for reply in replies])
         return [plan.fill(replies, n) for replies in got]

@@ -69,6 +69,22 @@ class FetchContext:
             self.error(f"{label}: {exc}")
         return None
 
+    def stored_or_download(self, source: str, key: str, url: str,
+                           make: Callable[[bytes], RawFile], *, size: int | None,
+                           max_bytes: int, label: str,
+                           headers: Mapping[str, str] | None = None) -> RawFile | None:
+        """The RawFile an earlier run stored under (source, key), or download it now (see
+        `download`) and build it with `make`; None when the download was skipped.
+
+        A stored file is returned as stored: resuming never asks the network again, and the
+        record keeps the metadata it was fetched with."""
+        stored = self.state.get_raw(source, key)
+        if stored is not None:
+            return stored
+        content = self.download(source, key, url, size=size, max_bytes=max_bytes,
+                                label=label, headers=headers)
+        return None if content is None else make(content)
+
     def memo(self, key: str, fetch: Callable[[], Any]) -> Any:
         """A finished unit's stored result, or fetch it now and store it."""
         found = self.state.get_unit(key)

@@ -135,22 +135,22 @@ class GitHubSource:
         description = (repo.get("description") or "") if len(files) == 1 else ""
         for entry in files[: self.config.max_files_per_repo]:
             key = f"{full}:{entry['path']}"
-            stored = ctx.state.get_raw(self.spec, key)
-            if stored is not None:
-                yield stored
-                continue
+
+            def make(content: bytes, key: str = key, path: str = entry["path"]) -> RawFile:
+                return RawFile(
+                    source=self.spec, key=key, content=content, fetched_at=now_iso(),
+                    url=f"{repo['html_url']}/blob/{branch}/{path}", bundle=full,
+                    path=path, license=license_, license_raw=spdx_raw,
+                    author=repo.get("owner"), description=description,
+                    tags=repo.get("topics", []),
+                )
+
             url = f"{self.config.raw}/{full}/{quote(branch)}/{quote(entry['path'])}"
-            content = ctx.download(self.spec, key, url, size=entry.get("size"),
-                                   max_bytes=self.config.max_file_bytes,
-                                   label=f"github {full}/{entry['path']}")
-            if content is None:
-                continue
-            yield RawFile(
-                source=self.spec, key=key, content=content, fetched_at=now_iso(),
-                url=f"{repo['html_url']}/blob/{branch}/{entry['path']}", bundle=full,
-                path=entry["path"], license=license_, license_raw=spdx_raw,
-                author=repo.get("owner"), description=description, tags=repo.get("topics", []),
-            )
+            raw = ctx.stored_or_download(
+                self.spec, key, url, make, size=entry.get("size"),
+                max_bytes=self.config.max_file_bytes, label=f"github {full}/{entry['path']}")
+            if raw is not None:
+                yield raw
 
 
 def _trim_repo(item: dict[str, Any]) -> dict[str, Any]:

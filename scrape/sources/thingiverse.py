@@ -132,23 +132,23 @@ class ThingiverseSource:
             return
         for entry in files:
             key = f"thing:{thing_id}/file:{entry['id']}"
-            stored = ctx.state.get_raw(self.spec, key)
-            if stored is not None:
-                yield stored
-                continue
+
+            def make(content: bytes, key: str = key, name: str = entry["name"]) -> RawFile:
+                return RawFile(
+                    source=self.spec, key=key, content=content, fetched_at=now_iso(),
+                    url=thing["public_url"], bundle=f"thing:{thing_id}", path=name,
+                    license=license_, license_raw=thing["license"], author=thing["creator"],
+                    title=thing["name"], description=thing["description"], tags=thing["tags"],
+                    ancestors=ancestors,
+                )
+
             url = entry["download_url"]
-            content = ctx.download(self.spec, key, url, size=entry.get("size"),
-                                   max_bytes=self.config.max_file_bytes,
-                                   label=f"thingiverse {key}", headers=self._auth(url))
-            if content is None:
-                continue
-            yield RawFile(
-                source=self.spec, key=key, content=content, fetched_at=now_iso(),
-                url=thing["public_url"], bundle=f"thing:{thing_id}", path=entry["name"],
-                license=license_, license_raw=thing["license"], author=thing["creator"],
-                title=thing["name"], description=thing["description"], tags=thing["tags"],
-                ancestors=ancestors,
-            )
+            raw = ctx.stored_or_download(
+                self.spec, key, url, make, size=entry.get("size"),
+                max_bytes=self.config.max_file_bytes, label=f"thingiverse {key}",
+                headers=self._auth(url))
+            if raw is not None:
+                yield raw
 
     def _ancestors(self, ctx: FetchContext, thing_id: int) -> list[str]:
         """Remix ancestors as bundle ids, as the API lists them (nearest first)."""
