@@ -176,7 +176,7 @@ KNOWN_WORDS = frozenset({"holes", "thick", "threads", "center", "centre", "corne
                           "tapered", "taper", "hexagon", "sphere", "spheres", "point",
                           "points", "legs", "table", "wheels", "posts", "sheet", "sheets",
                           "about", "total", "those", "these", "there", "their", "where",
-                          "which", "under", "above", "below", "along", "ridges", "grips"})
+                          "which", "whose", "under", "above", "below", "along", "ridges", "grips"})
 
 
 MATE_NOUNS = frozenset({
