@@ -103,3 +103,31 @@ def test_sections_told_apart_by_order_are_each_checked() -> None:
     assert sorted(round(sum(p["d"]) / 2) for p in spec["profiles"]) == [5, 8, 12]
     assert accepts(spec, (12.0, 12.0, 45.0))
     assert not accepts(spec, (45.0, 12.0, 12.0))  # lying along X
+
+
+def test_a_size_change_and_a_new_hole_in_one_follow_up() -> None:
+    spec = edit("double the thickness and add a 10mm hole in the center")
+    assert spec["genus"] == 5
+    assert accepts(spec, (60, 40, 10), PLATE)
+    assert not accepts(spec, (60, 40, 5), PLATE)
+    # the hole clause alone changes no size of the part
+    assert accepts(edit("make the holes bigger"), (60, 40, 5), PLATE)
+
+
+def test_holes_made_a_few_mm_larger_grow_from_the_size_they_had() -> None:
+    holes = edit("make the holes 2 mm larger")["holes"]  # PLATE's holes are 3.4 mm
+    assert holes[0]["d"][0] <= 5.4 <= holes[0]["d"][1]
+    assert not holes[0]["d"][0] <= 2.0 <= holes[0]["d"][1]
+
+
+@pytest.mark.parametrize(("text", "right", "wrong"), [
+    ("widen it by 10", (60, 50, 5), [(60, 40, 5), (70, 40, 5)]),
+    ("increase the height by 5mm", (60, 40, 10), [(60, 40, 5), (65, 40, 5)]),
+    ("reduce the length by 20", (40, 40, 5), [(60, 40, 5), (60, 20, 5)]),
+    ("make it an inch longer", (85.4, 40, 5), [(61.5, 40, 5), (60, 65.4, 5)]),
+])
+def test_a_change_said_with_a_verb_and_by(text: str, right: tuple, wrong: list) -> None:
+    spec = edit(text)
+    assert accepts(spec, right, PLATE)
+    for extents in wrong:
+        assert not accepts(spec, extents, PLATE), extents

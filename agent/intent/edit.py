@@ -227,9 +227,14 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
         if f.word:
             rest = re.sub(rf"\b{f.word}\b", " ", rest, count=1)
     hole_edit = read_hole_edit(reading, norm, prev, draft) if not walls else None
-    changes = read_changes(rest, prev, draft, previous_program,
-                           [q for q in reading.quantities if not q.used]) \
-        if hole_edit in (None, "count") else []
+    if hole_edit in ("size", "swap"):
+        # "double the thickness and add a 10 mm hole": the clauses not about the holes
+        rest = " , ".join(c for c in re.split(r"\s*(?:,|;|\band\b|\bthen\b)\s*", rest)
+                          if c and not re.search(r"\b(holes?|bores?|them|those|these|m\d+)\b",
+                                                 c))
+    unused = [q for q in reading.quantities if not q.used and q.text.strip(" ,") in rest]
+    changes = read_changes(rest, prev, draft, previous_program, unused) \
+        if hole_edit in (None, "count", "size", "swap") and rest.strip(" ,") else []
     edges = re.search(r"\b(round|fillet|chamfer|bevel|soften|smooth)\w*\b.*\b(edges?|corners?)\b"
                       r"|\b(edges?|corners?)\b.*\b(rounded|filleted|chamfered)\b", norm)
     additive = re.search(r"\b(add|put|attach|glue|emboss|extrude)\b", norm) and not hole_edit

@@ -141,6 +141,24 @@ def _hole_size(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
         return "size"
     size_words = re.search(r"\b(bigger|larger|wider|smaller|narrower|tighter|looser|enlarge|"
                            r"increase|decrease|reduce)\b", norm)
+    by = re.search(r"\b(\d*\.?\d+)\s*(?:mm)?\s*(larger|bigger|wider|more|smaller|narrower|"
+                   r"tighter|less)\b", norm)
+    if sizes and by and float(by.group(1)) == sizes[-1].values[0]:
+        # "make the holes 2 mm larger": a change of the diameter the holes had
+        for q in sizes:
+            q.used = True
+        before = [o["d"] for o in prev.openings if o.get("round")]
+        delta = float(by.group(1)) * (1 if by.group(2) in ("larger", "bigger", "wider",
+                                                            "more") else -1)
+        if before and max(before) + delta > 0:
+            draft.spec.setdefault("holes", []).append(
+                {"d": hole_range(max(before) + delta), "what": holes[0].phrase if holes else
+                 "holes"})
+        else:
+            draft.spec.setdefault("grow", []).append(
+                {"measure": "hole", "min_ratio": 1.03} if delta > 0 else
+                {"measure": "hole", "max_ratio": 0.97})
+        return "size"
     if sizes:
         for q in sizes:
             q.used = True
