@@ -103,8 +103,10 @@ def base_dims(reading: Reading, draft: Draft) -> list[Dim] | None:
         for value, axis in zip(q.values, q.axes, strict=True):
             dims.append(Dim(value, axis, about=q.about, source=q))
     triangular = bool({"triangular", "triangle"} & words)
-    if kind in ("sphere", "hemisphere", "cone", "torus", "funnel") or kind in ROUND or (
-            kind == "prism" and not triangular) or (kind == "nut" and "hex" not in words):
+    if (kind in ("sphere", "hemisphere", "cone", "torus", "funnel") or kind in ROUND or (
+            kind == "prism" and not triangular) or (kind == "nut" and "hex" not in words)) \
+            and not (triples and kind in ("cup", "spacer", "knob")):
+        # ("pen cup 80 x 80 x 60": three extents, whatever its outline)
         return _round_dims(reading, base, dims, draft)
     if kind == "bracket":
         return bracket_dims(reading, base, dims, draft)

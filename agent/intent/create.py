@@ -160,7 +160,8 @@ def _nominal_volume(reading: Reading, kind: str, dims: list[Dim] | None, annular
         return None
     base = reading.base
     words = reading.words()
-    if kind in ("cube", "block", "plate", "box") and len(dims) == 3 and \
+    # (a box or a tray is hollow more often than said: its volume is not its extents')
+    if kind in ("cube", "block", "plate") and len(dims) == 3 and \
             all(d.span is None for d in dims) and not annular and not words & {"hex"}:
         return math.prod(d.value for d in dims), True
     round_values = [d.value for d in dims if d.round_]

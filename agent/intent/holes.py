@@ -26,8 +26,10 @@ from agent.intent.vocab import (
     OPEN_NOUNS,
     ROUND,
     SIMPLE,
+    STORED,
     TAP_DRILLED,
     TAPPED,
+    THROUGH_WORDS,
 )
 from agent.intent.words import normalize
 
@@ -170,8 +172,8 @@ def _through(m: Mention, thickness: float | None) -> bool | None:
             return d >= thickness - 0.01
         return None
     toks = reading_words_before(m)
-    if "pilot" in toks or "insert" in words:
-        return None
+    if "pilot" in toks or "insert" in words or (words & STORED and not words & THROUGH_WORDS):
+        return None  # "9 holes for pens": a holder's holes are as often blind as through
     return True
 
 

@@ -108,7 +108,7 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
                 continue
             if accepts is not None and q.role in ("pair", "triple") and m.role == "hole":
                 continue
-            if m.role in ("cut", "hole") and base is not None and "," in [
+            if m.role in ("cut", "hole") and base is not None and q.role != "depth" and "," in [
                     t.text for t in toks[m.pos : q.pos]] and (m.root().screw or any(
                     s.role in ("size", "diameter", "hole_size", "bore")
                     for s in m.root().sizes)):

@@ -47,6 +47,12 @@ TAPPED = frozenset({"tapped", "threaded", "thread", "insert", "inserts", "heat",
 TAP_DRILLED = frozenset({"tapped", "tap", "tapping"})
 
 
+# things a holder keeps standing in its holes: a hole "for pens" may well be blind
+STORED = frozenset({"pen", "pens", "pencil", "pencils", "marker", "markers", "bit", "bits",
+                    "crayon", "crayons", "battery", "batteries", "needle", "needles",
+                    "swabs", "vials", "lipsticks"})  # (screwdrivers and brushes hang through)
+
+
 CROSS = frozenset({"radial", "cross", "side", "sides", "both", "cheeks", "transverse"})
 
 
