@@ -142,3 +142,43 @@ def test_a_pen_cup_given_three_extents_is_sized_and_a_box_is_not_taken_for_solid
     spec = infer_spec("pen holder 80 x 80 x 60 with 9 holes 12 mm dia for pens")
     assert accepts(spec, (80, 80, 60)) and not accepts(spec, (80, 80, 90))
     assert "volume" not in infer_spec("storage box 120 x 80 x 50")
+
+
+def test_inches_glued_to_a_fraction() -> None:
+    spec = infer_spec("little box to keep SD cards in, 3 x 2 x 1 inches outside, 1/16in walls, "
+                      "open top")
+    assert spec["wall"][0] <= 1.5875 <= spec["wall"][1]
+
+
+HOOK = """// coat hook
+plate_w = 30;
+plate_h = 70;
+plate_t = 5;
+arm_len = 60;
+cube([plate_w, plate_h, plate_t]);
+translate([8, 8, plate_t]) cube([14, 8, arm_len]);
+"""
+
+
+def test_shortening_a_named_feature_checks_its_parameter_not_the_part() -> None:
+    hook = part((30.0, 70.0, 65.0), volume=12000.0)
+    spec = edit("shorten the arm to 40", hook, HOOK)
+    assert spec["param"]["names"] == ["arm"] and spec["param"]["value"][0] <= 40
+    assert accepts({**spec, "size_xyz": spec.get("size_xyz", [[0, 1e9]] * 3)}, (30, 70, 45),
+                   hook)  # the part is 45 tall now: not held to 40 or to 65
+    # the part itself, named or not, is resized
+    assert accepts(edit("cut the length to 40"), (40, 40, 5), PLATE)
+    assert not accepts(edit("cut the length to 40"), (60, 40, 5), PLATE)
+
+
+def test_a_follow_up_that_fits_a_new_size_frees_the_extents() -> None:
+    clip = part((28.0, 25.5, 10.0), volume=2000.0)
+    expectations = read_request("now make it fit a 25mm bar, keep everything else", clip,
+                                follow_up=True)
+    assert "size_xyz" not in expectations.spec
+    assert any("fit a 25 mm bar" in note for note in expectations.unchecked)
+
+
+def test_tabs_on_either_side_carry_one_hole_each() -> None:
+    spec = infer_spec("cable guide, U channel 30mm long, 2 screw tabs either side with 4mm holes")
+    assert spec["genus"] == 2

@@ -29,6 +29,7 @@ from agent.intent.edit_axes import Change, axes_for, grow_check, kept_range, ran
 from agent.intent.edit_features import check_features, feature_sizes, is_whole_part
 from agent.intent.edit_holes import read_hole_edit
 from agent.intent.reading import Reading
+from agent.intent.vocab import SHAFTS
 from agent.intent.words import normalize
 from tools.kinds import compatible, declared_kind, kinds_named
 from tools.mesh import MeshReport
@@ -239,6 +240,11 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
                       r"|\b(edges?|corners?)\b.*\b(rounded|filleted|chamfered)\b", norm)
     additive = re.search(r"\b(add|put|attach|glue|emboss|extrude)\b", norm) and not hole_edit
     material = _material_thickness(changes, prev, previous_program, draft)
+    refit = re.search(r"\b(?:fit|fits|take|takes|hold|holds|accept|accepts|for)\s+(?:a |an |the )?"
+                      r"(\d*\.?\d+)\s*(?:mm|cm|inch)?\s*(?:" + "|".join(sorted(SHAFTS)) +
+                      r"|bar|tube|pipe|handlebar|cable|bundle|jar|bottle)s?\b", norm)
+    if refit:
+        draft.skip(f"'{refit.group(0)}'", "the size of a part made to fit it")
     if material:
         changes = [c for c in changes if c.axes != material]
     ranges = []
@@ -251,8 +257,9 @@ def expectations(reading: Reading, text: str, prev: MeshReport | None,
             draft.spec.setdefault("grow", []).append(grow_check(own[0], "xyz"[k]))
         elif own:
             ranges.append(range_for(own[0], before))
-        elif k in freed:
-            ranges.append([0.0, BIG])  # a feature's size may change the part's extent here
+        elif k in freed or refit:
+            # a feature's size may change the part's extent here; so may a new thing to fit
+            ranges.append([0.0, BIG])
         elif additive:
             ranges.append([round(before - max(0.3, 0.02 * before), 3), BIG])
         elif material:

@@ -167,6 +167,8 @@ def check_features(found: list[FeatureSize], prev: MeshReport, program: str | No
                        "a size of a feature, not of the whole part")
         if f.role == "height":
             freed.add(2)  # a post or lip standing up sets how tall the part is
+        elif f.role in ("length", "depth", "rise"):
+            freed.update(range(3))  # an arm's or leg's length sets the reach along its axis
         elif f.change == "set":
             # a feature's width stays inside the part's extents unless it now outgrows one
             freed.update(k for k in range(3) if prev.extents[k] < f.value * 1.05 + 0.3)

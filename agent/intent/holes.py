@@ -125,8 +125,8 @@ def read_holes(reading: Reading, draft: Draft) -> list[HoleSet]:
                                _clause(reading, m))
             if count in (None, 1):
                 count, multiplied = multiplier, True  # "a hole in each corner"
-            elif spread or (corners and count == multiplier):
-                pass  # "four holes, one in each corner"
+            elif spread or (corners and count == multiplier) or m.count is None:
+                pass  # "four holes, one in each corner"; "2 tabs either side with holes"
             else:
                 count, multiplied = count * multiplier, True  # "each leg carries two holes"
         if count is not None and multiplied:

@@ -128,6 +128,9 @@ def find_mentions(sentence: Sentence) -> list[Mention]:
             continue
         role = _mention_role(tok.text, None)
         nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+        if tok.text == "cut" and nxt in ("the", "it", "its", "down", "back", "off", "to"):
+            k += 1
+            continue  # "cut the length to 40": a verb
         if tok.text in ("section", "sections", "length", "piece") and k > 0 and \
                 kind_at(toks, k - 1) is not None:
             k += 1

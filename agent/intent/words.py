@@ -83,6 +83,7 @@ def normalize(text: str) -> str:
     t = (t.replace("×", " x ").replace("⌀", " diameter ").replace("ø", " diameter ")
          .replace("°", " degrees ").replace("”", '"').replace("″", '"').replace("’", "'")
          .replace("–", "-").replace("—", " - "))
+    t = re.sub(r"(\d)in\b", r"\1 inch", t)  # "1/16in walls": glued to the number, inches
     # mixed numbers and fractions: 1-1/2, 1 1/2, 3/8
     t = re.sub(r"\b(?:(\d+)[\s-]+)?(\d+)/(\d+)(?![\d/])", _fraction, t)
     t = re.sub(r"(\d)\s*(?:\"|'')", r"\1 inch ", t)
@@ -110,6 +111,12 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(widen|lengthen|extend|thicken|deepen|narrow|shorten|thin)(?: it| the "
                r"(?:part|plate|block|box|bar|piece|whole thing))? by (\d*\.?\d+(?: ?(?:mm|cm|"
                r"inch(?:es)?|in)\b)?)", lambda m: f"{m.group(2)} {_BY_VERB[m.group(1)]}", t)
+    # "shorten the arm to 40": the same as "make the arm 40 long" (a feature, or the part)
+    t = re.sub(r"\b(?:shorten|lengthen|extend|trim|cut) the (\w+) (?:down |back |out )?to "
+               r"(\d*\.?\d+(?: ?(?:mm|cm|inch(?:es)?)\b)?)",
+               lambda m: m.group(0) if m.group(1) in ("width", "height", "thickness", "depth",
+                                                      "length", "size") else
+               f"make the {m.group(1)} {m.group(2)} long", t)
     t = re.sub(r"\b(increase|raise|reduce|decrease|cut|drop) (?:the |its )?(width|length|height|"
                r"thickness|depth) by (\d*\.?\d+(?: ?(?:mm|cm|inch(?:es)?|in)\b)?)",
                lambda m: f"{m.group(3)} " + _BY_NOUN[m.group(2)][
