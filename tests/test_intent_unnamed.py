@@ -182,3 +182,19 @@ def test_a_follow_up_that_fits_a_new_size_frees_the_extents() -> None:
 def test_tabs_on_either_side_carry_one_hole_each() -> None:
     spec = infer_spec("cable guide, U channel 30mm long, 2 screw tabs either side with 4mm holes")
     assert spec["genus"] == 2
+
+
+def test_a_count_written_3x_before_a_hole_size() -> None:
+    spec = infer_spec("90x40x4 plate, 3x 5mm holes down the middle")
+    assert spec["genus"] == 3 and accepts(spec, (90, 40, 4))
+
+
+def test_swapping_to_another_screw_size_keeps_no_old_hole() -> None:
+    spec = edit("swap to M4 screws")
+    assert spec["holes"][0]["d"][0] <= 4.3 <= spec["holes"][0]["d"][1]
+    assert "keep_holes" not in spec  # the M3 holes are the ones that change
+
+
+def test_a_clip_for_a_handlebar_holds_a_round_of_its_size() -> None:
+    spec = infer_spec("snap-on clip for my 22mm handlebar, 10mm wide, 3mm thick")
+    assert any(p["d"][0] <= 22 <= p["d"][1] for p in spec["profiles"])

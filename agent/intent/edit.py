@@ -349,8 +349,9 @@ def _keep_the_rest(changes: list[Change], hole_edit: str | None, prev: MeshRepor
         excepted = []
         if hole_edit == "swap":
             old = re.findall(r"\bm(\d+(?:\.\d+)?)\b", norm)
-            if len(old) >= 2:
-                excepted.append(screw_range(float(old[1])))
+            if len(old) < 2:
+                return  # "swap to M4 screws": which holes were the screw holes is not said
+            excepted.append(screw_range(float(old[1])))
         draft.spec["keep_holes"] = {"except": excepted}
     if wall_thickness(prev) is not None and not scaled and not re.search(r"\bwalls?\b", norm):
         draft.spec.setdefault("grow", []).append(

@@ -119,10 +119,12 @@ def _hole_size(reading: Reading, norm: str, prev: MeshReport, draft: Draft) -> s
     hole bigger", "bump them up to 6 mm", "move the hole higher"."""
     holes = [m for m in reading.mentions if m.role == "hole"]
     pronoun = re.search(r"\b(them|it) (up|down) to\b|\bbump (them|it)\b", norm)
-    if not holes and not pronoun and not re.search(r"\bm\d+(\.\d+)?\b.*\binstead\b", norm):
+    swap = re.search(r"\bm\d+(\.\d+)?\b.*\binstead\b|\b(?:swap|switch|change|go|move|upgrade)"
+                     r"\w* (?:\w+ ){0,2}to m\d", norm)  # "swap to M4 screws"
+    if not holes and not pronoun and not swap:
         return None
     screws = re.findall(r"\bm(\d+(?:\.\d+)?)\b", norm)
-    if screws and re.search(r"\binstead\b|\bswap\b|\buse\b|\bchange\b", norm):
+    if screws and (swap or re.search(r"\binstead\b|\bswap\b|\buse\b|\bchange\b", norm)):
         # "use M4 holes instead of M3": the first size named is the new one
         draft.spec.setdefault("holes", []).append({"d": screw_range(float(screws[0])),
                                                    "what": f"M{screws[0]} hole"})

@@ -187,7 +187,8 @@ MATE_NOUNS = frozenset({
     "wall", "stud", "rail", "battery", "batteries", "led", "sensor", "post", "tap",
     "wheel", "frame", "chassis", "housing", "conveyor", "door", "cabinet", "drawer", "mouth",
     "shafts", "rods", "dowels", "pipes", "tubes", "hoses", "pins", "stepper", "screwdrivers",
-    "headphones", "spools", "filament", "table", "bed", "gearbox", "race",
+    "headphones", "spools", "filament", "table", "bed", "gearbox", "race", "handlebar",
+    "handlebars", "pole", "poles", "tubing", "broomstick",
 })
 
 

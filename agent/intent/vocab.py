@@ -90,7 +90,8 @@ SHAFTS = frozenset({"shaft", "rod", "axle", "pin", "dowel", "bearing", "pipe", "
 
 # round things a clip or clamp wraps: its inside is a round outline of their size
 HELD_ROUND = frozenset({"cable", "cables", "wire", "wires", "pipe", "pipes", "tube", "tubes",
-                        "hose", "hoses", "rod", "rods", "dowel", "dowels", "conduit"})
+                        "hose", "hoses", "rod", "rods", "dowel", "dowels", "conduit", "handlebar",
+                        "handlebars", "pole", "poles", "tubing", "broomstick"})
 
 
 # what a screw holds down by ("a screw tab", "bolt ears"): each has a hole for it

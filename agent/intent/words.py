@@ -88,6 +88,8 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(?:(\d+)[\s-]+)?(\d+)/(\d+)(?![\d/])", _fraction, t)
     t = re.sub(r"(\d)\s*(?:\"|'')", r"\1 inch ", t)
     t = re.sub(r"(\d)\s*in\.(?=\s|$|,)", r"\1 inch ", t)
+    # "3x 5mm holes": three holes, not a 3 x 5 size
+    t = re.sub(r"\b(\d{1,2})\s*x\s+(?=\d*\.?\d+\s*mm\s+(?:\w+\s+)?(?:holes|bores)\b)", r"\1 ", t)
     t = re.sub(r"(\d)\s*x\s*(?=\d|\.\d|m\d)", r"\1 x ", t)  # 60x40, 4xM3
     t = re.sub(r"(\d)x\b", r"\1 x", t)
     t = re.sub(r"\bx\s*(\d)", r"x \1", t)
