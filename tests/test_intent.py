@@ -194,14 +194,16 @@ def test_hexagon_across_is_ambiguous() -> None:
 # ------------------------------------------------------------------ bodies, kinds, language
 @pytest.mark.parametrize(("prompt", "bodies"), [
     ("a box with a separate lid", 2),
-    ("a box with a lid printed separately", 2),
+    # "printed separately" may mean in this part as a second body, or another print: a
+    # blind case ("open top (printing the lid separately)") was one body
+    ("a box with a lid printed separately", None),
     ("two separate parts: a peg and a socket", 2),
     ("simple 2 piece hinge, leaves print separately", 2),
     ("push-on lid for a round storage jar, 80 mm across", 1),
     ("a 20 mm cube", 1),
 ])
-def test_bodies(prompt: str, bodies: int) -> None:
-    assert infer_spec(prompt)["bodies"] == bodies
+def test_bodies(prompt: str, bodies: int | None) -> None:
+    assert infer_spec(prompt).get("bodies") == bodies
 
 
 def test_the_kind_asked_for_is_checked_against_the_program() -> None:

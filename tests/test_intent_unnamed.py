@@ -198,3 +198,50 @@ def test_swapping_to_another_screw_size_keeps_no_old_hole() -> None:
 def test_a_clip_for_a_handlebar_holds_a_round_of_its_size() -> None:
     spec = infer_spec("snap-on clip for my 22mm handlebar, 10mm wide, 3mm thick")
     assert any(p["d"][0] <= 22 <= p["d"][1] for p in spec["profiles"])
+
+
+# --- defects found by reading test-final-4's false alarms after its one blind measurement
+
+
+def test_a_cavity_size_gives_the_outside_as_that_plus_the_walls() -> None:
+    spec = infer_spec("project box for an arduino uno. inside has to be 70x55 and 25 deep, "
+                      "2mm walls + floor, open top")
+    assert accepts(spec, (74, 59, 27))
+    assert not accepts(spec, (70, 55, 25))  # the inside size as the outside: the board won't fit
+    channel = infer_spec("Cable raceway, an open U channel. 1. 100 mm long along X. 2. Channel "
+                         "inside 20 mm wide (Y) by 15 mm deep (Z); side walls and floor 2 mm "
+                         "thick, so 24 x 17 mm outside.")
+    assert accepts(channel, (100, 24, 17))
+
+
+def test_a_caps_depth_is_its_skirts() -> None:
+    assert accepts(infer_spec("end cap that slides over a 22mm pipe, 15mm deep, 2mm wall"),
+                   (26.0, 26.0, 17.0))
+
+
+def test_a_diameter_mark_names_the_number_after_it() -> None:
+    spec = infer_spec("Motor plate. 1. Plate 60 x 60 mm in XY, 5 mm thick (Z). 2. Centre bore "
+                      "Ø22.5 mm for the motor's pilot boss. 3. Four M3 clearance holes (Ø3.4 "
+                      "mm) on a 31 mm square pattern.")
+    assert spec["genus"] == 5
+    assert any(h["d"][0] <= 22.5 <= h["d"][1] for h in spec["holes"])
+
+
+def test_a_clip_around_a_cable_is_not_held_to_a_hole_count() -> None:
+    expectations = read_request("screw-down clip for a 7mm cable with a 3.5mm screw hole")
+    assert expectations.kind == "clip"
+    assert "genus" not in expectations.spec
+
+
+def test_a_tapped_set_screw_hole_sized_before_its_screw() -> None:
+    spec = infer_spec("Shaft collar for an 8 mm shaft. - Ring Ø22 mm OD x 10 mm long along Z; "
+                      "bore Ø8.1 mm through. - One radial set-screw hole, Ø2.5 mm (M3 tap drill)")
+    assert any(h["d"][0] <= 2.5 <= h["d"][1] for h in spec["holes"])
+
+
+def test_bigger_across_is_the_diameter() -> None:
+    coaster = part((90.0, 90.0, 6.0), volume=38000.0)
+    for text in ("make it 10mm bigger across", "make the diameter 10mm bigger"):
+        spec = edit(text, coaster)
+        assert accepts(spec, (100, 100, 6), coaster) and not accepts(spec, (100, 100, 16),
+                                                                     coaster)

@@ -36,6 +36,9 @@ def infer_bodies(text: str) -> int | None:
     if m:
         word = m.group(1) or m.group(4)
         return {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(word) or int(word)
+    if re.search(r"\bprint\w*(\s\S+){0,3}\s(lid|cap|cover)\b(\s\S+){0,2}\s(separately|later|"
+                 r"on its own)\b|\b(lid|cap|cover)\b(\s\S+){0,3}\sprinted separately\b", norm):
+        return None  # "printing the lid separately": in this part or not is not said
     if re.search(r"\b(separate|separately|removable|loose|detachable|lift off)\b(\s\S+){0,4}"
                  r"\s(lid|cap|cover|part|piece|leaves|leaf)\b|\b(lid|cap|cover|leaves|leaf)\b"
                  r"(\s\S+){0,5}\s(separate|separately|as a second part|its own part)\b", norm):

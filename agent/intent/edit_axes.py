@@ -222,10 +222,14 @@ def read_changes(norm: str, prev: MeshReport, draft: Draft,
                          r"larger|shorter|lower|narrower|thinner|shallower|smaller)\b", norm):
         value = mm(m.group(1), m.group(2))
         word = m.group(3)
-        if word in UP_WORDS:
-            add(UP_WORDS[word], "delta", value, m.group(0))
-        else:
-            add(DOWN_WORDS[word], "delta", -value, m.group(0))
+        name = UP_WORDS.get(word) or DOWN_WORDS[word]
+        # "10 mm bigger across", "make the diameter 10 mm bigger": the size named
+        named = re.match(r"\s*(?:in )?(across|diameter|wide|long|tall|thick|deep)\b",
+                         norm[m.end():]) or re.search(
+            r"\b(diameter|width|length|height|thickness|depth)\b[^,;.]*$", norm[: m.start()])
+        if named and word in ("bigger", "larger", "smaller", "wider", "narrower"):
+            name = NOUN_AXES[named.group(1)]
+        add(name, "delta", value if word in UP_WORDS else -value, m.group(0))
     for m in re.finditer(r"\b(increase|raise|extend|grow|reduce|decrease|shrink|cut|trim)\s+"
                          r"(?:the |its )?(height|width|length|thickness|depth|diameter)\s+by\s+"
                          + number, norm):

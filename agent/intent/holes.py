@@ -22,6 +22,7 @@ from agent.intent.vocab import (
     ANNULAR,
     CROSS,
     FASTENERS,
+    HELD_ROUND,
     MAYBE_ANNULAR,
     OPEN_NOUNS,
     ROUND,
@@ -338,8 +339,10 @@ def genus_and_holes(reading: Reading, draft: Draft) -> None:
                                  for m in reading.features("add")):
         genus = None  # standoffs on a plate: their holes may or may not go through it
         notes.append("whether the standoffs' holes go through")
-    if {"gear", "teeth"} & words and genus is not None and not annular and not holes:
-        pass
+    if genus is not None and kind == "clip" and any(
+            m.noun in HELD_ROUND for m in reading.features("mate")):
+        genus = None  # a clip may close around the cable it holds: one more way through
+        notes.append("whether the clip closes around what it holds")
     if genus is not None:
         draft.spec["genus"] = genus
     else:

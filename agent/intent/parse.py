@@ -109,7 +109,8 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
             if accepts is not None and q.role in ("pair", "triple") and m.role == "hole":
                 continue
             if m.role in ("cut", "hole") and base is not None and q.role != "depth" and "," in [
-                    t.text for t in toks[m.pos : q.pos]] and (m.root().screw or any(
+                    t.text for t in toks[m.pos : q.pos]] and ((m.root().screw and not any(
+                    t.kind == "screw" for t in toks[q.pos :])) or any(
                     s.role in ("size", "diameter", "hole_size", "bore")
                     for s in m.root().sizes)):
                 continue  # "a 6 mm bore, 68 mm dia.": the second size is the part's

@@ -298,6 +298,20 @@ def find_quantities(sentence: Sentence) -> list[Quantity]:
                               overall=_overall(toks, k, end), bare=tok.kind == "num"))
         k += 1
     _overall_lists(toks, found)
+    previous: Quantity | None = None
+    for q in found:
+        clause = []
+        for t in reversed(toks[max(0, q.pos - 10) : q.pos]):
+            if t.text in (",", ";", ":", ".") or t.kind in ("num", "len"):
+                break  # ("15 mm inside diameter and 10 mm wide": the 15 is inside)
+            clause.append(t.text)
+        listed = previous is not None and previous.inside and set(clause) <= {
+            "and", "by", "x", "mm", "wide", "long", "deep", "tall", "high"}
+        if q.role in ("length", "width", "height", "depth", "pair", "triple") and (listed or {
+                "inside", "inner", "internal", "interior", "cavity"} & set(clause)) and not {
+                "diameter", "id"} & set(clause):  # (an "inside diameter" is a number's before)
+            q.inside = True  # "inside has to be 70 x 55 and 25 deep"
+        previous = q
     return found
 
 

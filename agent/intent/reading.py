@@ -20,6 +20,7 @@ class Quantity:
     overall: bool = False  # "overall", "total": the whole part, whatever its features
     bare: bool = False  # a number without a unit
     used: bool = False  # turned into a check (create/edit mark it)
+    inside: bool = False  # "inside has to be 70 x 55": a cavity's size, not the part's
 
 
 @dataclass

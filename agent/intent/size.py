@@ -125,6 +125,8 @@ def _component_bounds(reading: Reading, adds: list[Mention]) -> list[list[float]
         sizes: list[float] = []
         by_role: dict[str, float] = {}
         for q in m.sizes:
+            if q.inside:
+                continue  # a cavity's size: the walls around it are what the part measures
             # one size per role: "the pieces" may have been named as one feature
             if q.role in ("diameter", "od", "across", "height", "thick", "rise", "length",
                           "width", "depth"):
@@ -169,6 +171,8 @@ def _steps(reading: Reading) -> list[Dim] | None:
 def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim] | None:
     """size / size_xyz / dims from the main body's sizes; returns those sizes."""
     dims = base_dims(reading, draft)
+    if dims:
+        dims = [_outside_of(d, reading) for d in dims]
     stepped = _steps(reading) if dims is None else None
     if stepped is not None:
         dims = stepped
@@ -288,6 +292,19 @@ def overall_size(reading: Reading, draft: Draft, bodies: int | None) -> list[Dim
         if free:
             draft.spec["dims"] = free
     return dims
+
+
+def _outside_of(d: Dim, reading: Reading) -> Dim:
+    """A cavity's size ("inside has to be 70 x 55 and 25 deep, 2 mm walls") gives the part's
+    extent as that plus one or two walls (a floor, or a wall each side); with no wall
+    stated, only at least that."""
+    if d.source is None or not (d.source.inside or (
+            d.source.role == "depth" and body_kind(reading) == "lid")):
+        return d  # (a cap's or lid's depth is its skirt's, inside)
+    walls = [q.values[0] for q in reading.quantities if q.role == "wall"]
+    lo = d.value + (0.5 * walls[0] if walls else 0.0)
+    hi = d.value + 2 * walls[0] + tolerance(d.value) if walls else BIG
+    return Dim(d.value, d.axis, d.round_, d.about, d.source, (round(lo, 3), round(hi, 3)))
 
 
 def _named_as_box(reading: Reading) -> bool:

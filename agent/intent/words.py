@@ -80,6 +80,8 @@ def normalize(text: str) -> str:
     t = re.sub(r"(\d)\s*in\.(?=\s+[A-Z])", r"\1 inch.", text).lower()
     for glyph, fraction in _VULGAR.items():
         t = re.sub(rf"(\d)\s*{glyph}", rf"\1 {fraction}", t).replace(glyph, fraction)
+    # "bore Ø22.5 mm": the mark names the number after it ("22.5 mm diameter")
+    t = re.sub(r"[⌀ø]\s*(\d*\.?\d+)\b(\s*mm\b)?(?!\s*x\b)", r" \1\2 diameter", t)
     t = (t.replace("×", " x ").replace("⌀", " diameter ").replace("ø", " diameter ")
          .replace("°", " degrees ").replace("”", '"').replace("″", '"').replace("’", "'")
          .replace("–", "-").replace("—", " - "))
@@ -125,6 +127,9 @@ def normalize(text: str) -> str:
                    m.group(1) not in ("increase", "raise")], t)
     t = re.sub(r"\bthrough[\s-]?holes?\b", lambda m: "throughhole" + (
         "s" if m.group(0).endswith("s") else ""), t)
+    # "screw-down clip", "snap-on lid": how it attaches, not a screw or a snap
+    t = re.sub(r"\b(screw|snap|clip|press|push|slide|twist|pop)-(down|on|in|fit|over)\b",
+               r"\1\2", t)
     t = re.sub(r"(?<=[a-z])-(?=[a-z\d])|(?<=\d)-(?=[a-z])", " ", t)  # four-hole, 10-mm
     t = re.sub(r"\bcounter[ -]?bored\b", "counterbored", t)
     t = re.sub(r"\bcounter[ -]bore", "counterbore", t)
