@@ -211,7 +211,7 @@ def test_a_cavity_size_gives_the_outside_as_that_plus_the_walls() -> None:
     channel = infer_spec("Cable raceway, an open U channel. 1. 100 mm long along X. 2. Channel "
                          "inside 20 mm wide (Y) by 15 mm deep (Z); side walls and floor 2 mm "
                          "thick, so 24 x 17 mm outside.")
-    assert accepts(channel, (100, 24, 17))
+    assert check_spec(channel, part((100.0, 24.0, 17.0))).passed  # inside sizes not extents
 
 
 def test_a_caps_depth_is_its_skirts() -> None:
