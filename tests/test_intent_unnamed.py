@@ -245,3 +245,27 @@ def test_bigger_across_is_the_diameter() -> None:
         spec = edit(text, coaster)
         assert accepts(spec, (100, 100, 6), coaster) and not accepts(spec, (100, 100, 16),
                                                                      coaster)
+
+
+def test_holes_on_a_pitch_circle_are_sized_by_their_own_mark() -> None:
+    spec = infer_spec("Spur gear, module 1.5, 24 teeth. - Face width 8 mm along Z. - Bore Ø8 mm "
+                      "through. - Four Ø5 mm lightening holes, equally spaced on a Ø19 mm pitch "
+                      "circle.")
+    assert spec["genus"] == 5
+    assert not any(h["d"][0] <= 19 <= h["d"][1] for h in spec["holes"])
+
+
+def test_screw_holes_with_their_clearance_and_a_bore_named_again_by_its_centre() -> None:
+    spec = infer_spec("Pillow block for a 608 bearing (Ø22 x 7 mm). 1. Block 60 mm long (X) x 28 "
+                      "mm deep (Y) x 32 mm tall (Z). 2. Bearing bore Ø22 mm straight through "
+                      "along Y. 3. Two M5 mounting holes, Ø5.5 mm, vertical (Z) through the "
+                      "block, 22 mm either side of the bore centre in X.")
+    assert spec["genus"] == 3
+    assert any(h["d"][0] <= 5.5 <= h["d"][1] and h.get("count") == 2 for h in spec["holes"])
+
+
+def test_a_lid_for_a_box_with_walls_and_a_lip_down_into_it() -> None:
+    expectations = read_request("press-fit lid for a box that's 100x70 outside with 2mm walls. "
+                                "lid 2mm thick with a lip that sits 5mm down inside the box")
+    assert "wall" not in expectations.spec  # the box's walls, not the lid's
+    assert check_spec(expectations.spec, part((100.0, 70.0, 7.0))).passed

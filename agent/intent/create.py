@@ -108,6 +108,16 @@ def _walls(reading: Reading, draft: Draft) -> None:
     walls = [q for q in base.sizes if q.role == "wall"] + everywhere + [
         q for m in reading.mentions if m.noun in ("wall", "walls") and m.root() is m
         for q in m.sizes if q.role in ("thick", "size", "wall")]
+    mates = [m for m in reading.features("mate") if m.kind in ("box", "cup")]
+    for q in list(walls):
+        sentence = reading.sentences[q.sentence]
+        owner = [m for m in reading.mentions if m.sentence == q.sentence and m.pos < q.pos and
+                 m.role in ("base", "mate")]
+        if owner and owner[-1] in mates and re.search(
+                r"\b(that'?s|that is|which is|with)\b", sentence.text):
+            walls.remove(q)  # "a lid for a box that's 100x70 with 2mm walls": the box's walls
+            draft.skip(f"'{q.text}'", f"the walls of the {owner[-1].noun} it fits")
+            q.used = True
     if not walls or all(q.used for q in walls):
         return
     words = reading.words()

@@ -58,6 +58,7 @@ MATE_WORDS = frozenset({"for", "fits", "fit", "fitting", "takes", "holds", "hold
 
 # after a singular hole noun these make it a measure, not a hole ("a 96 mm hole spacing")
 HOLE_MODIFIERS = frozenset({"spacing", "pattern", "pitch", "centers", "centres", "distance",
+                            "centre", "center", "axis", "centreline", "centerline",
                             "positions", "position", "circle", "strip", "size", "sizes",
                             "diameter", "diameters", "depth", "radius"})
 
@@ -86,7 +87,8 @@ MODIFIERS = frozenset({
     "wooden", "metal", "plastic", "printed", "l", "u", "c", "t", "rounded", "chamfered",
     "tapered", "stepped", "slotted", "elongated", "oval", "snap", "angled", "vertical",
     "horizontal", "upright", "support", "parallel", "outside", "inside", "separate", "keyed",
-    "drainage", "core", "band", "v", "d", "y",
+    "drainage", "core", "band", "v", "d", "y", "lightening", "lightning", "weight", "relief",
+    "access", "alignment", "adjustment", "lacing", "zip", "tie", "hanging", "wire",
 })
 
 

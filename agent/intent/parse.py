@@ -110,7 +110,9 @@ def _attach(reading_mentions: list[Mention], q: Quantity, sentence: Sentence,
                 continue
             if m.role in ("cut", "hole") and base is not None and q.role != "depth" and "," in [
                     t.text for t in toks[m.pos : q.pos]] and ((m.root().screw and not any(
-                    t.kind == "screw" for t in toks[q.pos :])) or any(
+                    t.kind == "screw" for t in toks[q.pos :]) and not (
+                    # "M5 holes, Ø5.5 mm": the screw's clearance, said again
+                    m.root().screw < q.values[0] <= 1.6 * m.root().screw)) or any(
                     s.role in ("size", "diameter", "hole_size", "bore")
                     for s in m.root().sizes)):
                 continue  # "a 6 mm bore, 68 mm dia.": the second size is the part's

@@ -277,6 +277,10 @@ def find_quantities(sentence: Sentence) -> list[Quantity]:
                 toks[k + 1 : k + 2] and toks[k + 1].text in ("in",):
             k += 1
             continue
+        if role in ("diameter", "size") and [t.text for t in toks[end + 1 : end + 3]] in (
+                ["pitch", "circle"], ["bolt", "circle"], ["hole", "circle"]) or (
+                role == "diameter" and toks[end + 1 : end + 2] and toks[end + 1].text == "pcd"):
+            role = "position"  # "on a Ø19 mm pitch circle": where holes sit, not a size
         if role is None:
             role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
         if role in ("position", "size") and k > 0 and (toks[k - 1].text in RISE_WORDS or (

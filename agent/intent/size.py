@@ -68,10 +68,15 @@ def _stack(reading: Reading, adds: list[Mention], dims: list[Dim]) -> Stack:
     across = 0.0
     sides: dict[str, float] = {}  # the tallest feature on each side (top, bottom, end)
     pieces: dict[str, list[tuple[float, bool]]] = {}
+    mates = {m.noun for m in reading.features("mate")}
     for m in adds:
         words = m.words | {t.text for t in reading.sentences[m.sentence].tokens}
-        if m.noun in BRACES or (m.words & INSIDE_WORDS and not m.words & {"outside"}):
+        into_mate = any(re.search(rf"\binside (?:the |a |an )?{re.escape(noun)}\b",
+                                  reading.sentences[m.sentence].text) for noun in mates)
+        if m.noun in BRACES or (m.words & INSIDE_WORDS and not m.words & {"outside"} and
+                                not into_mate):
             continue  # a rib braces what is there; an inside boss stays inside the walls
+            # (a lid's lip "inside the box" reaches out of the lid, into the box)
         if {"end", "ends"} & words and round_axis:
             place, side = round_axis, ("bottom" if words & BOTTOM_WORDS else "end")
         elif words & BOTTOM_WORDS and not m.words & TOP_WORDS:
