@@ -80,8 +80,9 @@ def normalize(text: str) -> str:
     t = re.sub(r"(\d)\s*in\.(?=\s+[A-Z])", r"\1 inch.", text).lower()
     for glyph, fraction in _VULGAR.items():
         t = re.sub(rf"(\d)\s*{glyph}", rf"\1 {fraction}", t).replace(glyph, fraction)
-    # "bore Ø22.5 mm": the mark names the number after it ("22.5 mm diameter")
-    t = re.sub(r"[⌀ø]\s*(\d*\.?\d+)\b(\s*mm\b)?(?!\s*x\b)", r" \1\2 diameter", t)
+    # "centre bore Ø22.5 mm": a hole noun's size after it ("bore diameter" is a measure word)
+    t = re.sub(r"\b(bores?|holes?)\s*[⌀ø]\s*(\d*\.?\d+\b(?:\s*(?:mm|cm|in|inch|inches)\b)?)",
+               r"\1 \2 diameter", t)
     t = (t.replace("×", " x ").replace("⌀", " diameter ").replace("ø", " diameter ")
          .replace("°", " degrees ").replace("”", '"').replace("″", '"').replace("’", "'")
          .replace("–", "-").replace("—", " - "))
