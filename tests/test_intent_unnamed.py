@@ -132,6 +132,7 @@ def test_holes_made_a_few_mm_larger_grow_from_the_size_they_had() -> None:
     ("make it an inch longer", (85.4, 40, 5), [(61.5, 40, 5), (60, 65.4, 5)]),
 ])
 def test_a_change_said_with_a_verb_and_by(text: str, right: tuple, wrong: list) -> None:
+    assert read_request(text, PLATE, follow_up=True).unchecked == []  # "by 10" is checked
     spec = edit(text)
     assert accepts(spec, right, PLATE)
     for extents in wrong:

@@ -113,7 +113,7 @@ def _walls(reading: Reading, draft: Draft) -> None:
         sentence = reading.sentences[q.sentence]
         owner = [m for m in reading.mentions if m.sentence == q.sentence and m.pos < q.pos and
                  m.role in ("base", "mate")]
-        if owner and owner[-1] in mates and re.search(
+        if owner and any(owner[-1] is m for m in mates) and re.search(
                 r"\b(that'?s|that is|which is|with)\b", sentence.text):
             walls.remove(q)  # "a lid for a box that's 100x70 with 2mm walls": the box's walls
             draft.skip(f"'{q.text}'", f"the walls of the {owner[-1].noun} it fits")

@@ -44,6 +44,9 @@ NOUN_AXES = {
 # verbs that name the size they set: "widen it to 90 mm"
 _VERB_SIZES = {"widen": "width", "broaden": "width", "lengthen": "length", "deepen": "depth",
                "thicken": "thick", "heighten": "height"}
+# a verb that changes a size by an amount: the size, and which way
+_VERB_BY = {**{verb: (name, 1) for verb, name in _VERB_SIZES.items()}, "extend": ("length", 1),
+            "narrow": ("width", -1), "shorten": ("short", -1), "thin": ("thick", -1)}
 
 
 @dataclass
@@ -148,6 +151,9 @@ def read_changes(norm: str, prev: MeshReport, draft: Draft,
             draft.skip(f"'{text or name}'", "which side that is on this part is not clear")
             return
         changes.append(Change(axes, kind, value, name=name))
+        for q in quantities or []:  # the words read here are checked ("by 10" included)
+            if q.text.strip(" ,") and q.text.strip(" ,") in text:
+                q.used = True
 
     # ratios: "twice as wide", "double the height", "halve the length", "1.5x taller",
     # "50% longer", "three times as tall"
@@ -230,12 +236,17 @@ def read_changes(norm: str, prev: MeshReport, draft: Draft,
         if named and word in ("bigger", "larger", "smaller", "wider", "narrower"):
             name = NOUN_AXES[named.group(1)]
         add(name, "delta", value if word in UP_WORDS else -value, m.group(0))
-    for m in re.finditer(r"\b(increase|raise|extend|grow|reduce|decrease|shrink|cut|trim)\s+"
-                         r"(?:the |its )?(height|width|length|thickness|depth|diameter)\s+by\s+"
-                         + number, norm):
+    for m in re.finditer(r"\b(increase|raise|extend|grow|reduce|decrease|shrink|cut|trim|"
+                         r"drop)\s+(?:the |its )?(height|width|length|thickness|depth|"
+                         r"diameter)\s+by\s+" + number, norm):
         value = mm(m.group(3), m.group(4))
         sign = 1 if m.group(1) in ("increase", "raise", "extend", "grow") else -1
         add(NOUN_AXES[m.group(2)], "delta", sign * value, m.group(0))
+    # the verb names the size: "widen it by 10 mm", "shorten the plate by 20"
+    for m in re.finditer(r"\b(" + "|".join(_VERB_BY) + r")(?: it| the (?:part|plate|block|"
+                         r"box|bar|piece|whole thing))? by " + number, norm):
+        name, sign = _VERB_BY[m.group(1)]
+        add(name, "delta", sign * mm(m.group(2), m.group(3)), m.group(0))
     if changes:
         return changes
     # absolute: "make it 8 mm thick", "80 mm tall", "increase the diameter to 30",

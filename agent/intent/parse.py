@@ -375,7 +375,7 @@ def _unnamed_base(sentence: Sentence, mentions: list[Mention]) -> Mention | None
     if existing is not None:
         mentions.remove(existing)
     base = Mention(head.text, "base", None, sentence.index, k - 1, quote(sentence, first, k - 1))
-    mentions.insert(0, base)
+    mentions.append(base)
     mentions.sort(key=lambda m: (m.sentence, m.pos))
     return base
 

@@ -283,13 +283,11 @@ def find_quantities(sentence: Sentence) -> list[Quantity]:
             role = "position"  # "on a Ø19 mm pitch circle": where holes sit, not a size
         if role is None:
             role = "size"  # "a 5 mm hole", "a 20 mm cube": the noun says what it is
-        if role in ("position", "size") and k > 0 and (toks[k - 1].text in RISE_WORDS or (
-                k > 1 and toks[k - 1].text == "out" and toks[k - 2].text in RISE_WORDS)):
+        if role in ("position", "size") and _after_rise_word(toks, k):
             role = "rise"  # "hangs 8 mm below the disc", "sticks out 24 mm": how far it reaches
         elif _position_context(toks, k, end) and role in ("size", "hole_size", None):
             role = "position" if role not in ("angle",) else role
-            if k > 0 and toks[k - 1].text in RISE_WORDS or (
-                    k > 1 and toks[k - 1].text == "out" and toks[k - 2].text in RISE_WORDS):
+            if _after_rise_word(toks, k):
                 role = "rise"  # "projects 6 mm from the top face": how far it sticks out
         elif end + 1 < len(toks) and toks[end + 1].text == "each" and role != "size":
             role = "each_" + role  # "~25 mm long each": every one of several features
@@ -330,6 +328,12 @@ def _overall_lists(toks: tuple[Token, ...], found: list[Quantity]) -> None:
         if a.overall and not b.overall and b.role in ("length", "width", "height", "thick") \
                 and all(t.text in _SIZE_LIST for t in toks[a.pos + 1 : b.pos]):
             b.overall = True
+
+
+def _after_rise_word(toks: tuple[Token, ...], k: int) -> bool:
+    """"sticks out 24", "projects 6": the number at k says how far something reaches."""
+    return k > 0 and (toks[k - 1].text in RISE_WORDS or (
+        k > 1 and toks[k - 1].text == "out" and toks[k - 2].text in RISE_WORDS))
 
 
 def _about(toks: tuple[Token, ...], k: int) -> bool:

@@ -67,13 +67,6 @@ def _fraction(match: re.Match[str]) -> str:
     return f"{float(value):.4g}"
 
 
-_BY_VERB = {"widen": "wider", "lengthen": "longer", "extend": "longer", "thicken": "thicker",
-            "deepen": "deeper", "narrow": "narrower", "shorten": "shorter", "thin": "thinner"}
-_BY_NOUN = {"width": ("wider", "narrower"), "length": ("longer", "shorter"),
-            "height": ("taller", "lower"), "thickness": ("thicker", "thinner"),
-            "depth": ("deeper", "shallower")}
-
-
 def normalize(text: str) -> str:
     """Lower case with the notations people use folded into words and plain numbers."""
     # "Thickness is 3/16 in. Edges are ...": the abbreviation's period also ends the sentence
@@ -112,20 +105,12 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(?:a )?half (?:a |an )?(?=mm|millimet|inch|cm)", "0.5 ", t)
     t = re.sub(r"\b(?:a )?quarter (?:of )?(?:a |an )?(?=mm|millimet|inch|cm)", "0.25 ", t)
     t = re.sub(r"\b(?:an|one) (?=inch|mm\b|millimet|cm\b|centimet)", "1 ", t)  # "an inch"
-    # "widen it by 10 mm", "increase the height by 5": the same as "10 mm wider", "5 taller"
-    t = re.sub(r"\b(widen|lengthen|extend|thicken|deepen|narrow|shorten|thin)(?: it| the "
-               r"(?:part|plate|block|box|bar|piece|whole thing))? by (\d*\.?\d+(?: ?(?:mm|cm|"
-               r"inch(?:es)?|in)\b)?)", lambda m: f"{m.group(2)} {_BY_VERB[m.group(1)]}", t)
     # "shorten the arm to 40": the same as "make the arm 40 long" (a feature, or the part)
     t = re.sub(r"\b(?:shorten|lengthen|extend|trim|cut) the (\w+) (?:down |back |out )?to "
                r"(\d*\.?\d+(?: ?(?:mm|cm|inch(?:es)?)\b)?)",
                lambda m: m.group(0) if m.group(1) in ("width", "height", "thickness", "depth",
                                                       "length", "size") else
                f"make the {m.group(1)} {m.group(2)} long", t)
-    t = re.sub(r"\b(increase|raise|reduce|decrease|cut|drop) (?:the |its )?(width|length|height|"
-               r"thickness|depth) by (\d*\.?\d+(?: ?(?:mm|cm|inch(?:es)?|in)\b)?)",
-               lambda m: f"{m.group(3)} " + _BY_NOUN[m.group(2)][
-                   m.group(1) not in ("increase", "raise")], t)
     t = re.sub(r"\bthrough[\s-]?holes?\b", lambda m: "throughhole" + (
         "s" if m.group(0).endswith("s") else ""), t)
     # "screw-down clip", "snap-on lid": how it attaches, not a screw or a snap
